@@ -1,0 +1,36 @@
+# Two commands on a fresh machine: `make run` (set up + start the app on the demo playlist)
+# and `make test` (set up + the whole suite, headless).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEMO := playlists/iv-infusion-40min.yaml
+
+.PHONY: run test setup lint bench screenshots demo-audio clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed")'
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { echo "python3-venv is missing: sudo apt-get install python3-venv"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+run: setup
+	$(VENV)/bin/session-player $(DEMO)
+
+test: setup
+	$(VENV)/bin/ruff check session_player tests tools bench main.py
+	$(VENV)/bin/ruff format --check session_player tests tools bench main.py
+	QT_QPA_PLATFORM=offscreen SDL_AUDIODRIVER=dummy $(PY) -m pytest -q -p no:cacheprovider
+
+bench: setup
+	$(PY) bench/validate.py
+
+demo-audio: setup
+	$(PY) tools/make_demo_audio.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

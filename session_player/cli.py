@@ -1,0 +1,107 @@
+"""The ``session-player`` command: the app, and sub-commands for therapists and scripts.
+
+``session-player [PLAYLIST]`` starts the app. Sub-commands:
+``validate`` checks playlists, ``schema`` prints the JSON Schema, ``render`` writes what the
+patient would hear to a WAV file, ``play`` runs a session without the GUI, ``devices``
+lists audio outputs. Exit codes: 0 success, 1 problems found, 2 usage or unreadable file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from session_player import __version__
+
+SUBCOMMANDS = ("validate", "schema", "render", "play", "devices")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="session-player",
+        description="Music, soundscapes and guided voice for ketamine-assisted therapy sessions. "
+        "With no sub-command, starts the app (optionally on PLAYLIST).",
+        epilog="Sub-commands: " + ", ".join(SUBCOMMANDS) + ". "
+        "Run 'session-player SUBCOMMAND --help' for each.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND")
+
+    validate = sub.add_parser(
+        "validate",
+        help="check playlists; print every problem as file:line:col",
+        description="Check playlist files. Exit 0 when valid, 1 when there are problems, "
+        "2 for usage errors and unreadable files.",
+    )
+    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    validate.add_argument(
+        "--no-audio", action="store_true", help="skip checking that audio files decode"
+    )
+
+    sub.add_parser(
+        "schema",
+        help="print the JSON Schema of the playlist format",
+        description="Print the JSON Schema of the playlist format (for editor autocompletion).",
+    )
+
+    from session_player.cli_engine import add_engine_commands
+
+    add_engine_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    # No sub-command: the app itself, optionally with a playlist path.
+    if not args_list or (args_list[0] not in SUBCOMMANDS and not args_list[0].startswith("-")):
+        return _start_app(args_list)
+    if args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version"):
+        return _start_app(args_list)
+    parser = _parser()
+    args = parser.parse_args(args_list)
+    if args.command == "validate":
+        return _validate(args.files, strict=args.strict, check_audio=not args.no_audio)
+    if args.command == "schema":
+        return _schema()
+    if args.command is None:
+        return _start_app([])
+    return args.handler(args)
+
+
+def _start_app(args_list: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="session-player", add_help=False)
+    parser.add_argument("playlist", nargs="?")
+    parser.add_argument("--fullscreen-patient", action="store_true")
+    args, _ = parser.parse_known_args(args_list)
+    from session_player.app import run_app
+
+    return run_app(playlist=args.playlist)
+
+
+def _validate(files: list[str], *, strict: bool, check_audio: bool) -> int:
+    from session_player.playlist.loader import load_playlist
+    from session_player.playlist.summary import summary_line
+
+    worst = 0
+    for file in files:
+        result = load_playlist(file, check_audio=check_audio, strict=strict)
+        for problem in result.problems:
+            print(problem.format())
+        if result.unreadable:
+            worst = 2
+        elif result.errors:
+            worst = max(worst, 1)
+        else:
+            print(summary_line(result))
+    sys.stdout.flush()
+    return worst
+
+
+def _schema() -> int:
+    from session_player.playlist.schema import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return 0
