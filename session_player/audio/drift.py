@@ -1,0 +1,80 @@
+"""Keep the sound card's clock in step with the dose clock, inaudibly.
+
+A sound card plays at its own crystal's idea of 48 kHz, which differs from the system's
+monotonic clock by tens of parts per million: tens of milliseconds an hour, a few hundred
+over a long session. Cues and phase changes are scheduled on the dose clock, so that error
+must be corrected. We cannot skip or repeat samples (that clicks) and we must not change the
+schedule, so we resample the mix by a tiny ratio (at most ±500 ppm, about 1/100 of a
+semitone: far below what anyone can hear) until the error is gone.
+
+When no correction is needed the ratio is exactly 1 and the read position stays on whole
+samples, so the audio passes through bit for bit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+MAX_RATIO_PPM = 500.0
+CORRECTION_TIME_S = 20.0  # an error is worked off over about this long
+DEADBAND_S = 0.002  # errors below this are left alone (measurement jitter)
+
+
+class DriftCorrector:
+    """Pulls frames from ``source(frames)`` and hands them on at an adjustable ratio."""
+
+    def __init__(
+        self, source: Callable[[int], np.ndarray], channels: int = 2, sample_rate: int = 48000
+    ) -> None:
+        self._source = source
+        self._sample_rate = sample_rate
+        self._buffer = np.zeros((0, channels), dtype=np.float32)
+        self._position = 0.0  # fractional read position in the buffer
+        self.ratio = 1.0  # source frames consumed per output frame
+        self.source_frames = 0  # frames taken from the source so far
+
+    def set_error(self, error_s: float) -> None:
+        """``error_s`` > 0: the sound is ahead of the dose clock (consume the source slower)."""
+        if abs(error_s) < DEADBAND_S:
+            self.ratio = 1.0
+            return
+        correction = -error_s / CORRECTION_TIME_S
+        limit = MAX_RATIO_PPM * 1e-6
+        self.ratio = 1.0 + float(np.clip(correction, -limit, limit))
+
+    def pull(self, frames: int) -> np.ndarray:
+        if self.ratio == 1.0 and self._position == 0.0:
+            return self._take_exact(frames)
+        steps = self._position + self.ratio * np.arange(frames, dtype=np.float64)
+        needed = int(np.floor(steps[-1])) + 2
+        self._fill(needed)
+        whole = np.floor(steps).astype(np.int64)
+        fraction = (steps - whole).astype(np.float32)[:, None]
+        out = self._buffer[whole] * (1.0 - fraction) + self._buffer[whole + 1] * fraction
+        advanced = self._position + self.ratio * frames
+        consumed = int(np.floor(advanced))
+        self._buffer = self._buffer[consumed:]
+        self._position = advanced - consumed
+        if self.ratio == 1.0 and self._position < 1e-9:
+            self._position = 0.0
+        return out.astype(np.float32, copy=False)
+
+    def _take_exact(self, frames: int) -> np.ndarray:
+        self._fill(frames)
+        out = self._buffer[:frames]
+        self._buffer = self._buffer[frames:]
+        return out
+
+    def _fill(self, frames: int) -> None:
+        missing = frames - len(self._buffer)
+        if missing > 0:
+            fresh = np.asarray(self._source(missing), dtype=np.float32)
+            self.source_frames += len(fresh)
+            self._buffer = np.concatenate([self._buffer, fresh]) if len(self._buffer) else fresh
+
+    @property
+    def buffered_source_s(self) -> float:
+        """Source audio taken but not yet handed on (counts towards the output latency)."""
+        return (len(self._buffer) - self._position) / self._sample_rate

@@ -1,0 +1,50 @@
+"""The core (playlist, session, audio) must import neither Qt nor pygame.
+
+Run in a subprocess whose import system refuses PySide6 and pygame, so a stray import
+anywhere in the core fails here rather than on a clinic laptop without a display.
+"""
+
+import subprocess
+import sys
+import textwrap
+
+CORE_MODULES = [
+    "session_player.cli",
+    "session_player.durations",
+    "session_player.playlist.loader",
+    "session_player.playlist.checks",
+    "session_player.playlist.schema",
+    "session_player.audio.probe",
+]
+OPTIONAL_CORE = [
+    "session_player.session.timeline",
+    "session_player.session.journal",
+    "session_player.audio.mixer",
+    "session_player.audio.render",
+    "session_player.engine",
+]
+
+
+def test_core_imports_without_qt_or_pygame():
+    code = textwrap.dedent(
+        f"""
+        import importlib, importlib.util, sys
+
+        class Block:
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] in ("PySide6", "shiboken6", "pygame"):
+                    raise ImportError(f"the core must not import {{name}}")
+                return None
+
+        sys.meta_path.insert(0, Block())
+        for module in {CORE_MODULES!r}:
+            importlib.import_module(module)
+        for module in {OPTIONAL_CORE!r}:
+            if importlib.util.find_spec(module) is not None:
+                importlib.import_module(module)
+        print("ok")
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
