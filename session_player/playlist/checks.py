@@ -93,8 +93,12 @@ def _check_references(playlist: Playlist, main: Origin, result: LoadResult) -> l
     if "settling" in phase_ids:
         index = phase_ids.index("settling")
         problems.append(
-            _err(main, ("phases", index, "id"), "'settling' is the phase before the dose; "
-                 "describe it under settling:, not under phases:")
+            _err(
+                main,
+                ("phases", index, "id"),
+                "'settling' is the phase before the dose; "
+                "describe it under settling:, not under phases:",
+            )
         )
 
     def need(kind_known: list[str], kind: str, name: str | None, path: tuple) -> None:
@@ -113,12 +117,15 @@ def _check_references(playlist: Playlist, main: Origin, result: LoadResult) -> l
         need(soundscapes, "soundscape", name, ("patient", "soundscapes", i))
     default = playlist.patient.default
     need(soundscapes, "soundscape", default, ("patient", "default"))
-    if default is not None and playlist.patient.soundscapes and default in soundscapes:
-        if default not in playlist.patient.soundscapes:
-            problems.append(
-                _err(main, ("patient", "default"),
-                     f"the default soundscape '{default}' is not one of patient.soundscapes")
+    listed = playlist.patient.soundscapes
+    if default is not None and listed and default in soundscapes and default not in listed:
+        problems.append(
+            _err(
+                main,
+                ("patient", "default"),
+                f"the default soundscape '{default}' is not one of patient.soundscapes",
             )
+        )
     if isinstance(playlist.patient.phases, list):
         for i, name in enumerate(playlist.patient.phases):
             need(["settling", *phase_ids], "phase", name, ("patient", "phases", i))
@@ -152,8 +159,11 @@ def _check_arc(playlist: Playlist, main: Origin, placeholders: set[int]) -> list
     levels = playlist.levels
     if levels.default_volume_db > levels.max_volume_db:
         problems.append(
-            _err(main, ("levels", "default_volume_db"),
-                 "default_volume_db is above max_volume_db; the start volume must be allowed")
+            _err(
+                main,
+                ("levels", "default_volume_db"),
+                "default_volume_db is above max_volume_db; the start volume must be allowed",
+            )
         )
     for index, phase in enumerate(playlist.phases):
         path = ("phases", index)
@@ -161,13 +171,19 @@ def _check_arc(playlist: Playlist, main: Origin, placeholders: set[int]) -> list
             problems += _check_cue_times(main, path, phase, phase.duration)
         if phase.max_extend > LONG_EXTENSION_S:
             problems.append(
-                _warn(main, path + ("max_extend",),
-                      f"max_extend {format_duration(phase.max_extend)} is very long; is it a typo?")
+                _warn(
+                    main,
+                    path + ("max_extend",),
+                    f"max_extend {format_duration(phase.max_extend)} is very long; is it a typo?",
+                )
             )
         if 0 < phase.max_extend < phase.extend_step:
             problems.append(
-                _warn(main, path + ("extend_step",),
-                      "extend_step is longer than max_extend, so Extend can never be used")
+                _warn(
+                    main,
+                    path + ("extend_step",),
+                    "extend_step is longer than max_extend, so Extend can never be used",
+                )
             )
         if phase.end == "hold" and phase.max_hold is not None and phase.max_hold == 0:
             problems.append(_warn(main, path + ("max_hold",), "max_hold of 0 never holds"))
@@ -179,23 +195,32 @@ def _check_arc(playlist: Playlist, main: Origin, placeholders: set[int]) -> list
     if playlist.route == "intranasal" and (minimum is None or minimum < ESKETAMINE_OBSERVATION_S):
         where = ("clinical", "minimum_observation") if minimum is not None else ("route",)
         problems.append(
-            _warn(main, where,
-                  "intranasal esketamine needs at least 2h of observation after the dose; "
-                  "set clinical.minimum_observation: 2h")
+            _warn(
+                main,
+                where,
+                "intranasal esketamine needs at least 2h of observation after the dose; "
+                "set clinical.minimum_observation: 2h",
+            )
         )
     if minimum is not None and minimum > planned_s and last.end != "hold":
         problems.append(
-            _warn(main, ("clinical", "minimum_observation"),
-                  f"the phases end at {format_duration(planned_s)}, before the minimum "
-                  f"observation of {format_duration(minimum)}; make the last phase end: hold "
-                  "or longer")
+            _warn(
+                main,
+                ("clinical", "minimum_observation"),
+                f"the phases end at {format_duration(planned_s)}, before the minimum "
+                f"observation of {format_duration(minimum)}; make the last phase end: hold "
+                "or longer",
+            )
         )
     for i, check in enumerate(playlist.clinical.vitals):
         if isinstance(check.at, float) and check.at > max(planned_s, minimum or 0.0):
             problems.append(
-                _warn(main, ("clinical", "vitals", i, "at"),
-                      f"this check at {format_duration(check.at)} falls after the planned end "
-                      f"of the session ({format_duration(planned_s)})")
+                _warn(
+                    main,
+                    ("clinical", "vitals", i, "at"),
+                    f"this check at {format_duration(check.at)} falls after the planned end "
+                    f"of the session ({format_duration(planned_s)})",
+                )
             )
     return problems
 
@@ -211,16 +236,23 @@ def _check_cue_times(
         if duration_s is None:
             if at.from_end:
                 problems.append(
-                    _err(main, where, "settling has no planned end (it lasts until the dose); "
-                         "time this cue from the start")
+                    _err(
+                        main,
+                        where,
+                        "settling has no planned end (it lasts until the dose); "
+                        "time this cue from the start",
+                    )
                 )
             continue
         resolved = at.resolve_s(duration_s)
         if resolved < 0 or resolved > duration_s:
             problems.append(
-                _warn(main, where,
-                      f"this cue at {at} falls outside its phase, which lasts "
-                      f"{format_duration(duration_s)}")
+                _warn(
+                    main,
+                    where,
+                    f"this cue at {at} falls outside its phase, which lasts "
+                    f"{format_duration(duration_s)}",
+                )
             )
     return problems
 
@@ -285,22 +317,28 @@ def _check_music_lengths(playlist: Playlist, main: Origin, result: LoadResult) -
         length_s = _music_length_s(music, result.audio, playlist.transitions.crossfade)
         if length_s < _planned(phase):
             problems.append(
-                _warn(main, ("phases", index, "music"),
-                      f"the music lasts {format_duration(round(length_s))} but the phase lasts "
-                      f"{format_duration(phase.duration)} and the music does not loop; the "
-                      "rest of the phase has only the soundscape (add loop: true to repeat it)")
+                _warn(
+                    main,
+                    ("phases", index, "music"),
+                    f"the music lasts {format_duration(round(length_s))} but the phase lasts "
+                    f"{format_duration(phase.duration)} and the music does not loop; the "
+                    "rest of the phase has only the soundscape (add loop: true to repeat it)",
+                )
             )
         shortest = [
-            result.audio[item.file].duration_s
-            for item in music.items
-            if item.file in result.audio
+            result.audio[item.file].duration_s for item in music.items if item.file in result.audio
         ]
-        crossfade = music.crossfade if music.crossfade is not None else playlist.transitions.crossfade
+        crossfade = (
+            music.crossfade if music.crossfade is not None else playlist.transitions.crossfade
+        )
         if music.join == "crossfade" and shortest and crossfade * 2 > min(shortest):
             problems.append(
-                _warn(main, ("phases", index, "music"),
-                      f"the crossfade ({format_duration(crossfade)}) is longer than half the "
-                      "shortest item; items will overlap almost entirely")
+                _warn(
+                    main,
+                    ("phases", index, "music"),
+                    f"the crossfade ({format_duration(crossfade)}) is longer than half the "
+                    "shortest item; items will overlap almost entirely",
+                )
             )
     return problems
 

@@ -39,7 +39,10 @@ _DURATION_SCHEMA = {
 }
 _PHASE_TIME_SCHEMA = {
     "anyOf": [
-        {"type": "string", "pattern": r"^\s*(start|end|end\s*-\s*.+|(\d+(\.\d+)?\s*(h|m|s|ms)\s*)+)$"},
+        {
+            "type": "string",
+            "pattern": r"^\s*(start|end|end\s*-\s*.+|(\d+(\.\d+)?\s*(h|m|s|ms)\s*)+)$",
+        },
         {"type": "number", "minimum": 0},
     ],
     "description": "When, within the phase: start, 2m (after the start), end, end-1m (before the end).",

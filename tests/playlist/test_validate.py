@@ -23,8 +23,20 @@ def tone_file(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("audio")
     path = folder / "tone.ogg"
     subprocess.run(
-        [ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "sine=frequency=220:duration=3",
-         "-ac", "2", "-c:a", "libvorbis", str(path)],
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=220:duration=3",
+            "-ac",
+            "2",
+            "-c:a",
+            "libvorbis",
+            str(path),
+        ],
         check=True,
     )
     return path
@@ -100,7 +112,9 @@ def test_problems_are_sorted_and_all_reported(tmp_path, tone_file):
     found = problems_of(write(tmp_path, "p.yaml", text))
     lines = [int(f.split(":")[0]) for f in found]
     assert lines == sorted(lines)
-    assert any(f.startswith("8:21: error: one-shot file missing.ogg: file not found") for f in found)
+    assert any(
+        f.startswith("8:21: error: one-shot file missing.ogg: file not found") for f in found
+    )
     assert "12:17: error: no soundscape called 'rian'; did you mean 'rain'?" in found
     assert any(f.startswith("14:13: warning: this cue at end-30m falls outside") for f in found)
     assert any(f.startswith("16:9: error: id: 'Peak' is not a valid id") for f in found)
@@ -170,7 +184,9 @@ def test_includes_resolve_relative_to_the_including_file(tmp_path, tone_file):
     text += "    soundscape: rain\n"
     result = load_playlist(write(tmp_path, "p.yaml", text))
     formatted = [p.format() for p in result.problems]
-    assert formatted == [f"{lib_dir / 'library.yaml'}:8:21: error: one-shot file gone.ogg: file not found"]
+    assert formatted == [
+        f"{lib_dir / 'library.yaml'}:8:21: error: one-shot file gone.ogg: file not found"
+    ]
     assert result.playlist is None
     (lib_dir / "gone.ogg").write_bytes((lib_dir / "bed.ogg").read_bytes())
     assert load_playlist(tmp_path / "p.yaml").ok
@@ -188,8 +204,9 @@ def test_including_a_session_is_refused(tmp_path):
     write(tmp_path, "other.yaml", MINIMAL)
     text = MINIMAL.replace("route: IV", "route: IV\ninclude: [other.yaml]")
     found = [p.format() for p in load_playlist(write(tmp_path, "p.yaml", text)).problems]
-    assert any("other.yaml:1:1: error: an included file must start with kind: library" in f
-               for f in found)
+    assert any(
+        "other.yaml:1:1: error: an included file must start with kind: library" in f for f in found
+    )
 
 
 def test_settling_cue_cannot_be_timed_from_its_end(tmp_path):
