@@ -1,0 +1,302 @@
+"""The session journal: an append-only JSON Lines file that survives crashes.
+
+One event per line, ASCII only (``\\n`` in a note is escaped), written with a single
+``os.write`` and made durable with ``os.fsync`` before ``append`` returns: an event whose
+``append`` returned is on the disk, whatever happens next. Files are created ``0600``.
+
+A crash (or power loss) can leave a **torn tail**: a last line without its newline, or
+garbage (invalid JSON, zero bytes) after the last good line. Reading detects it, reports it
+and ignores it; reopening for append truncates it, so the next event starts on a clean line
+instead of being glued to the fragment. A bad line *between* good lines (disk corruption,
+a hand edit) is skipped and reported, and reading goes on.
+
+Every event starts with the same keys, in this order::
+
+    {"seq": 12, "type": "phase_started", "mono_s": ..., "wall": "2026-…+01:00",
+     "session_s": ..., "dose_s": ..., ...payload}
+
+``seq`` counts from 1 without gaps. Which times mean what is the timeline's business (see
+``timeline.py``); this module only checks that ``seq`` and ``type`` are there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
+JOURNAL_NAME = "journal.jsonl"
+HEARTBEAT_NAME = "alive.json"
+HEARTBEAT_BYTES = 512
+RESERVED_KEYS = ("seq", "type")
+
+
+class JournalError(Exception):
+    """The journal cannot be written (disk full, folder removed…); the message says why."""
+
+
+class JournalBusy(JournalError):
+    """Another process has this journal open: two writers would interleave their events."""
+
+
+def _lock_exclusively(fd: int, path: Path) -> None:
+    # An advisory lock held while the journal is open. The kernel drops it when the process
+    # dies, even by SIGKILL, so a crashed session can be resumed at once; a second app
+    # window resuming the same session is refused instead of writing duplicate seqs.
+    try:
+        import fcntl
+    except ImportError:  # Windows: no fcntl; a second writer is not detected there
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        os.close(fd)
+        raise JournalBusy(f"{path} is open in another Session Player process") from exc
+
+
+@dataclass(frozen=True)
+class JournalProblem:
+    line_no: int  # 1-based line in the file
+    message: str
+
+
+@dataclass(frozen=True)
+class JournalContents:
+    """What a journal file holds, read tolerantly."""
+
+    path: Path
+    events: tuple[dict, ...]
+    problems: tuple[JournalProblem, ...] = ()  # skipped lines in the middle
+    torn_tail: bool = False  # the file ends with a fragment that was ignored
+    torn_bytes: int = 0  # size of that fragment
+    valid_length: int = 0  # bytes up to the newline of the last good line
+
+    @property
+    def last_seq(self) -> int:
+        return self.events[-1]["seq"] if self.events else 0
+
+    def of_type(self, event_type: str) -> list[dict]:
+        return [event for event in self.events if event["type"] == event_type]
+
+
+def encode_event(event: dict) -> bytes:
+    # allow_nan=False: NaN is not JSON, and a NaN time would poison the replay.
+    return (
+        json.dumps(event, ensure_ascii=True, separators=(",", ":"), allow_nan=False) + "\n"
+    ).encode("ascii")
+
+
+def _parse_line(raw: bytes) -> tuple[dict | None, str]:
+    """The event on one line (without its newline), or None and why not."""
+    if not raw.strip():
+        return None, "empty line"
+    try:
+        event = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        return None, f"not valid JSON ({exc})"
+    if not isinstance(event, dict):
+        return None, "not a JSON object"
+    seq = event.get("seq")
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+        return None, "no valid seq"
+    if not isinstance(event.get("type"), str):
+        return None, "no event type"
+    return event, ""
+
+
+def read_journal(path: str | os.PathLike) -> JournalContents:
+    """Every good event of a journal, in order, tolerating a torn tail and bad lines."""
+    path = Path(path)
+    data = path.read_bytes()
+    # (start offset, line bytes, ended by a newline?)
+    lines: list[tuple[int, bytes, bool]] = []
+    start = 0
+    while start < len(data):
+        newline = data.find(b"\n", start)
+        if newline < 0:
+            lines.append((start, data[start:], False))
+            break
+        lines.append((start, data[start:newline], True))
+        start = newline + 1
+
+    parsed: list[tuple[int, dict | None, str]] = []
+    for line_no, (_offset, raw, complete) in enumerate(lines, start=1):
+        event, why = _parse_line(raw) if complete else (None, "no newline at the end")
+        parsed.append((line_no, event, why))
+
+    # The torn tail: every line after the last good one (all of them bad). A bad line with a
+    # good line after it is corruption in the middle, not a crash artefact.
+    last_good = max((i for i, (_, event, _) in enumerate(parsed) if event is not None), default=-1)
+    valid_length = 0
+    if last_good >= 0:
+        offset, raw, _ = lines[last_good]
+        valid_length = offset + len(raw) + 1
+
+    events: list[dict] = []
+    problems: list[JournalProblem] = []
+    for line_no, event, why in parsed[: last_good + 1]:
+        if event is None:
+            problems.append(JournalProblem(line_no, f"skipped: {why}"))
+        elif events and event["seq"] <= events[-1]["seq"]:
+            # A line written twice (or copied by hand): the first one counts.
+            problems.append(
+                JournalProblem(line_no, f"skipped: seq {event['seq']} after {events[-1]['seq']}")
+            )
+        else:
+            events.append(event)
+    torn_bytes = len(data) - valid_length
+    return JournalContents(
+        path=path,
+        events=tuple(events),
+        problems=tuple(problems),
+        torn_tail=torn_bytes > 0,
+        torn_bytes=torn_bytes,
+        valid_length=valid_length,
+    )
+
+
+def _fsync_folder(folder: Path) -> None:
+    # A new file is durable only once its folder entry is: fsync the folder (POSIX only).
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create ``folder`` (and parents) and make it readable by its owner only."""
+    folder.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
+    # mkdir's mode is filtered by the umask; chmod says exactly what we mean.
+    with contextlib.suppress(OSError):
+        os.chmod(folder, FOLDER_MODE)
+
+
+class Journal:
+    """One open journal file, appended to by one writer."""
+
+    def __init__(self, path: Path, fd: int, last_seq: int) -> None:
+        self.path = path
+        self._fd: int | None = fd
+        self._last_seq = last_seq
+        self._heartbeat_fd: int | None = None
+
+    # --- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: str | os.PathLike) -> Journal:
+        """A new, empty journal (its folder is created ``0700``); refuses to overwrite one."""
+        path = Path(path)
+        make_private_folder(path.parent)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        _lock_exclusively(fd, path)
+        with contextlib.suppress(OSError, AttributeError):
+            os.fchmod(fd, FILE_MODE)  # the umask may have removed bits; never added any
+        _fsync_folder(path.parent)
+        return cls(path, fd, last_seq=0)
+
+    @classmethod
+    def open_append(cls, path: str | os.PathLike) -> tuple[Journal, JournalContents]:
+        """Reopen an existing journal after a crash: read it, cut a torn tail, go on appending."""
+        path = Path(path)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+        _lock_exclusively(fd, path)  # before reading: the other writer may be mid-append
+        try:
+            contents = read_journal(path)
+            if contents.torn_tail:
+                os.ftruncate(fd, contents.valid_length)
+                os.fsync(fd)
+        except OSError:
+            os.close(fd)
+            raise
+        return cls(path, fd, last_seq=contents.last_seq), contents
+
+    # --- writing ---------------------------------------------------------------------------
+
+    @property
+    def last_seq(self) -> int:
+        return self._last_seq
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+    def append(self, event_type: str, fields: dict) -> dict:
+        """Write one event durably and return it with its ``seq``; raises ``JournalError``."""
+        if self._fd is None:
+            raise JournalError(f"the journal {self.path} is closed")
+        clash = [key for key in RESERVED_KEYS if key in fields]
+        if clash:
+            raise ValueError(f"event fields may not use the reserved keys {clash}")
+        event = {"seq": self._last_seq + 1, "type": event_type, **fields}
+        data = encode_event(event)
+        size_before = os.fstat(self._fd).st_size
+        try:
+            view = memoryview(data)
+            while view:  # os.write may write less than asked (rare on files, but allowed)
+                written = os.write(self._fd, view)
+                view = view[written:]
+            os.fsync(self._fd)
+        except OSError as exc:
+            # Leave no fragment behind, so a later append starts on a clean line.
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, size_before)
+            raise JournalError(f"could not write to the journal {self.path}: {exc}") from exc
+        self._last_seq = event["seq"]
+        return event
+
+    def write_heartbeat(self, data: dict) -> None:
+        """Overwrite ``alive.json`` beside the journal: the last moment the app was known alive.
+
+        Not fsynced and not part of the record: it only tells, after a crash, how long the
+        app was away (the journal may have been quiet for a long time before the crash).
+        It is rewritten in place, padded to a fixed size, because it is written every few
+        seconds for hours; a write torn by a crash leaves bad JSON, which reads as "no
+        heartbeat" and makes the away time an upper bound. Nothing worse.
+        """
+        text = json.dumps(data, allow_nan=False).encode("ascii")
+        if len(text) > HEARTBEAT_BYTES:
+            return
+        try:
+            if self._heartbeat_fd is None:
+                self._heartbeat_fd = os.open(
+                    self.folder / HEARTBEAT_NAME, os.O_WRONLY | os.O_CREAT, FILE_MODE
+                )
+            padded = text.ljust(HEARTBEAT_BYTES)  # JSON allows trailing spaces
+            os.lseek(self._heartbeat_fd, 0, os.SEEK_SET)
+            os.write(self._heartbeat_fd, padded)
+        except OSError:
+            pass  # advisory only
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        if self._heartbeat_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._heartbeat_fd)
+            self._heartbeat_fd = None
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def read_heartbeat(folder: str | os.PathLike) -> dict | None:
+    """The last ``write_heartbeat`` data of a session folder, or None if missing or damaged."""
+    try:
+        data = json.loads((Path(folder) / HEARTBEAT_NAME).read_text("ascii"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None

@@ -1,0 +1,168 @@
+"""Resuming a session after a crash, a ``kill -9`` or a power cut.
+
+The state is rebuilt by applying the journal's events in order (``SessionRecord.apply``);
+only the present moment has to be found again, because the monotonic clock of the dead
+process is gone. It is bridged with the wall clock::
+
+    session_s now = session_s at the anchor + (wall now − wall at the anchor)
+
+which is ``now_wall − dose_wall`` on the dose clock when the wall clock ran true. Anchoring
+at the last sign of life rather than at the dose means that a wall-clock step during the run
+(an NTP correction) does not shift the arc: the monotonic clock measured that part.
+
+The time away counts as playing time: nobody paused the audio, so the arc went on (the
+patient's drug certainly did). Automatic transitions missed while away are journaled on
+resume at the times they should have happened, then a ``session_resumed`` event says how
+long the app was away (from the heartbeat file, the last sign of life).
+
+The anchor is the latest sign of life: the last event, or the heartbeat file if it is newer
+(it is rewritten every few seconds with the session time and the wall time).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from session_player.playlist.model import Playlist
+from session_player.session.clock import Clock, WallClock, wall_from_iso
+from session_player.session.commands import ResumeError, ResumeReport
+from session_player.session.journal import Journal, JournalBusy, read_heartbeat
+from session_player.session.store import SessionStore, file_sha256
+
+if TYPE_CHECKING:
+    from session_player.session.timeline import SessionTimeline
+
+
+def _check_playlist(playlist: Playlist, events: tuple[dict, ...]) -> None:
+    """Refuse a playlist whose phases are not those of the session: the arc would be wrong."""
+    started = events[0]
+    phase_ids = [phase.id for phase in playlist.phases]
+    recorded = started.get("phase_ids")
+    if isinstance(recorded, list) and recorded != phase_ids:
+        raise ResumeError(
+            f"The playlist's phases ({', '.join(phase_ids)}) are not those of the session "
+            f"({', '.join(map(str, recorded))}). Open the playlist the session started with."
+        )
+    for event in events:
+        if event["type"] in ("phase_started", "dose_given"):
+            index = event.get("index", 0)
+            if not isinstance(index, int) or not 0 <= index < len(phase_ids):
+                raise ResumeError(f"The journal names phase {index!r}, which this playlist lacks.")
+            if event.get("phase_id") not in (None, phase_ids[index]):
+                raise ResumeError(
+                    f"The journal's phase {index + 1} is '{event.get('phase_id')}', "
+                    f"the playlist's is '{phase_ids[index]}'. Open the playlist the session "
+                    "started with."
+                )
+
+
+def resume_timeline(
+    cls: type[SessionTimeline],
+    playlist: Playlist,
+    journal_path: str | os.PathLike,
+    clock: Clock,
+    wall_clock: WallClock,
+    *,
+    playlist_path: str | os.PathLike | None = None,
+    app_version: str | None = None,
+) -> SessionTimeline:
+    journal_path = Path(journal_path)
+    try:
+        journal, contents = Journal.open_append(journal_path)
+    except JournalBusy as exc:
+        raise ResumeError(
+            "This session is still open in another Session Player window; "
+            "continue it there, or close that window first."
+        ) from exc
+    try:
+        events = contents.events
+        if not events or events[0]["type"] != "session_started":
+            raise ResumeError(f"{journal_path} has no session_started event: nothing to resume.")
+        _check_playlist(playlist, events)
+        started = events[0]
+        path = playlist_path if playlist_path is not None else started.get("playlist_path")
+        timeline = cls(
+            playlist,
+            SessionStore(journal_path.parent.parent.parent),
+            clock,
+            wall_clock,
+            playlist_path=path,
+            seed=int(started.get("seed", 0)),
+            app_version=app_version,
+        )
+        problems = [f"line {p.line_no}: {p.message}" for p in contents.problems]
+        record = timeline._record
+        for event in events:
+            try:
+                record.apply(event)
+            except (KeyError, TypeError, ValueError) as exc:
+                # A line that parses but does not make sense: skip it like a corrupt line.
+                problems.append(f"event {event['seq']} ({event['type']}) ignored: {exc!r}")
+                record.last_seq = event["seq"]
+                record.last_event = event
+    except BaseException:
+        journal.close()
+        raise
+
+    last = events[-1]
+    wall_now = wall_clock()
+    last_wall = wall_from_iso(last["wall"])
+    since_last_event_s = wall_now - last_wall
+    # The anchor: the latest sign of life on the session clock, the last event or the
+    # heartbeat (written every few seconds, so usually much closer to the crash).
+    anchor_session_s, anchor_wall = float(last["session_s"]), last_wall
+    heartbeat = read_heartbeat(journal_path.parent)
+    if heartbeat is not None:
+        with contextlib.suppress(KeyError, TypeError, ValueError):  # damaged: tells nothing
+            beat_session_s = float(heartbeat["session_s"])
+            beat_wall = wall_from_iso(str(heartbeat["wall"]))
+            if beat_session_s > anchor_session_s:
+                anchor_session_s, anchor_wall = beat_session_s, beat_wall
+    gap_s = wall_now - anchor_wall
+    if gap_s < 0:
+        problems.append(
+            f"the wall clock is {-gap_s:.1f} s behind the session's last sign of life; "
+            "resuming from that moment"
+        )
+    away_s = max(0.0, gap_s)
+    session_now = anchor_session_s + away_s
+
+    timeline._journal = journal
+    timeline._run = max((int(e.get("run", 0)) for e in events), default=0) + 1
+    timeline._mono_zero = clock() - session_now
+
+    missed = timeline._tick_locked()
+    recorded_sha = started.get("playlist_sha256")
+    current_sha = file_sha256(path) if path else None
+    playlist_changed = bool(recorded_sha and current_sha and recorded_sha != current_sha)
+    if playlist_changed:
+        problems.append("the playlist file has changed since the session started")
+    timeline._record_event(
+        "session_resumed",
+        {
+            "away_s": away_s,
+            "since_last_event_s": since_last_event_s,
+            "resumed_after_seq": last["seq"],
+            "torn_tail": contents.torn_tail,
+            "torn_bytes": contents.torn_bytes,
+            "problems": problems,
+            "playlist_changed": playlist_changed,
+            "missed_events": len(missed),
+        },
+    )
+    timeline.resume_report = ResumeReport(
+        journal_path=str(journal_path),
+        events=len(events),
+        last_seq=last["seq"],
+        away_s=away_s,
+        since_last_event_s=since_last_event_s,
+        torn_tail=contents.torn_tail,
+        torn_bytes=contents.torn_bytes,
+        problems=tuple(problems),
+        playlist_changed=playlist_changed,
+        missed_events=len(missed),
+    )
+    return timeline
