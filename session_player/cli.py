@@ -103,5 +103,12 @@ def _validate(files: list[str], *, strict: bool, check_audio: bool) -> int:
 def _schema() -> int:
     from session_player.playlist.schema import json_schema
 
-    print(json.dumps(json_schema(), indent=2))
+    try:
+        print(json.dumps(json_schema(), indent=2))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # `session-player schema | head` closed the pipe early: not an error worth a trace.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0

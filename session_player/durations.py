@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|m|s|ms)")
-_WHOLE = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*(?:h|m|s|ms)\s*)+$")
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|h|m|s)")
+_WHOLE = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*(?:ms|h|m|s)\s*)+$")
 
 MAX_DURATION_S = 7 * 24 * 3600  # a week: anything longer is a typo, not a session
 

@@ -29,7 +29,7 @@ from session_player.durations import PhaseTime, format_duration, parse_duration_
 
 FORMAT_VERSION = 1
 
-DURATION_PATTERN = r"^\s*(\d+(\.\d+)?\s*(h|m|s|ms)\s*)+$"
+DURATION_PATTERN = r"^\s*(\d+(\.\d+)?\s*(ms|h|m|s)\s*)+$"
 _DURATION_SCHEMA = {
     "anyOf": [
         {"type": "string", "pattern": DURATION_PATTERN},
@@ -98,7 +98,7 @@ AudioPath = Annotated[
 class Strict(BaseModel):
     """Base of every model: unknown keys are errors, values are not coerced silently."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
 
 # --- audio building blocks -------------------------------------------------------------------
@@ -124,7 +124,9 @@ class MusicItem(Strict):
         return self
 
 
-MusicItemValue = Annotated[MusicItem, BeforeValidator(_item_shorthand)]
+MusicItemValue = Annotated[
+    MusicItem, BeforeValidator(_item_shorthand, json_schema_input_type=str | MusicItem)
+]
 
 
 class MusicLayer(Strict):

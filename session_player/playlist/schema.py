@@ -18,7 +18,8 @@ def json_schema() -> dict:
     definitions["Playlist"] = playlist
     definitions["Library"] = library
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        # Draft-07 is what editors' YAML language servers support; our schema uses nothing newer.
+        "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": SCHEMA_ID,
         "title": "Session Player playlist",
         "description": "A session playlist (kind: session, the default) or a shared library "

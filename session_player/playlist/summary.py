@@ -22,6 +22,10 @@ def summary_line(result: LoadResult) -> str:
     tail = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
     return (
         f"{result.source}: ok: {document.route}, arc {format_duration(document.planned_length_s)} "
-        f"after the dose, {len(document.phases)} phases, {items} music items, {cues} cues, "
-        f"{len(result.audio)} audio files{tail}"
+        f"after the dose, {_count(len(document.phases), 'phase')}, {_count(items, 'music item')}, "
+        f"{_count(cues, 'cue')}, {_count(len(result.audio), 'audio file')}{tail}"
     )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

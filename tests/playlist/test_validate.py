@@ -245,7 +245,7 @@ def test_cli_exit_codes_and_output(tmp_path, capsys):
     bad = write(tmp_path, "bad.yaml", MINIMAL.replace("12m", "soon"))
     assert cli_main(["validate", str(good)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"{good}: ok: IV, arc 12m after the dose, 1 phases")
+    assert out.startswith(f"{good}: ok: IV, arc 12m after the dose, 1 phase,")
     assert cli_main(["validate", str(good), str(bad)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[1].startswith(f"{bad}:5:15: error: duration:")
