@@ -1,0 +1,54 @@
+"""LivePlayer: a steady tick on one thread, posted calls and alerts on that same thread."""
+
+
+def test_ticks_about_twenty_times_a_second_on_one_thread(sdl):
+    result = sdl(
+        """
+        from session_player.output.live import LivePlayer
+        ticks, threads, posted = [], set(), []
+        def on_tick(tick):
+            ticks.append([tick.index, tick.now_s, tick.device.frames_played, tick.state.value])
+            threads.add(threading.current_thread().name)
+        player = LivePlayer(sine_render(), on_tick=on_tick, on_alert=on_alert)
+        def post_from_elsewhere():
+            time.sleep(0.3)
+            player.call_soon(lambda: posted.append(threading.current_thread().name))
+        threading.Thread(target=post_from_elsewhere).start()
+        t = time.monotonic()
+        player.run(until=lambda: time.monotonic() - t > 1.0, fade_ms=20)
+        took = time.monotonic() - t
+        player.close()
+        done(ticks=ticks, threads=sorted(threads), posted=posted, took=took)
+        """
+    )
+    ticks = result["ticks"]
+    assert 17 <= len(ticks) <= 23  # ~20 per second for 1 s
+    assert [t[0] for t in ticks] == list(range(len(ticks)))
+    assert result["threads"] == ["live-ticks"] and result["posted"] == ["live-ticks"]
+    played = [t[2] for t in ticks]
+    assert played == sorted(played) and played[-1] > 0.7 * 48000
+    states = [t[3] for t in ticks]
+    playing = states.count("playing")
+    assert playing >= 17 and states[:playing] == ["playing"] * playing  # "idle" only at stop
+    assert result["took"] < 1.5  # run() returned promptly after until() and the fade
+    assert result["alerts"] == []
+
+
+def test_alerts_arrive_on_the_tick_thread(sdl):
+    result = sdl(
+        """
+        from session_player.output.live import LivePlayer
+        seen = []
+        def alert(kind, message):
+            seen.append([kind, threading.current_thread().name])
+        player = LivePlayer(sine_render(), device_name="Unplugged Headset", on_alert=alert)
+        player.start()
+        time.sleep(0.2)
+        state = player.sink.state.value
+        player.close()
+        done(seen=seen, state=state)
+        """,
+        driver="dummy",
+    )
+    assert result["seen"] == [["device_absent", "live-ticks"]]
+    assert result["state"] == "device_absent"
