@@ -63,9 +63,7 @@ def _run_probe(file: Path) -> AudioInfo:
     command = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-i", str(file)]
     command += ["-map", "0:a:0", "-t", "0.5", "-f", "null", "-"]
     try:
-        result = subprocess.run(
-            command, capture_output=True, timeout=PROBE_TIMEOUT_S, check=False
-        )
+        result = subprocess.run(command, capture_output=True, timeout=PROBE_TIMEOUT_S, check=False)
     except subprocess.TimeoutExpired:
         raise ProbeError("decoding took too long; the file may be damaged") from None
     except OSError as exc:

@@ -1,0 +1,243 @@
+"""``session-player play``: a live session without the GUI, and ``devices``.
+
+Used by benchmarks and as the fallback when the GUI cannot start. It prints phase changes
+and alerts as they happen, and reads one-letter commands from the keyboard (Enter after
+each): d dose given, p pause/resume, e extend, n advance, c calm down/undo, f fade to
+silence/back, + / - volume, v vitals due?, q end (asks for a reason if needed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+
+from session_player.durations import format_clock
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+KEYS_HELP = (
+    "Keys (then Enter): d dose given · p pause/resume · e extend · n advance · "
+    "c calm down/undo · f fade to silence/back · + / - volume · q end session"
+)
+
+
+def add_play_commands(sub: argparse._SubParsersAction, duration_arg) -> None:
+    play = sub.add_parser(
+        "play",
+        help="run a live session without the GUI",
+        description="Run a live session through the chosen audio output without the GUI, "
+        "printing phase changes and alerts. " + KEYS_HELP,
+    )
+    play.add_argument("playlist", metavar="PLAYLIST")
+    play.add_argument("--device", metavar="NAME", help="output device (see 'devices')")
+    play.add_argument(
+        "--dose-at",
+        dest="dose_at_s",
+        type=duration_arg,
+        default=None,
+        metavar="T",
+        help="mark the dose as given T after the start (default: when you press d)",
+    )
+    play.add_argument("--alias", default="cli", help="patient alias for the journal")
+    play.add_argument(
+        "--stop-after",
+        dest="stop_after_s",
+        type=duration_arg,
+        default=None,
+        metavar="T",
+        help="end the session T after the start (with reason 'stopped from the command line')",
+    )
+    play.add_argument(
+        "--allow-fallback",
+        action="store_true",
+        help="let audio move to another device if the chosen one is lost",
+    )
+    play.add_argument(
+        "--resume",
+        action="store_true",
+        help="resume the newest unfinished session of this playlist (after a crash)",
+    )
+    play.add_argument("--sessions-dir", default=None, help=argparse.SUPPRESS)
+    play.add_argument("--quiet-keys", action="store_true", help=argparse.SUPPRESS)
+    play.set_defaults(handler=run_play)
+
+    devices = sub.add_parser("devices", help="list audio output devices")
+    devices.set_defaults(handler=run_devices)
+
+
+def run_devices(args: argparse.Namespace) -> int:
+    from session_player.output.devices import audio_driver_name, list_output_devices
+
+    try:
+        names = list_output_devices()
+    except Exception as exc:  # SDL could not start its audio subsystem at all
+        print(f"session-player: cannot list audio devices: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    driver = audio_driver_name() or "unknown"
+    print(f"audio driver: {driver}")
+    for name in names:
+        print(f"  {name}")
+    if not names:
+        print("  (no named output devices; the system default will be used)")
+    return EXIT_OK
+
+
+def _say(text: str) -> None:
+    stamp = time.strftime("%H:%M:%S")
+    print(f"[{stamp}] {text}", flush=True)
+
+
+def run_play(args: argparse.Namespace) -> int:
+    from session_player.app_services import build_live_session, load_for_session
+
+    loaded = load_for_session(args.playlist, progress=_progress_printer())
+    if loaded.exit_code is not None:
+        return loaded.exit_code
+    timeline = None
+    if args.resume:
+        timeline = _resumed_timeline(loaded, args.sessions_dir)
+        if timeline is None:
+            return EXIT_PROBLEMS
+    try:
+        live = build_live_session(
+            loaded,
+            device_name=args.device,
+            alias=args.alias,
+            sessions_dir=args.sessions_dir,
+            allow_fallback=args.allow_fallback,
+            on_alert=lambda kind, message: _say(f"ALERT {kind}: {message}"),
+            timeline=timeline,
+        )
+    except Exception as exc:
+        print(f"session-player: cannot start the session: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+
+    timeline = live.timeline
+    last = {"phase": None, "status": None}
+
+    def on_state(state) -> None:
+        key = (state.status, state.phase_id)
+        if key != (last["status"], last["phase"]):
+            last["status"], last["phase"] = key
+            when = (
+                f"+{format_clock(state.time_since_dose_s)} since dose"
+                if state.time_since_dose_s is not None
+                else "before the dose"
+            )
+            _say(f"{state.status}: {state.phase_name or '-'} ({when})")
+
+    timeline.subscribe(on_state)
+    verb = "resumed" if args.resume else "started"
+    _say(f"session {verb}: {loaded.playlist.title} · journal {timeline.journal_path}")
+    if not args.quiet_keys:
+        _say(KEYS_HELP)
+
+    started = time.monotonic()
+    stop = threading.Event()
+    if sys.stdin is not None and sys.stdin.isatty() or not args.quiet_keys:
+        threading.Thread(target=_read_keys, args=(live, stop), daemon=True).start()
+    live.start()
+    try:
+        while not stop.is_set():
+            elapsed = time.monotonic() - started
+            dose_due = args.dose_at_s is not None and elapsed >= args.dose_at_s
+            if dose_due and not timeline.state().dose_given:
+                _command(live, "mark_dose_given")
+            if args.stop_after_s is not None and elapsed >= args.stop_after_s:
+                _command(live, "end_session", "stopped from the command line")
+            if timeline.state().status == "ended":
+                time.sleep(live.end_fade_s)
+                break
+            stop.wait(0.1)
+    except KeyboardInterrupt:
+        _say("interrupted: the session stays unfinished and can be resumed")
+    finally:
+        live.close()
+    return EXIT_OK
+
+
+def _command(live, name: str, *args) -> None:
+    from session_player.session.commands import CommandRefused
+
+    try:
+        result = getattr(live.timeline, name)(*args)
+        _say(result.message)
+    except CommandRefused as refused:
+        _say(f"refused: {refused.reason}")
+
+
+def _read_keys(live, stop: threading.Event) -> None:
+    timeline = live.timeline
+    for line in sys.stdin:
+        key = line.strip().lower()
+        state = timeline.state()
+        if key == "d":
+            _command(live, "mark_dose_given")
+        elif key == "p":
+            _command(live, "resume_audio" if state.paused else "pause_audio")
+        elif key == "e":
+            _command(live, "extend_phase")
+        elif key == "n":
+            _command(live, "advance_phase")
+        elif key == "c":
+            _command(live, "undo_calm_down" if state.calm else "calm_down")
+        elif key == "f":
+            _command(live, "fade_back" if state.silenced else "fade_to_silence")
+        elif key in ("+", "-"):
+            step = 3.0 if key == "+" else -3.0
+            _command(live, "set_volume", state.volume_db + step)
+        elif key == "q":
+            reason = None
+            if not state.can_end:
+                print(f"{state.cannot_end_reason} Reason to end anyway: ", end="", flush=True)
+                reason = sys.stdin.readline().strip() or None
+            _command(live, "end_session", reason)
+        elif key:
+            _say(KEYS_HELP)
+    # stdin closed: keep playing until the session ends or Ctrl-C.
+
+
+def _progress_printer():
+    state = {"last": -1}
+
+    def progress(fraction: float, path: str = "") -> None:
+        percent = int(fraction * 100)
+        if percent != state["last"] and percent % 10 == 0:
+            state["last"] = percent
+            print(f"measuring loudness: {percent}%", file=sys.stderr, flush=True)
+
+    return progress
+
+
+def _resumed_timeline(loaded, sessions_dir):
+    """The newest unfinished session started from this playlist, rebuilt from its journal."""
+    from pathlib import Path
+
+    from session_player.app_services import resume_timeline
+    from session_player.session.commands import ResumeError
+    from session_player.session.store import SessionStore
+
+    wanted = str(Path(loaded.path).resolve())
+    candidates = [
+        s for s in SessionStore(sessions_dir).unfinished() if s.playlist_path in (None, wanted)
+    ]
+    if not candidates:
+        print("session-player: no unfinished session of this playlist to resume", file=sys.stderr)
+        return None
+    chosen = candidates[0]
+    try:
+        timeline = resume_timeline(loaded, chosen.journal_path)
+    except ResumeError as exc:
+        print(f"session-player: cannot resume: {exc}", file=sys.stderr)
+        return None
+    report = timeline.resume_report
+    if report is not None:
+        _say(
+            f"resuming {chosen.alias}: {report.events} events, away {report.away_s:.1f}s"
+            + (" (a torn last line was ignored)" if report.torn_tail else "")
+        )
+    return timeline

@@ -1,0 +1,193 @@
+"""The live session: the timeline decides, the mixer sounds, the output plays, on the dose clock.
+
+``SessionEngine`` is the glue between three parts that know nothing of each other:
+
+- the ``SessionTimeline`` (what should be heard when, from the clock and the commands),
+- the ``Mixer`` (turns the timeline's ``AudioSchedule`` into samples on the audio timeline),
+- the output sink, which pulls ``render(frames)`` from its own thread at the sound card's pace.
+
+Two clocks meet here. The sound card consumes samples at its own rate; the timeline runs on
+the system's monotonic clock. The engine measures where the audio the patient hears *now*
+sits on the audio timeline, compares it with where the timeline says it should be, and hands
+the difference to the ``DriftCorrector``, which resamples inaudibly until they agree.
+
+The engine imports neither Qt nor pygame: the sink is passed in as a render consumer, so the
+same engine runs under the CLI, the GUI and the tests.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from session_player.audio.drift import DriftCorrector
+from session_player.audio.mixer import Mixer
+from session_player.session.commands import CommandRefused
+from session_player.session.schedule import AudioSchedule
+from session_player.session.timeline import SessionTimeline
+
+log = logging.getLogger(__name__)
+
+# How far ahead of "now" on the audio timeline the mixer may render. It bounds how much
+# audio can sit in buffers, and stops the mixer exactly where a pause freezes the timeline.
+RENDER_HORIZON_S = 1.0
+# Bigger errors than this (a suspended laptop, a resumed crash) are not worth minutes of
+# resampling: the mixer is repositioned, with its own fades, instead.
+RESYNC_ERROR_S = 1.5
+ERROR_SMOOTHING = 0.1  # exponential smoothing of the measured error, per tick
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of mixed frames: where it starts in the mix stream and on the audio timeline."""
+
+    source_frame: int
+    tau_s: float
+    frames: int
+    frozen: bool  # silence while the audio timeline stands still (paused)
+
+
+class SessionEngine:
+    def __init__(
+        self,
+        timeline: SessionTimeline,
+        mixer: Mixer,
+        *,
+        sample_rate: int = 48000,
+        on_alert: Callable[[str, str], None] | None = None,
+    ) -> None:
+        self.timeline = timeline
+        self.mixer = mixer
+        self.sample_rate = sample_rate
+        self._on_alert = on_alert
+        self._lock = threading.RLock()
+        self._drift = DriftCorrector(self._pull_mix, sample_rate=sample_rate)
+        self._segments: collections.deque[Segment] = collections.deque(maxlen=4096)
+        self._source_frames = 0
+        self._output_frames = 0
+        self._schedule_seq: int | None = None
+        self._schedule: AudioSchedule | None = None
+        self._error_s: float | None = None
+        self._positioned = False
+        self.last_error_s: float | None = None
+        self.resyncs = 0
+
+    # --- the sink's side (its producer thread) ---------------------------------------------
+
+    def render(self, frames: int) -> np.ndarray:
+        """What the sink plays next: the mix, resampled by the drift corrector."""
+        with self._lock:
+            if not self._positioned:
+                self._position_mixer(self.timeline.tau_now())
+            out = self._drift.pull(frames)
+            self._output_frames += frames
+            return out
+
+    def _pull_mix(self, frames: int) -> np.ndarray:
+        self._refresh_schedule()
+        tau_now = self.timeline.tau_now()
+        limit_tau = self.timeline.tau_at_session(self.timeline.now_s() + RENDER_HORIZON_S)
+        position = self.mixer.position_s
+        available = int(max(0.0, limit_tau - position) * self.sample_rate)
+        playing = min(frames, available)
+        out = np.zeros((frames, 2), dtype=np.float32)
+        if playing:
+            out[:playing] = self.mixer.render(playing)
+            self._segments.append(Segment(self._source_frames, position, playing, False))
+        if playing < frames:
+            # The audio timeline stands still (paused after its fade-out): silence that
+            # does not move the mixer, so the music resumes where it stopped.
+            frozen_tau = max(self.mixer.position_s, min(tau_now, limit_tau))
+            self._segments.append(
+                Segment(self._source_frames + playing, frozen_tau, frames - playing, True)
+            )
+        self._source_frames += frames
+        return out
+
+    def _refresh_schedule(self) -> None:
+        seq = self.timeline.last_seq
+        if seq != self._schedule_seq or self._schedule is None:
+            schedule = self.timeline.schedule()
+            self._schedule_seq = seq
+            if schedule != self._schedule:
+                self._schedule = schedule
+                self.mixer.set_schedule(schedule)
+
+    def _position_mixer(self, tau_s: float) -> None:
+        self._refresh_schedule()
+        self.mixer.seek(max(0.0, tau_s))
+        self._positioned = True
+
+    # --- the clock's side (a tick thread or the GUI's timer) -------------------------------
+
+    def tick(self, now_mono_s: float | None = None, device_clock=None) -> list[dict]:
+        """Advance the timeline and keep the sound on the dose clock. Call ~10-20 times/s."""
+        events = self.timeline.tick()
+        if device_clock is not None and now_mono_s is not None:
+            self._correct_drift(now_mono_s, device_clock)
+        return events
+
+    def _correct_drift(self, now_mono_s: float, device_clock) -> None:
+        heard = device_clock.frame_heard_at(now_mono_s)
+        if heard is None or not device_clock.device_playing:
+            return
+        with self._lock:
+            tau_heard = self._tau_of_output_frame(heard)
+            if tau_heard is None:
+                self._drift.set_error(0.0)
+                return
+            error = tau_heard - self.timeline.tau_now()
+            self.last_error_s = error
+            if abs(error) > RESYNC_ERROR_S:
+                self._resync()
+                return
+            if self._error_s is None:
+                self._error_s = error
+            else:
+                self._error_s += ERROR_SMOOTHING * (error - self._error_s)
+            self._drift.set_error(self._error_s)
+
+    def _tau_of_output_frame(self, output_frame: float) -> float | None:
+        """Where the given output frame sits on the audio timeline; None if it is silence."""
+        behind_output = self._output_frames - output_frame
+        source_frame = (
+            self._source_frames
+            - self._drift.buffered_source_s * self.sample_rate
+            - behind_output * self._drift.ratio
+        )
+        for segment in reversed(self._segments):
+            if segment.source_frame <= source_frame:
+                if segment.frozen or source_frame >= segment.source_frame + segment.frames:
+                    return None
+                return segment.tau_s + (source_frame - segment.source_frame) / self.sample_rate
+        return None
+
+    def _resync(self) -> None:
+        # Far off the dose clock (the machine slept, or a resumed session): jump, with fades.
+        latency_s = self._drift.buffered_source_s
+        self.mixer.seek(self.timeline.tau_now() + latency_s)
+        self._segments.clear()
+        self._error_s = None
+        self._drift.set_error(0.0)
+        self.resyncs += 1
+
+    # --- alerts from the mixer and the sink ------------------------------------------------
+
+    def alert(self, kind: str, message: str) -> None:
+        """Raise an alert on the timeline: journaled, shown on the console until acknowledged.
+
+        The timeline keeps one open alert per kind and message, so a retrying output layer
+        does not flood the journal; only a new alert reaches ``on_alert``.
+        """
+        try:
+            result = self.timeline.raise_alert(kind, message)
+        except CommandRefused:
+            log.warning("alert before the session started: %s: %s", kind, message)
+            return
+        if result.seq is not None and self._on_alert is not None:
+            self._on_alert(kind, message)
