@@ -213,9 +213,10 @@ def _run_render(args: argparse.Namespace) -> int:
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
     seconds = report.frames / 48000
+    dose = "no dose" if report.dose_at_s is None else f"dose at {format_clock(report.dose_at_s)}"
     print(
         f"wrote {output}: {format_clock(report.from_s)} → {format_clock(report.to_s)} "
-        f"({format_clock(seconds)} of audio, dose at {format_clock(report.dose_at_s)}) "
+        f"({format_clock(seconds)} of audio, {dose}) "
         f"in {report.wall_s:.1f} s, {report.speed:.0f}× real time",
         file=sys.stderr,
     )

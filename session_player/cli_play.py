@@ -21,7 +21,7 @@ EXIT_USAGE = 2
 
 KEYS_HELP = (
     "Keys (then Enter): d dose given · p pause/resume · e extend · n advance · "
-    "c calm down/undo · f fade to silence/back · + / - volume · q end session"
+    "h hold/release · c calm down/undo · f fade to silence/back · + / - volume · q end session"
 )
 
 
@@ -183,6 +183,8 @@ def _read_keys(live, stop: threading.Event) -> None:
             _command(live, "extend_phase")
         elif key == "n":
             _command(live, "advance_phase")
+        elif key == "h":
+            _command(live, "release_hold" if state.can_release_hold else "hold_phase")
         elif key == "c":
             _command(live, "undo_calm_down" if state.calm else "calm_down")
         elif key == "f":

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from session_player.audio.drift import DriftCorrector
+from session_player.audio.drift import MAX_RATIO_PPM, DriftCorrector
 from session_player.audio.mixer import Mixer
 from session_player.session.commands import CommandRefused
 from session_player.session.schedule import AudioSchedule
@@ -39,7 +39,13 @@ RENDER_HORIZON_S = 1.0
 # Bigger errors than this (a suspended laptop, a resumed crash) are not worth minutes of
 # resampling: the mixer is repositioned, with its own fades, instead.
 RESYNC_ERROR_S = 1.5
-ERROR_SMOOTHING = 0.1  # exponential smoothing of the measured error, per tick
+ERROR_SMOOTHING = 0.2  # exponential smoothing of the measured error, per tick
+# A second-order loop (a PLL): the proportional term works off a phase error, the integral
+# term learns the device's steady rate offset, so a constant drift leaves no lasting error.
+# Kp 0.1/s: a 10 ms error asks for 1000 ppm; Ki = (Kp/2)^2 makes the loop critically
+# damped with a time constant of about 20 s.
+LOOP_KP = 0.1
+LOOP_KI = (LOOP_KP / 2) ** 2
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,8 @@ class SessionEngine:
         self._schedule_seq: int | None = None
         self._schedule: AudioSchedule | None = None
         self._error_s: float | None = None
+        self._integral = 0.0  # learnt rate offset of the device (ratio - 1)
+        self._last_correction_mono_s: float | None = None
         self._positioned = False
         self.last_error_s: float | None = None
         self.resyncs = 0
@@ -135,11 +143,14 @@ class SessionEngine:
     def _correct_drift(self, now_mono_s: float, device_clock) -> None:
         heard = device_clock.frame_heard_at(now_mono_s)
         if heard is None or not device_clock.device_playing:
+            self._last_correction_mono_s = None
             return
         with self._lock:
             tau_heard = self._tau_of_output_frame(heard)
             if tau_heard is None:
-                self._drift.set_error(0.0)
+                # Silence of a pause is in the pipeline: hold the learnt rate, no new error.
+                self._drift.set_ratio(1.0 + self._integral)
+                self._last_correction_mono_s = None
                 return
             error = tau_heard - self.timeline.tau_now()
             self.last_error_s = error
@@ -150,7 +161,16 @@ class SessionEngine:
                 self._error_s = error
             else:
                 self._error_s += ERROR_SMOOTHING * (error - self._error_s)
-            self._drift.set_error(self._error_s)
+            dt = 0.0
+            if self._last_correction_mono_s is not None:
+                dt = min(0.5, max(0.0, now_mono_s - self._last_correction_mono_s))
+            self._last_correction_mono_s = now_mono_s
+            proportional = -LOOP_KP * self._error_s
+            integral = self._integral - LOOP_KI * self._error_s * dt
+            limit = MAX_RATIO_PPM * 1e-6
+            if abs(integral + proportional) < limit:  # no wind-up while saturated
+                self._integral = integral
+            self._drift.set_ratio(1.0 + self._integral + proportional)
 
     def _tau_of_output_frame(self, output_frame: float) -> float | None:
         """Where the given output frame sits on the audio timeline; None if it is silence."""
@@ -173,7 +193,7 @@ class SessionEngine:
         self.mixer.seek(self.timeline.tau_now() + latency_s)
         self._segments.clear()
         self._error_s = None
-        self._drift.set_error(0.0)
+        self._drift.set_ratio(1.0 + self._integral)
         self.resyncs += 1
 
     # --- alerts from the mixer and the sink ------------------------------------------------
@@ -191,3 +211,9 @@ class SessionEngine:
             return
         if result.seq is not None and self._on_alert is not None:
             self._on_alert(kind, message)
+
+    # --- measurements (benchmarks, diagnostics) ------------------------------------------------
+
+    @property
+    def drift_ratio(self) -> float:
+        return self._drift.ratio

@@ -8,6 +8,7 @@ resumes at the right point of the arc.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -193,8 +194,6 @@ def _safe_events(sessions: Path) -> list[dict]:
     events = []
     for journal in sessions.glob("sessions/*/journal.jsonl"):
         for line in journal.read_text().splitlines():
-            try:
+            with contextlib.suppress(json.JSONDecodeError):
                 events.append(json.loads(line))
-            except json.JSONDecodeError:
-                pass
     return events

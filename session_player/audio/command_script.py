@@ -15,12 +15,13 @@ A YAML (or JSON) list; each entry has a time and an action::
     - at: 50m
       do: end
 
-Actions: dose, extend, advance, hold, calm_down, undo_calm_down, fade_to_silence, fade_back,
-pause, resume, volume (with ``db``), soundscape (with ``id``), end.
+Actions: dose, extend, advance, hold, release (the hold), calm_down, undo_calm_down,
+fade_to_silence, fade_back, pause, resume, volume (with ``db``), soundscape (with ``id``),
+end (with an optional ``reason``).
 
 Times are on the session clock, which runs on during a pause (the drug does not stop when
-the music does). This module only reads the script; ``command_replay`` turns it into an
-``AudioSchedule`` (and will give way to the real session timeline).
+the music does). This module only reads the script; ``scripted_session`` plays it through
+the real session timeline.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ ACTIONS = (
     "extend",
     "advance",
     "hold",
+    "release",
     "calm_down",
     "undo_calm_down",
     "fade_to_silence",
@@ -106,7 +108,7 @@ def _command(entry: object, where: str, line: int) -> Command:
     unknown = set(entry) - _KEYS
     if unknown:
         raise CommandScriptError(
-            f"{where}: unknown key {sorted(unknown)[0]!r} (expected at, after_dose, do, db, id)"
+            f"{where}: unknown key {sorted(unknown)[0]!r} (expected at, after_dose, do, db, id, reason)"
         )
     action = str(entry.get("do", "")).strip().lower().replace("-", "_").replace(" ", "_")
     if action not in ACTIONS:

@@ -2,9 +2,9 @@
 
 Settling runs on ``[0, dose)``, then every phase for its planned duration, back to back.
 A phase with ``end: hold`` is laid out at its planned duration too (nobody is there to hold
-it); use a command script (``command_replay``) for holds, extensions and the rest. The
-offline render uses this when it is given no commands, and the tests use it until the
-session timeline produces real schedules.
+it). A fixture for the mixer's tests and the benchmarks, which need a schedule without a
+session; the offline render does not use it: it runs the real session timeline
+(``scripted_session``), so that what it previews is what a live session does.
 """
 
 from __future__ import annotations
@@ -35,15 +35,3 @@ def schedule_for_fixed_arc(
         start_s = end_s
     ended = start_s + transitions.phase_crossfade if end_session else None
     return AudioSchedule(phases=tuple(spans), seed=seed, ended_at_s=ended)
-
-
-def schedule_end_s(playlist: Playlist, schedule: AudioSchedule) -> float | None:
-    """When the last sound of a schedule has faded out, if that is known."""
-    if schedule.ended_at_s is not None:
-        return schedule.ended_at_s
-    if not schedule.phases:
-        return 0.0
-    last = max(schedule.phases, key=lambda span: span.start_s)
-    if last.end_s is None:
-        return None
-    return last.end_s + max(playlist.transitions.phase_crossfade, 0.05)

@@ -9,9 +9,10 @@ file, so memory stays flat for a three-hour session. Times:
   during a pause the session clock runs on while tau stands still, and the file holds the
   silence the patient hears.
 
-Without a schedule or commands, the session runs as planned (``fixed_arc``); with commands,
-``command_replay`` turns them into a schedule. Missing or broken files are reported through
-``on_alert`` and in the report, never as an exception or silent gap.
+What plays when is decided by the real session timeline, run on a fake clock with the
+command script, if any (``scripted_session``): the preview is what a live session would
+do. Missing or broken files are reported through ``on_alert`` and in the report, never as
+an exception or silent gap.
 """
 
 from __future__ import annotations
@@ -31,22 +32,18 @@ from session_player.audio.analysis import (
     Progress,
     analyse_playlist,
 )
-from session_player.audio.command_replay import ScriptedSession, fixed_session, replay_commands
 from session_player.audio.command_script import Command
-from session_player.audio.fixed_arc import schedule_for_fixed_arc
 from session_player.audio.mixer import Mixer
-from session_player.audio.plan import build_plan
+from session_player.audio.scripted_session import run_script
 from session_player.audio.sources import SourceOpener
 from session_player.audio.wav_writer import SampleFormat, WavWriter
 from session_player.playlist.model import Playlist
-from session_player.session.schedule import AudioSchedule
 
 SAMPLE_RATE_HZ = 48000
 RENDER_BLOCK_FRAMES = 8192
 # Offline, the mix runs ~100x faster than real time: open files this much audio-time ahead
 # so that ffmpeg's start-up (20-110 ms of wall time) is hidden.
 RENDER_PREFETCH_S = 20.0
-OPEN_END_MARGIN_S = 60.0
 
 
 @dataclass
@@ -54,7 +51,7 @@ class RenderReport:
     out_path: Path
     from_s: float
     to_s: float
-    dose_at_s: float
+    dose_at_s: float | None  # None: the dose was not given before the end of the render
     frames: int
     wall_s: float
     clamp_count: int
@@ -67,52 +64,12 @@ class RenderReport:
         return (self.frames / SAMPLE_RATE_HZ) / self.wall_s if self.wall_s > 0 else math.inf
 
 
-def session_for(
-    playlist: Playlist,
-    dose_at_s: float,
-    schedule: AudioSchedule | None = None,
-    commands: list[Command] | None = None,
-    seed: int = 0,
-) -> ScriptedSession:
-    if schedule is not None:
-        return fixed_session(playlist, schedule)
-    if commands:
-        return replay_commands(playlist, commands, dose_at_s, seed)
-    return fixed_session(playlist, schedule_for_fixed_arc(playlist, dose_at_s, seed))
-
-
-def default_end_s(
-    playlist: Playlist, session: ScriptedSession, analysis: Mapping[str, FileAnalysis]
-) -> tuple[float, str | None]:
-    """When to stop when no --to is given: after the last sound (and a note if open-ended)."""
-    if session.end_wall_s is not None:
-        end = session.end_wall_s
-        # A voice cue or bell near the end may ring on past the last phase's fade.
-        tau_end = session.tau_at(end)
-        plan = build_plan(
-            playlist,
-            session.schedule,
-            analysis,
-            horizon_frame=int((tau_end + 1) * SAMPLE_RATE_HZ),
-            sample_rate_hz=SAMPLE_RATE_HZ,
-        )
-        last = max((c.end_frame or 0 for c in plan.clips), default=0) / SAMPLE_RATE_HZ
-        if session.schedule.ended_at_s is None:
-            end += max(0.0, last - tau_end)
-        return end + 1.0, None
-    open_span = max(session.schedule.phases, key=lambda span: span.start_s)
-    planned = playlist.phases[open_span.index].duration if open_span.index >= 0 else 0.0
-    end = session.wall_at(open_span.start_s + planned) + OPEN_END_MARGIN_S
-    return end, "the session holds in its last phase (no end command): give --to to choose"
-
-
 def render_to_wav(
     playlist: Playlist,
     out_path: str | Path,
     from_s: float = 0.0,
     to_s: float | None = None,
     dose_at_s: float = 120.0,
-    schedule: AudioSchedule | None = None,
     commands: list[Command] | None = None,
     *,
     analysis: Mapping[str, FileAnalysis] | AnalysisResult | None = None,
@@ -132,19 +89,18 @@ def render_to_wav(
         if on_alert is not None:
             on_alert(kind, message)
 
+    if to_s is not None and to_s <= from_s:
+        raise ValueError(f"nothing to render: --to ({to_s:g} s) is not after --from ({from_s:g} s)")
+    session = run_script(playlist, commands or (), dose_at_s, to_s, seed)
+    to_s = session.end_s
+    if to_s <= from_s:
+        raise ValueError(
+            f"nothing to render: the session is over at {to_s:g} s, before --from ({from_s:g} s)"
+        )
     if analysis is None:
         # Files that cannot be measured are reported by the mixer, with the reason, when
         # the session would play them.
         analysis = analyse_playlist(playlist, cache, analysis_progress)
-    session = session_for(playlist, dose_at_s, schedule, commands, seed)
-    files = analysis.files if isinstance(analysis, AnalysisResult) else analysis
-    notes = list(session.notes)
-    if to_s is None:
-        to_s, note = default_end_s(playlist, session, files)
-        if note:
-            notes.append(note)
-    if to_s <= from_s:
-        raise ValueError(f"nothing to render: --to ({to_s:g} s) is not after --from ({from_s:g} s)")
 
     opener = SourceOpener(SAMPLE_RATE_HZ)
     mixer = Mixer(
@@ -153,8 +109,8 @@ def render_to_wav(
     first = int(round(from_s * SAMPLE_RATE_HZ))
     last = int(round(to_s * SAMPLE_RATE_HZ))
     frozen = [
-        (int(round(p.wall_start_s * SAMPLE_RATE_HZ)), _frames_or_inf(p.wall_end_s))
-        for p in session.pauses
+        (int(round(start_s * SAMPLE_RATE_HZ)), _frames_or_inf(end_s))
+        for start_s, end_s in session.freezes
     ]
     started = time.perf_counter()
     try:
@@ -178,12 +134,12 @@ def render_to_wav(
         out_path=Path(out_path),
         from_s=from_s,
         to_s=to_s,
-        dose_at_s=session.dose_wall_s,
+        dose_at_s=session.dose_s,
         frames=last - first,
         wall_s=wall_s,
         clamp_count=mixer.clamp_count,
         alerts=alerts,
-        notes=notes,
+        notes=list(session.notes),
     )
 
 

@@ -185,7 +185,7 @@ def _check_arc(playlist: Playlist, main: Origin, placeholders: set[int]) -> list
                     "extend_step is longer than max_extend, so Extend can never be used",
                 )
             )
-        if phase.end == "hold" and phase.max_hold is not None and phase.max_hold == 0:
+        if phase.max_hold is not None and phase.max_hold == 0:
             problems.append(_warn(main, path + ("max_hold",), "max_hold of 0 never holds"))
     problems += _check_cue_times(main, ("settling",), playlist.settling, None)
 

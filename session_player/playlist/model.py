@@ -234,7 +234,10 @@ class Phase(Content):
         description="advance: the next phase starts on time; hold: wait for the clinician.",
     )
     max_hold: Duration | None = Field(
-        None, description="With end: hold, advance anyway after holding this long."
+        None,
+        description="With end: hold, advance anyway after holding this long. With end: advance, "
+        "the clinician may hold this phase for up to this long (without it, the phase cannot "
+        "be held).",
     )
     max_extend: Duration = Field(
         0.0, description="How much, in all, the clinician may extend this phase."
@@ -250,8 +253,9 @@ class Phase(Content):
 
     @model_validator(mode="after")
     def _hold_rules(self) -> Phase:
-        if self.max_hold is not None and self.end != "hold":
-            raise ValueError("max_hold only applies to a phase with end: hold")
+        # max_hold counts from the planned end (duration plus extensions). With end: hold
+        # it bounds the automatic hold; with end: advance it is what lets the clinician hold
+        # the phase at all (``SessionTimeline.hold_phase``), for at most that long.
         if self.duration <= 0:
             raise ValueError("a phase needs a duration longer than zero")
         return self

@@ -25,9 +25,19 @@ class PhaseRun:
     index: int
     start_tau_s: float
     start_session_s: float
-    cause: str  # dose | time | clinician | max_hold
+    cause: str  # dose | time | clinician | max_hold | release
     extension_s: float = 0.0
     holding_logged: bool = False  # a phase_holding event was journaled for the current end
+    # The clinician's hold of an ``end: advance`` phase (``phase_held``): the longest it may
+    # hold past the planned end, from the event (None: not held by the clinician).
+    held_max_s: float | None = None
+    # ``hold_released`` after the planned end: the phase ends there, not back at the
+    # planned end (which has passed).
+    released_tau_s: float | None = None
+
+    @property
+    def held(self) -> bool:
+        return self.held_max_s is not None
 
 
 def phase_crossfade_s(playlist: Playlist, index: int) -> float:
@@ -51,20 +61,39 @@ def is_last(playlist: Playlist, index: int) -> bool:
 
 
 def holds(playlist: Playlist, run: PhaseRun) -> bool:
-    """Whether this phase waits for the clinician at its planned end."""
-    return playlist.phases[run.index].end == "hold" and not is_last(playlist, run.index)
+    """Whether this phase waits for the clinician at its planned end.
+
+    An ``end: hold`` phase does by itself; an ``end: advance`` phase when the clinician
+    held it (``phase_held``). The last phase never ends by itself anyway: it does not hold.
+    """
+    if is_last(playlist, run.index):
+        return False
+    return playlist.phases[run.index].end == "hold" or run.held
+
+
+def may_be_held(phase: Phase) -> bool:
+    """Whether the clinician may hold this phase (``end: advance`` with a ``max_hold``)."""
+    return phase.end == "advance" and phase.max_hold is not None and phase.max_hold > 0
 
 
 def automatic_end_tau_s(playlist: Playlist, run: PhaseRun) -> tuple[float, str] | None:
     """When (on tau) and why the phase will end by itself, or None if only a person ends it.
 
-    The last phase never ends by itself: the session ends when the clinician ends it.
+    The last phase never ends by itself: the session ends when the clinician ends it. A
+    phase that holds ends at the ``max_hold`` deadline, if it has one; a hold released after
+    the planned end ends the phase where it was released.
     """
     if is_last(playlist, run.index):
         return None
     phase = playlist.phases[run.index]
     planned_end = planned_end_tau_s(playlist, run)
+    if run.held:
+        assert run.held_max_s is not None
+        return planned_end + run.held_max_s, "max_hold"
     if phase.end == "advance":
+        released = run.released_tau_s
+        if released is not None and released > planned_end:
+            return released, "release"
         return planned_end, "time"
     if phase.max_hold is not None:
         return planned_end + phase.max_hold, "max_hold"

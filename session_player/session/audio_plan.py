@@ -3,8 +3,9 @@
 Phase spans: settling from tau 0, then every phase that has started. A past phase ends
 where the next one starts (the crossfade into the next phase begins there). The current
 phase ends at its automatic end when one is known (its planned end for ``end: advance``,
-the ``max_hold`` deadline for a hold phase that has one), else ``end_s`` is None: a hold
-phase without ``max_hold``, and the last phase, which lasts until the session is ended.
+the ``max_hold`` deadline for a hold phase that has one and for an ``end: advance`` phase
+the clinician holds), else ``end_s`` is None: a hold phase without ``max_hold``, and the
+last phase, which lasts until the session is ended.
 After the end, the last span ends when the end fade-out is complete.
 
 ``extra["planned_end_s"]`` maps each started phase's index to its planned end on tau

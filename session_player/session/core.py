@@ -119,6 +119,17 @@ class TimelineCore:
         with self._lock:
             return self._record.audio.session_at(tau_s)
 
+    def audio_freezes(self) -> tuple[tuple[float, float], ...]:
+        """The stretches of the session clock during which the audio timeline stands still.
+
+        One ``(start_s, end_s)`` per pause, from the end of its fade-out to the resume
+        (``inf`` while still paused); empty when the resume came within the fade.
+        """
+        with self._lock:
+            return tuple(
+                (pause.freeze_start_s, pause.freeze_end_s) for pause in self._record.audio.pauses
+            )
+
     def _dose_origin(self) -> float:
         if self._record.dose_session_s is None:
             raise ValueError("the dose has not been given: there is no dose clock yet")

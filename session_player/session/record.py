@@ -176,6 +176,20 @@ class SessionRecord:
         if self.runs:
             self.runs[-1].holding_logged = True
 
+    def _on_phase_held(self, event: dict, t: float) -> None:
+        # The clinician holds an end: advance phase; the event carries its max_hold, so a
+        # changed playlist cannot change a hold already journaled.
+        if self.runs:
+            run = self.runs[-1]
+            run.held_max_s = float(event["max_hold_s"])
+            run.released_tau_s = None
+
+    def _on_hold_released(self, event: dict, t: float) -> None:
+        if self.runs:
+            run = self.runs[-1]
+            run.held_max_s = None
+            run.released_tau_s = float(event["tau_s"])
+
     def _on_phase_extended(self, event: dict, t: float) -> None:
         run = self.runs[-1]
         run.extension_s += float(event["added_s"])

@@ -11,6 +11,7 @@ from session_player.session.arc import (
     automatic_end_tau_s,
     holds,
     is_last,
+    may_be_held,
     patient_may_choose_in,
     planned_end_tau_s,
     planned_length_s,
@@ -83,6 +84,7 @@ def build_state(record: SessionRecord, now_s: float) -> SessionState:
     time_to_next_s = None
     hold_left_s = None
     holding = False
+    can_hold = can_release_hold = False
     used_s = remaining_s = 0.0
     if index == SETTLING or run is None:
         phase_id, phase_name = SETTLING_ID, "Settling"
@@ -101,6 +103,9 @@ def build_state(record: SessionRecord, now_s: float) -> SessionState:
                 time_to_next_s = max(0.0, planned_end_tau_s(playlist, run) - tau_s)
         used_s = run.extension_s
         remaining_s = max(0.0, phase.max_extend - used_s)
+        if record.status == "running" and not is_last(playlist, index):
+            can_hold = may_be_held(phase) and not run.held
+            can_release_hold = run.held
 
     may_choose = (
         live
@@ -134,6 +139,8 @@ def build_state(record: SessionRecord, now_s: float) -> SessionState:
         extension_remaining_s=remaining_s,
         can_extend=record.status == "running" and remaining_s > EPSILON_S,
         can_advance=record.status == "running" and not is_last(playlist, index),
+        can_hold=can_hold,
+        can_release_hold=can_release_hold,
         can_end=refusal is None,
         cannot_end_reason=refusal,
         ended_reason=record.end_reason,

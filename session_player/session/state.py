@@ -36,7 +36,9 @@ class SessionState:
     phase_count: int = 0
     is_last_phase: bool = False  # the last phase is the observation phase
     phase_length_s: float | None = None  # planned length with extensions (None: settling)
-    holding: bool = False  # a hold phase past its planned end, waiting for Advance
+    # Past its planned end and waiting for Advance: an end: hold phase, or one the clinician
+    # held (hold_phase). Before the planned end a held phase is not holding yet.
+    holding: bool = False
     dose_given: bool = False
     dose_wall: str | None = None
     # Audio
@@ -54,6 +56,8 @@ class SessionState:
     extension_remaining_s: float = 0.0
     can_extend: bool = False
     can_advance: bool = False
+    can_hold: bool = False  # hold_phase: an end: advance phase with max_hold, not held yet
+    can_release_hold: bool = False  # release_hold: the clinician holds this phase
     can_end: bool = False  # end without having to give a reason
     cannot_end_reason: str | None = None
     ended_reason: str | None = None

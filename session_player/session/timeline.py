@@ -4,6 +4,11 @@ States: ``ready`` → ``start()`` → ``settling`` (loops until the dose) → ``
 (dose time zero; phase 0 starts) → phases in order → ``end_session()`` → ``ended``. The last
 phase is the observation phase: it never ends by itself.
 
+Holds: an ``end: hold`` phase holds by itself at its planned end (until Advance, or its
+``max_hold``). An ``end: advance`` phase with a ``max_hold`` may be held by the clinician
+(``hold_phase``): it then behaves like an ``end: hold`` phase with that ``max_hold`` until
+``release_hold`` (back to ending on time; at once if the planned end has passed).
+
 How it works, in one paragraph: every change is an **event**. A command checks that it is
 allowed now (or raises ``CommandRefused`` with a reason for the clinician), writes its event
 to the journal (fsynced) and only then applies it to the ``SessionRecord``; recovery applies
@@ -19,7 +24,7 @@ monotonic clock within one run, and bridged across a crash with the wall clock
 
 The class is assembled from parts, one concern each: ``core.TimelineCore`` (clock, journal,
 transitions, subscribers), ``audio_commands``, ``clinical_commands``, and here the arc
-commands (start, dose, advance, extend, end) and ``resume``.
+commands (start, dose, advance, extend, hold, release, end) and ``resume``.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ import secrets
 
 from session_player.durations import format_clock, format_duration
 from session_player.playlist.model import Playlist
-from session_player.session.arc import is_last
+from session_player.session.arc import holds, is_last, may_be_held, planned_end_tau_s
 from session_player.session.audio_commands import AudioCommands
 from session_player.session.clinical_commands import ClinicalCommands
 from session_player.session.clock import SYSTEM_CLOCK, SYSTEM_WALL_CLOCK, Clock, WallClock, wall_iso
@@ -199,6 +204,97 @@ class SessionTimeline(AudioCommands, ClinicalCommands):
                 f"({format_duration(run.extension_s)} of {format_duration(phase.max_extend)} used)"
             )
             return self._done("extend_phase", message, event, added_s)
+
+    def hold_phase(self) -> CommandResult:
+        """Hold an ``end: advance`` phase past its planned end, for at most its ``max_hold``.
+
+        At its planned end the phase then waits like an ``end: hold`` phase: Advance moves
+        on, ``release_hold`` lets it end on time again, and the ``max_hold`` deadline
+        (counted from the planned end, extensions included) moves on by itself.
+        """
+        with self._lock:
+            self._begin("hold_phase")
+            record = self._record
+            if record.status == "settling":
+                raise self._refuse(
+                    "hold_phase",
+                    "Settling lasts until the dose is marked as given; there is no phase to hold.",
+                )
+            run = record.runs[-1]
+            phase = self.playlist.phases[run.index]
+            name = phase.display_name
+            if is_last(self.playlist, run.index):
+                raise self._refuse(
+                    "hold_phase", f"{name} is the last phase; it plays until the session is ended."
+                )
+            if phase.end == "hold":
+                raise self._refuse(
+                    "hold_phase",
+                    f"{name} already holds at its planned end (the playlist says so); "
+                    "use Advance to move on.",
+                )
+            if run.held:
+                raise self._refuse(
+                    "hold_phase",
+                    f"{name} is already held; use Release hold to let it end on time.",
+                )
+            if not may_be_held(phase):
+                limit = "no max_hold" if phase.max_hold is None else "max_hold 0"
+                raise self._refuse(
+                    "hold_phase", f"The playlist does not let {name} hold (it has {limit})."
+                )
+            assert phase.max_hold is not None
+            planned_end = planned_end_tau_s(self.playlist, run)
+            payload = {
+                "index": run.index,
+                "phase_id": phase.id,
+                "max_hold_s": phase.max_hold,
+                "planned_end_tau_s": planned_end,
+                "deadline_tau_s": planned_end + phase.max_hold,
+            }
+            event = self._record_event("phase_held", payload)
+            message = (
+                f"{name} held: it plays on past its planned end until you advance "
+                f"(at most {format_duration(phase.max_hold)} more)"
+            )
+            return self._done("hold_phase", message, event)
+
+    def release_hold(self) -> CommandResult:
+        """Undo ``hold_phase``: the phase ends on time again; if that time has passed, now."""
+        with self._lock:
+            self._begin("release_hold")
+            record = self._record
+            run = record.current_run
+            if record.status == "settling" or run is None or not run.held:
+                name = self._phase_name()
+                name = name[:1].upper() + name[1:]
+                if run is not None and holds(self.playlist, run):
+                    reason = (
+                        f"{name} holds by itself (the playlist says so); use Advance to move on."
+                    )
+                else:
+                    reason = f"{name} is not held."
+                raise self._refuse("release_hold", reason)
+            phase = self.playlist.phases[run.index]
+            tau_s = record.audio.tau_at(self._now_s())
+            planned_end = planned_end_tau_s(self.playlist, run)
+            payload = {
+                "index": run.index,
+                "phase_id": phase.id,
+                "tau_s": tau_s,
+                "past_planned_end": tau_s >= planned_end,
+            }
+            event = self._record_event("hold_released", payload)
+            if tau_s < planned_end:
+                left = format_clock(planned_end - tau_s)
+                message = f"Hold released: {phase.display_name} ends on time (in {left})"
+                return self._done("release_hold", message, event)
+            # Past the planned end: the next phase starts now, with its crossfade (a
+            # transition like any other, journaled by the same code).
+            self._tick_locked()
+            following = self.playlist.phases[record.runs[-1].index]
+            message = f"Hold released; {following.display_name} started"
+            return self._done("release_hold", message, event)
 
     def end_session(self, reason: str | None = None) -> CommandResult:
         """Fade out and end. Before the minimum observation (or without a dose) needs a reason."""

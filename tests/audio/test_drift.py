@@ -28,7 +28,7 @@ def test_passes_audio_through_bit_exact_when_no_correction_is_needed():
 
 def test_ratio_is_bounded_and_deadbanded():
     corrector = DriftCorrector(sine_source())
-    corrector.set_error(0.001)
+    corrector.set_error(0.0005)
     assert corrector.ratio == 1.0
     corrector.set_error(10.0)
     assert corrector.ratio == 1.0 - MAX_RATIO_PPM * 1e-6
@@ -38,7 +38,7 @@ def test_ratio_is_bounded_and_deadbanded():
 
 def test_correcting_consumes_more_source_without_clicks():
     corrector = DriftCorrector(sine_source())
-    corrector.set_error(-0.05)  # the sound is 50 ms behind the dose clock: catch up
+    corrector.set_ratio(1.0005)  # the sound is behind the dose clock: catch up at 500 ppm
     out = np.concatenate([corrector.pull(4800) for _ in range(100)])  # 10 s
     gained_s = (corrector.source_frames - len(out)) / RATE
     assert 0.004 < gained_s < 0.006  # 500 ppm for 10 s = 5 ms (2 frames of look-ahead aside)

@@ -215,6 +215,17 @@ def test_settling_cue_cannot_be_timed_from_its_end(tmp_path):
     assert any(f.startswith("8:11: error: settling has no planned end") for f in found)
 
 
+def test_max_hold_on_an_advance_phase_lets_the_clinician_hold_it(tmp_path):
+    text = MINIMAL + "    max_hold: 5m\n  - id: rest\n    duration: 5m\n    end: hold\n"
+    result = load_playlist(write(tmp_path, "p.yaml", text))
+    assert result.ok and result.problems == []
+    onset = result.playlist.phases[0]
+    assert (onset.end, onset.max_hold) == ("advance", 300.0)
+    zero = text.replace("max_hold: 5m", "max_hold: 0s")
+    found = problems_of(write(tmp_path, "zero.yaml", zero))
+    assert found == ["6:15: warning: max_hold of 0 never holds"]
+
+
 def test_esketamine_without_two_hours_of_observation_warns(tmp_path):
     text = MINIMAL.replace("route: IV", "route: intranasal")
     found = problems_of(write(tmp_path, "p.yaml", text))

@@ -16,8 +16,9 @@ from session_player.session.timeline import SessionTimeline
 
 MINUTE = 60.0
 
-# Phases: onset 10m (extendable twice by 5m), peak 20m hold + max_hold 15m (own soundscape
-# ocean), return 15m hold without max_hold, observation 60m (the last phase).
+# Phases: onset 10m (extendable twice by 5m; the clinician may hold it for up to 10m), peak
+# 20m hold + max_hold 15m (own soundscape ocean), return 15m hold without max_hold,
+# observation 60m (the last phase).
 PLAYLIST_DATA: dict = {
     "title": "Test session",
     "route": "IV",
@@ -42,6 +43,7 @@ PLAYLIST_DATA: dict = {
             "duration": "10m",
             "max_extend": "10m",
             "extend_step": "5m",
+            "max_hold": "10m",
             "music": {"items": ["a.ogg"]},
         },
         {

@@ -28,6 +28,8 @@ COMMANDS = [
     lambda t, r: t.calm_down(),
     lambda t, r: t.undo_calm_down(),
     lambda t, r: t.extend_phase(),
+    lambda t, r: t.hold_phase(),
+    lambda t, r: t.release_hold(),
     lambda t, r: t.record_vitals(120, 80, 70, 98),
     lambda t, r: t.log_side_effect("dizziness", "mild"),
     lambda t, r: t.raise_alert("device_lost", f"lost {r.random()}"),

@@ -50,6 +50,15 @@ COMMANDS: dict[str, tuple[Callable[[SessionTimeline], object], dict[str, str | N
         lambda t: t.advance_phase(),
         {"settling": "Mark the dose", "running": OK, "last": "use End session", "paused": OK},
     ),
+    # In "running" and "paused" the phase is onset: end: advance with a max_hold.
+    "hold_phase": (
+        lambda t: t.hold_phase(),
+        {"settling": "no phase to hold", "running": OK, "last": "last phase", "paused": OK},
+    ),
+    "release_hold": (
+        lambda t: t.release_hold(),
+        {s: "is not held" for s in ("settling", "running", "last", "paused")},
+    ),
     "choose_soundscape_patient": (
         lambda t: t.choose_soundscape("forest", by="patient"),
         {"settling": OK, "running": OK, "last": "may not choose", "paused": OK},

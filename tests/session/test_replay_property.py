@@ -24,6 +24,8 @@ COMMANDS = {
     "dose_late": lambda t: t.mark_dose_given(ago_s=30),
     "advance": lambda t: t.advance_phase(),
     "extend": lambda t: t.extend_phase(),
+    "hold": lambda t: t.hold_phase(),
+    "release": lambda t: t.release_hold(),
     "pause": lambda t: t.pause_audio(),
     "resume": lambda t: t.resume_audio(),
     "patient_forest": lambda t: t.choose_soundscape("forest", by="patient"),
