@@ -1,0 +1,99 @@
+"""A console button bound to a ``QAction``, showing the action's keyboard shortcut beside it.
+
+The button and the shortcut are one command (the action), so they can never disagree: the
+action's enabled state, text and checked state drive the button. The shortcut is shown on
+every button because the clinician glances at the console between watching the patient;
+learning the keys by sight is how they get fast.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+
+from session_player.ui import theme
+
+
+def shortcut_text(action: QAction) -> str:
+    shortcut = action.shortcut()
+    if shortcut.isEmpty():
+        return ""
+    text = shortcut.toString(QKeySequence.SequenceFormat.NativeText)
+    return {"Space": "Space", "-": "−"}.get(text, text)
+
+
+class ActionButton(QPushButton):
+    """Text on the left, a small key cap with the shortcut on the right."""
+
+    def __init__(self, action: QAction, *, role: str | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.action = action
+        self.setObjectName(f"button_{action.objectName()}")
+        if role:
+            self.setProperty("role", role)
+        self.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        self._label = QLabel()
+        self._label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._hint = QLabel()
+        self._hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._hint.setFont(theme.font(theme.CONSOLE_SMALL_PT - 1))
+        self._hint.setStyleSheet(
+            f"color: {theme.TEXT_DIM}; border: 1px solid {theme.BORDER};"
+            " border-radius: 4px; padding: 0px 5px; background: transparent;"
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(14, 5, 10, 5)
+        layout.setSpacing(10)
+        layout.addWidget(self._label)
+        layout.addStretch(1)
+        layout.addWidget(self._hint)
+        self.clicked.connect(self._trigger)
+        action.changed.connect(self._sync)
+        self._sync()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        # QPushButton sizes itself from its own text, which is empty here: use the labels'.
+        hint = self.layout().sizeHint()
+        return QSize(hint.width() + 4, max(hint.height(), super().sizeHint().height()))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return self.sizeHint()
+
+    def _trigger(self) -> None:
+        # The button's own checked toggling is ignored: the action (and so the session
+        # state) decides what is checked.
+        self.action.trigger()
+        self._sync()
+
+    def _sync(self) -> None:
+        action = self.action
+        self._label.setText(action.text().replace("&", ""))
+        role = self.property("role") if action.isEnabled() else None
+        colour = {"primary": theme.ON_ACCENT, "danger": theme.WARNING}.get(
+            role, theme.TEXT if action.isEnabled() else theme.TEXT_DIM
+        )
+        style = f"color: {colour}; background: transparent;"
+        if role == "primary":
+            style += " font-weight: 600;"
+        if style != self._label.styleSheet():  # re-styling is not free: only on a change
+            self._label.setStyleSheet(style)
+        self._hint.setText(shortcut_text(action))
+        self._hint.setVisible(bool(self._hint.text()))
+        self.updateGeometry()
+        self.setEnabled(action.isEnabled())
+        self.setCheckable(action.isCheckable())
+        self.setChecked(action.isChecked())
+        self.setVisible(action.isVisible())
+        tip = action.toolTip() or action.text()
+        hint = shortcut_text(action)
+        self.setToolTip(f"{tip} ({hint})" if hint else tip)
+        self.setAccessibleName(action.text().replace("&", ""))
+        self.setAccessibleDescription(f"Shortcut: {hint}" if hint else "")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        # Space is the console's Pause shortcut, so Enter activates a focused button instead.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.click()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,218 @@
+"""The session's arc on the console: phases as bands, cue and check marks, a gliding now-line.
+
+Painted by hand from an ``ArcLayout`` (see ``arc_model``): one glance says where the session
+is, what comes next (a voice cue, a bell, a blood-pressure check) and how long until the next
+phase. The now-line moves a little at every display tick, so it glides rather than jumps.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QFont, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from session_player.durations import format_clock
+from session_player.ui import theme
+from session_player.ui.arc_model import ArcLayout, arc_layout
+
+BAND_TOP = 34
+BAND_HEIGHT = 48
+MARKS_TOP = BAND_TOP + BAND_HEIGHT + 8
+FOOTER_HEIGHT = 34
+SIDE_MARGIN = 16
+TICK_STEPS_S = (300, 600, 900, 1800, 3600)
+
+
+class ArcTimeline(QWidget):
+    """Paints the arc; ``update_from(state)`` on every tick and change."""
+
+    def __init__(self, bridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("arc_timeline")
+        self.setAccessibleName("Session arc")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMinimumHeight(MARKS_TOP + 44 + FOOTER_HEIGHT)
+        self._bridge = bridge
+        self._layout: ArcLayout | None = None
+        self._state = None
+        self.summary_text = ""
+        bridge.ticked.connect(self.update_from)
+        bridge.changed.connect(self.update_from)
+        self.update_from(bridge.state)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(900, MARKS_TOP + 44 + FOOTER_HEIGHT)
+
+    def update_from(self, state) -> None:
+        self._state = state
+        self._layout = arc_layout(self._bridge.playlist, self._bridge.timeline.record, state)
+        self.summary_text = self._summary(state)
+        self.setAccessibleDescription(self.summary_text)
+        self.update()
+
+    # --- words -------------------------------------------------------------------------------
+
+    @staticmethod
+    def since_dose_text(state) -> str:
+        if state.time_since_dose_s is None:
+            return f"Settling {format_clock(state.session_s or 0)} · dose not given yet"
+        return f"+{format_clock(state.time_since_dose_s)} since dose"
+
+    @staticmethod
+    def next_text(state) -> str:
+        name = state.phase_name or ""
+        if state.status == "ended":
+            return "Session ended"
+        if state.status == "settling":
+            return "Press Dose given (D) when the dose is given"
+        if state.paused:
+            suffix = " · audio paused"
+        else:
+            suffix = ""
+        if state.holding:
+            text = f"{name} holds: advance when ready"
+            if state.hold_left_s is not None:
+                text += f" (advances by itself in {format_clock(state.hold_left_s)})"
+            return text + suffix
+        if state.time_to_next_phase_s is not None:
+            return f"{name} ends in {format_clock(state.time_to_next_phase_s)}{suffix}"
+        if state.observation_left_s:
+            return f"{name} · {format_clock(state.observation_left_s)} to the minimum observation"
+        return f"{name} · may end when ready{suffix}"
+
+    def _summary(self, state) -> str:
+        return f"{self.since_dose_text(state)} · {self.next_text(state)}"
+
+    # --- painting ----------------------------------------------------------------------------
+
+    def _x(self, seconds: float) -> float:
+        layout = self._layout
+        width = self.width() - 2 * SIDE_MARGIN
+        span = max(1.0, layout.axis_end_s - layout.axis_start_s)
+        return SIDE_MARGIN + (seconds - layout.axis_start_s) / span * width
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        if self._layout is None:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._paint_ticks(painter)
+        self._paint_bands(painter)
+        self._paint_marks(painter)
+        self._paint_now(painter)
+        self._paint_footer(painter)
+        painter.end()
+
+    def _paint_ticks(self, painter: QPainter) -> None:
+        layout = self._layout
+        width = self.width() - 2 * SIDE_MARGIN
+        span = layout.axis_end_s - layout.axis_start_s
+        step = next((s for s in TICK_STEPS_S if s / span * width >= 70), TICK_STEPS_S[-1])
+        painter.setFont(theme.font(theme.CONSOLE_SMALL_PT - 1))
+        painter.setPen(theme.qcolor(theme.TEXT_DIM))
+        t = 0.0
+        while t <= layout.axis_end_s:
+            x = self._x(t)
+            label = "dose" if t == 0 else f"{int(t // 60)}m"
+            painter.drawText(QRectF(x - 40, 6, 80, 20), Qt.AlignmentFlag.AlignCenter, label)
+            painter.drawLine(QPointF(x, 26), QPointF(x, BAND_TOP - 2))
+            t += step
+
+    def _paint_bands(self, painter: QPainter) -> None:
+        font = theme.font(theme.CONSOLE_PT)
+        for position, band in enumerate(self._layout.bands):
+            left, right = self._x(band.start_s), self._x(band.end_s)
+            rect = QRectF(left + 1, BAND_TOP, max(2.0, right - left - 2), BAND_HEIGHT)
+            colour = theme.PHASE_BAND_COLOURS[position % len(theme.PHASE_BAND_COLOURS)]
+            fill = theme.qcolor(colour, 0.55 if band.when == "past" else 1.0)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(fill)
+            painter.drawRoundedRect(rect, 6, 6)
+            if band.when == "current":
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                pen = QPen(theme.qcolor(theme.ACCENT_DIM), 2)
+                if band.holding:
+                    pen.setStyle(Qt.PenStyle.DashLine)
+                painter.setPen(pen)
+                painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 6, 6)
+            font.setWeight(QFont.Weight.DemiBold if band.when == "current" else QFont.Weight.Normal)
+            painter.setFont(font)
+            painter.setPen(theme.qcolor(theme.TEXT if band.when == "current" else theme.TEXT_DIM))
+            text = painter.fontMetrics().elidedText(
+                band.label, Qt.TextElideMode.ElideRight, int(rect.width() - 12)
+            )
+            painter.drawText(rect.adjusted(8, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter, text)
+
+    def _paint_marks(self, painter: QPainter) -> None:
+        painter.setFont(theme.font(theme.CONSOLE_SMALL_PT - 1))
+        metrics = painter.fontMetrics()
+        free_from = {0: -1e9, 1: -1e9}  # label rows: where the next label may start
+        for mark in self._layout.marks:
+            x = self._x(mark.at_s)
+            if mark.kind == "minimum":
+                pen = QPen(theme.qcolor(theme.TEXT_DIM), 1, Qt.PenStyle.DashLine)
+                painter.setPen(pen)
+                painter.drawLine(QPointF(x, BAND_TOP - 4), QPointF(x, BAND_TOP + BAND_HEIGHT + 4))
+                label, colour = "min. observation", theme.TEXT_DIM
+            elif mark.kind == "vitals":
+                colour = theme.OK if mark.done else (theme.WARNING if mark.due else theme.TEXT)
+                label = ("✓ " if mark.done else "") + mark.label
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(theme.qcolor(colour))
+                painter.drawRoundedRect(QRectF(x - 5, MARKS_TOP, 10, 10), 2, 2)
+            else:
+                colour = theme.TEXT_DIM
+                label = mark.label
+                path = QPainterPath()
+                path.moveTo(x, MARKS_TOP)
+                path.lineTo(x - 5, MARKS_TOP + 9)
+                path.lineTo(x + 5, MARKS_TOP + 9)
+                path.closeSubpath()
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(theme.qcolor(colour))
+                painter.drawPath(path)
+            width = metrics.horizontalAdvance(label)
+            # Centred under the mark, but kept inside the widget near either edge.
+            left = min(max(x - width / 2, 2.0), self.width() - width - 4.0)
+            row = 0 if left > free_from[0] else 1
+            if left <= free_from[row]:
+                continue  # no room: the mark stays, its word is left out
+            top = MARKS_TOP + 12 + row * (metrics.height() + 1)
+            painter.setPen(theme.qcolor(colour))
+            painter.drawText(
+                QRectF(left - 2, top, width + 4, metrics.height()),
+                Qt.AlignmentFlag.AlignCenter,
+                label,
+            )
+            free_from[row] = left + width + 10
+
+    def _paint_now(self, painter: QPainter) -> None:
+        state = self._state
+        x = self._x(self._layout.now_s)
+        pen = QPen(theme.qcolor(theme.ACCENT), 3)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        painter.drawLine(QPointF(x, BAND_TOP - 6), QPointF(x, BAND_TOP + BAND_HEIGHT + 6))
+        if state is not None and state.status == "settling":
+            return
+        painter.setBrush(theme.qcolor(theme.ACCENT))
+        painter.drawEllipse(QPointF(x, BAND_TOP - 6), 4, 4)
+
+    def _paint_footer(self, painter: QPainter) -> None:
+        state = self._state
+        if state is None:
+            return
+        top = self.height() - FOOTER_HEIGHT
+        rect = QRectF(SIDE_MARGIN, top, self.width() - 2 * SIDE_MARGIN, FOOTER_HEIGHT)
+        painter.setFont(theme.font(theme.CONSOLE_HEADING_PT - 2, weight=QFont.Weight.DemiBold))
+        painter.setPen(theme.qcolor(theme.ACCENT))
+        painter.drawText(
+            rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            self.since_dose_text(state),
+        )
+        painter.setFont(theme.font(theme.CONSOLE_PT))
+        painter.setPen(theme.qcolor(theme.TEXT))
+        painter.drawText(
+            rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, self.next_text(state)
+        )

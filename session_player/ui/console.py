@@ -1,0 +1,217 @@
+"""The clinician's console: the arc, what plays, every command, vitals, side effects, the log.
+
+Built from small widgets that each take the ``SessionBridge`` and subscribe to it; the
+console only lays them out and connects the few decisions that need a window (End session
+asks for confirmation; Patient view and the dim level belong to the main window).
+Layout follows the design sketch: header, alerts, arc, now playing, commands, vitals,
+one-tap log, event log, top to bottom in order of urgency.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from session_player.ui import theme
+from session_player.ui.action_button import ActionButton
+from session_player.ui.actions import ConsoleActions
+from session_player.ui.alerts import AlertsPanel
+from session_player.ui.arc_timeline import ArcTimeline
+from session_player.ui.end_dialog import EndSessionDialog
+from session_player.ui.event_log import EventLog
+from session_player.ui.note_entry import NoteEntry
+from session_player.ui.now_playing import NowPlaying
+from session_player.ui.session_bridge import SessionBridge
+from session_player.ui.side_effects import SideEffects
+from session_player.ui.vitals_prompt import VitalsPrompt
+
+STATUS_MS = 8000  # how long a command's message stays under the buttons
+DIM_SLIDER_STEPS = 100
+
+
+class Console(QWidget):
+    patient_view_requested = Signal()
+    dim_level_changed = Signal(float)
+    ended = Signal()
+
+    def __init__(self, bridge: SessionBridge, *, alias: str, dim_level: float, parent=None):
+        super().__init__(parent)
+        self.setObjectName("console")
+        self.bridge = bridge
+        self.actions = ConsoleActions(bridge, self)
+        self.end_dialog: EndSessionDialog | None = None
+        self._ended_emitted = False
+        playlist = bridge.playlist
+
+        # --- header
+        title = QLabel(f"{playlist.title}  ·  {playlist.route}")
+        title.setProperty("role", "heading")
+        patient = QLabel(f"Patient “{alias}”")
+        patient.setObjectName("console_alias")
+        self.output = QLabel()
+        self.output.setObjectName("output_status")
+        dim_label = QLabel("Patient screen")
+        dim_label.setProperty("role", "hint")
+        self.dim = QSlider(Qt.Orientation.Horizontal)
+        self.dim.setObjectName("dim_slider")
+        self.dim.setAccessibleName("Patient screen brightness")
+        self.dim.setRange(round(theme.MIN_DIM_LEVEL * 100), round(theme.MAX_DIM_LEVEL * 100))
+        self.dim.setValue(round(dim_level * 100))
+        self.dim.setFixedWidth(150)
+        self.dim.valueChanged.connect(lambda value: self.dim_level_changed.emit(value / 100))
+        header = QHBoxLayout()
+        header.setSpacing(24)
+        header.addWidget(title)
+        header.addStretch(1)
+        header.addWidget(patient)
+        header.addWidget(self.output)
+        header.addWidget(dim_label)
+        header.addWidget(self.dim)
+
+        # --- the pieces
+        self.alerts = AlertsPanel(bridge)
+        self.arc = ArcTimeline(bridge)
+        arc_card = QFrame()
+        arc_card.setProperty("role", "card")
+        arc_layout = QVBoxLayout(arc_card)
+        arc_layout.setContentsMargins(6, 4, 6, 4)
+        arc_layout.addWidget(self.arc)
+        self.now_playing = NowPlaying(bridge)
+        self.vitals = VitalsPrompt(bridge)
+        self.side_effects = SideEffects(bridge)
+        self.note = NoteEntry(bridge)
+        self.log = EventLog(bridge)
+        log_card = QFrame()
+        log_card.setProperty("role", "card")
+        log_layout = QVBoxLayout(log_card)
+        log_layout.setContentsMargins(10, 10, 10, 10)
+        log_layout.setSpacing(6)
+        log_layout.addWidget(self.note)
+        log_layout.addWidget(self.log, 1)
+
+        # --- commands
+        a = self.actions
+        self.buttons: dict[str, ActionButton] = {}
+        session_row = self._button_row(
+            [
+                (a.dose, "primary"),
+                (a.pause, None),
+                (a.extend, None),
+                (a.advance, None),
+                (a.calm, None),
+                (a.fade, None),
+                (a.end, "danger"),
+            ]
+        )
+        sound_row = self._button_row(
+            [
+                (a.volume_down, None),
+                (a.volume_up, None),
+                (a.soundscape, None),
+                (a.vitals, None),
+                (a.patient_view, None),
+                (a.answer_call, None),
+            ]
+        )
+        # What the last command did (or why it was refused), at the end of the second row:
+        # a row of its own would make everything below jump when a message appears.
+        self.status = QLabel()
+        self.status.setObjectName("command_status")
+        self.status.setProperty("role", "secondary")
+        self.status.setWordWrap(True)
+        self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        sound_row.addWidget(self.status, 1)
+        self._status_timer = QTimer(self)
+        self._status_timer.setSingleShot(True)
+        self._status_timer.timeout.connect(self.status.clear)
+        commands = QFrame()
+        commands.setProperty("role", "card")
+        commands_layout = QVBoxLayout(commands)
+        commands_layout.setContentsMargins(12, 10, 12, 10)
+        commands_layout.setSpacing(8)
+        commands_layout.addLayout(session_row)
+        commands_layout.addLayout(sound_row)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.setSpacing(10)
+        layout.addLayout(header)
+        layout.addWidget(self.alerts)
+        layout.addWidget(arc_card)
+        layout.addWidget(self.now_playing)
+        layout.addWidget(commands)
+        # Below the commands: what is asked of the clinician (vitals, side effects) on the
+        # left, what has happened (the journal) on the right.
+        asks = QVBoxLayout()
+        asks.setSpacing(10)
+        asks.addWidget(self.vitals)
+        asks.addWidget(self.side_effects)
+        asks.addStretch(1)
+        lower = QHBoxLayout()
+        lower.setSpacing(10)
+        lower.addLayout(asks, 3)
+        lower.addWidget(log_card, 2)
+        layout.addLayout(lower, 1)
+
+        a.end_requested.connect(self.open_end_dialog)
+        a.vitals_requested.connect(self.vitals.open_for_entry)
+        a.patient_view_requested.connect(self.patient_view_requested.emit)
+        bridge.refused.connect(self._on_refused)
+        bridge.done.connect(self._on_done)
+        bridge.changed.connect(self._on_changed)
+        bridge.ticked.connect(self._refresh_output)
+        self._refresh_output()
+
+    def _button_row(self, actions) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        for action, role in actions:
+            button = ActionButton(action, role=role)
+            self.buttons[action.objectName()] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        return row
+
+    # --- reactions -----------------------------------------------------------------------------
+
+    def _on_refused(self, command: str, reason: str) -> None:
+        if command in ("record_vitals", "skip_vitals", "end_session"):
+            return  # shown where it was asked (the vitals prompt, the end dialog)
+        self._say(reason, warning=True)
+
+    def _on_done(self, command: str, message: str) -> None:
+        if message:
+            self._say(message, warning=False)
+
+    def _say(self, text: str, *, warning: bool) -> None:
+        self.status.setText(text)
+        theme.set_role(self.status, "warning" if warning else "secondary")
+        self._status_timer.start(STATUS_MS)
+
+    def _on_changed(self, state) -> None:
+        if state.status == "ended" and not self._ended_emitted:
+            self._ended_emitted = True
+            self.ended.emit()
+
+    def _refresh_output(self, _state=None) -> None:
+        status = self.bridge.engine.output_status()
+        if status.present:
+            text, role = f"● {status.device}", "ok"
+        else:
+            text, role = f"● {status.device}: {status.message or 'not connected'}", "warning"
+        if self.output.text() != text:
+            self.output.setText(text)
+        theme.set_role(self.output, role)
+
+    def open_end_dialog(self) -> EndSessionDialog:
+        self.end_dialog = EndSessionDialog(self.bridge, self)
+        # open(), not exec(): no nested event loop; the session and the arc keep running.
+        self.end_dialog.open()
+        return self.end_dialog

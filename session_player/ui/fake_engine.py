@@ -1,0 +1,198 @@
+"""A stand-in for the engine glue: the real timeline, with no mixer and no sound device.
+
+Used by the UI tests and the screenshot tool, and by anyone working on the UI without audio
+hardware. It implements ``ports.EnginePort`` and ``ports.SessionPort`` with the real
+``SessionTimeline`` (so the journal, the arc and every refusal are real) and imitates only
+what the mixer and the sink would report: what each layer plays, the device, loudness.
+Qt-free, like the port it implements.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from session_player.playlist.loader import load_playlist
+from session_player.playlist.model import Playlist
+from session_player.session.clock import SYSTEM_CLOCK, SYSTEM_WALL_CLOCK
+from session_player.session.commands import ResumeError
+from session_player.session.schedule import SETTLING
+from session_player.session.store import SessionStore, find_unfinished_sessions
+from session_player.session.timeline import SessionTimeline
+from session_player.ui.event_text import pretty_title
+from session_player.ui.ports import LayerNowPlaying, OutputStatus, SessionRequest
+
+DEFAULT_DEVICES = ("Headphones (USB audio)", "Built-in speakers")
+DEFAULT_ITEM_S = 240.0  # a music item's length when the validator did not measure it
+VOICE_CUE_S = 12.0
+BELL_S = 8.0
+
+
+class FakeSessionPort:
+    def __init__(self, timeline: SessionTimeline, port: FakeEnginePort, device: str, durations):
+        self._timeline = timeline
+        self._port = port
+        self.device = device
+        self._durations = durations
+        self.patient_calls = 0
+        self.closed = False
+
+    @property
+    def timeline(self) -> SessionTimeline:
+        return self._timeline
+
+    @property
+    def journal_path(self) -> str:
+        return str(self._timeline.journal_path)
+
+    def tick(self) -> None:
+        self._timeline.tick()
+
+    def output_status(self) -> OutputStatus:
+        return self._port.output_status(self.device)
+
+    def notify_patient_call(self) -> None:
+        self.patient_calls += 1
+
+    def close(self) -> None:
+        self.closed = True
+        self._timeline.close()
+
+    def now_playing(self) -> Sequence[LayerNowPlaying]:
+        state = self._timeline.state()
+        playlist: Playlist = self._timeline.playlist
+        if state.status in ("ready", "ended") or state.phase_index is None:
+            return tuple(LayerNowPlaying(layer, "") for layer in ("music", "soundscape", "voice"))
+        index = state.phase_index
+        content = playlist.settling if index == SETTLING else playlist.phases[index]
+        into_s = state.time_into_phase_s or 0.0
+        music = LayerNowPlaying("music", "")
+        if content.music is not None:
+            items = [item for item in content.music.items if item.file is not None]
+            lengths = [self._durations.get(item.file, DEFAULT_ITEM_S) for item in items]
+            total = sum(lengths)
+            if items and total > 0:
+                position = into_s % total if content.music.loop else min(into_s, total)
+                for item, length in zip(items, lengths, strict=True):
+                    if position < length or item is items[-1]:
+                        title = item.title or pretty_title(item.file)
+                        music = LayerNowPlaying("music", title, min(position, length), length)
+                        break
+                    position -= length
+        soundscape = LayerNowPlaying(
+            "soundscape",
+            playlist.soundscapes[state.soundscape_id].name
+            if state.soundscape_id in playlist.soundscapes
+            else "",
+        )
+        voice = LayerNowPlaying("voice", "")
+        length = state.phase_length_s or into_s + 1
+        for cue in content.voice:
+            start = cue.at.resolve_s(length)
+            if start <= into_s < start + VOICE_CUE_S:
+                text = playlist.voices[cue.cue].text if cue.cue in playlist.voices else ""
+                voice = LayerNowPlaying("voice", text or cue.cue or "voice", into_s - start)
+        layers = [music, soundscape, voice]
+        for bell in content.bells:
+            start = bell.at.resolve_s(length)
+            if start <= into_s < start + BELL_S:
+                layers.append(LayerNowPlaying("bells", bell.bell.replace("-", " ").capitalize()))
+        if state.silenced or state.paused:
+            layers = [
+                LayerNowPlaying(item.layer, item.title, item.position_s, item.duration_s, None)
+                for item in layers
+            ]
+        return tuple(layers)
+
+
+class FakeEnginePort:
+    """``EnginePort`` over the real timeline; the devices and loudness are imitations."""
+
+    def __init__(
+        self,
+        store_dir: str | Path,
+        *,
+        clock=SYSTEM_CLOCK,
+        wall_clock=None,
+        devices: Sequence[str] = DEFAULT_DEVICES,
+        absent: Sequence[str] = (),
+        loudness_delay_s: float = 0.0,
+        loudness_error: str | None = None,
+        seed: int = 7,
+    ) -> None:
+        self.store = SessionStore(store_dir)
+        self.clock = clock
+        wall = getattr(clock, "wall", None)
+        self.wall_clock = wall_clock or wall or SYSTEM_WALL_CLOCK
+        self.devices = list(devices)
+        self.absent = set(absent)
+        self.loudness_delay_s = loudness_delay_s
+        self.loudness_error = loudness_error
+        self.seed = seed
+        self.headphone_tests: list[str] = []
+        self.engines: list[FakeSessionPort] = []
+
+    def output_devices(self) -> list[str]:
+        return [device for device in self.devices if device not in self.absent]
+
+    def output_status(self, device: str) -> OutputStatus:
+        present = device in self.devices and device not in self.absent
+        return OutputStatus(device, present, "" if present else "not connected")
+
+    def play_headphone_test(self, device: str) -> None:
+        self.headphone_tests.append(device)
+
+    def measure_loudness(self, files, progress, cancelled) -> dict[str, float]:
+        measured: dict[str, float] = {}
+        for number, file in enumerate(files, start=1):
+            if cancelled():
+                return measured
+            if self.loudness_delay_s:
+                time.sleep(self.loudness_delay_s)
+            if self.loudness_error:
+                raise RuntimeError(self.loudness_error)
+            # Deterministic imitation values around the usual -23 LUFS target.
+            measured[file] = -23.0 - (sum(map(ord, Path(file).name)) % 90) / 10.0
+            progress(number / max(1, len(files)), f"Measured {Path(file).name}")
+        return measured
+
+    def _engine(self, timeline: SessionTimeline, device: str, durations) -> FakeSessionPort:
+        engine = FakeSessionPort(timeline, self, device, durations)
+        self.engines.append(engine)
+        return engine
+
+    def start_session(self, request: SessionRequest) -> FakeSessionPort:
+        result = request.load_result
+        timeline = SessionTimeline(
+            result.playlist,
+            self.store,
+            self.clock,
+            self.wall_clock,
+            playlist_path=request.playlist_path,
+            seed=self.seed,
+        )
+        notes = "; ".join(part for part in (request.dose_note, request.notes) if part)
+        timeline.start(request.alias, notes)
+        durations = {path: info.duration_s for path, info in result.audio.items()}
+        return self._engine(timeline, request.device, durations)
+
+    def unfinished_sessions(self):
+        return find_unfinished_sessions(self.store.base_dir)
+
+    def resume_session(self, unfinished, device: str = ""):
+        if not unfinished.playlist_path:
+            raise ResumeError("The journal does not say which playlist the session used.")
+        result = load_playlist(unfinished.playlist_path, check_audio=False)
+        if result.playlist is None:
+            raise ResumeError(f"The playlist {unfinished.playlist_path} cannot be loaded.")
+        timeline = SessionTimeline.resume(
+            result.playlist,
+            unfinished.journal_path,
+            self.clock,
+            self.wall_clock,
+            playlist_path=unfinished.playlist_path,
+        )
+        if not device:
+            device = self.output_devices()[0] if self.output_devices() else ""
+        return self._engine(timeline, device, {}), timeline.resume_report

@@ -1,0 +1,266 @@
+"""The clinician's window: start → pre-flight → console → summary, and the patient's window.
+
+It receives everything it uses (the engine port, the settings) from the composition root and
+creates the per-session objects when a session starts: the bridge, the console, the patient
+controls and the patient view. With two screens the patient view goes full screen on the
+second and the console stays on the first; on one screen the clinician shows it with the
+Patient view action (P) and comes back with the press-and-hold unlock.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+
+from session_player.ui import theme
+from session_player.ui.console import Console
+from session_player.ui.fades import tween
+from session_player.ui.fading_stack import FadingStack
+from session_player.ui.patient_controls import PatientControls, patient_scene
+from session_player.ui.patient_view import PatientView
+from session_player.ui.ports import EnginePort, SessionPort, SessionRequest
+from session_player.ui.preflight import Preflight
+from session_player.ui.resume_offer import ResumeOffer
+from session_player.ui.session_bridge import SessionBridge
+from session_player.ui.settings import AppSettings
+from session_player.ui.settings_dialog import SettingsDialog
+from session_player.ui.start_screen import StartScreen
+from session_player.ui.summary import SummaryScreen
+
+
+class MainWindow(QMainWindow):
+    session_opened = Signal(object)  # the SessionBridge
+
+    def __init__(
+        self,
+        port: EnginePort,
+        settings: AppSettings,
+        *,
+        bundled_folder: Path,
+        demo_playlist: Path,
+        offer_resume: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("main_window")
+        self.setWindowTitle("Session Player")
+        self.port = port
+        self.settings = settings
+        self.bridge: SessionBridge | None = None
+        self.engine: SessionPort | None = None
+        self.console: Console | None = None
+        self.summary: SummaryScreen | None = None
+        self.patient_view: PatientView | None = None
+        self._window_fade = None
+
+        self.stack = FadingStack(self)
+        self.setCentralWidget(self.stack)
+        self.start_screen = StartScreen(
+            port, settings, bundled_folder=bundled_folder, demo_playlist=demo_playlist
+        )
+        self.start_screen.settings_requested.connect(self.open_settings)
+        self.preflight = Preflight(port)
+        self.resume_offer = ResumeOffer()
+        for page in (self.resume_offer, self.start_screen, self.preflight):
+            self.stack.addWidget(page)
+        self.stack.setCurrentWidget(self.start_screen)
+
+        self.start_screen.chosen.connect(self._to_preflight)
+        self.preflight.back_requested.connect(lambda: self.stack.show_page(self.start_screen))
+        self.preflight.start_requested.connect(self.start_session)
+        self.resume_offer.resume_requested.connect(self.resume_session)
+        self.resume_offer.dismissed.connect(lambda: self.stack.show_page(self.start_screen))
+
+        geometry = settings.window_geometry
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 900)
+        if offer_resume:
+            self.check_unfinished()
+
+    # --- before the session --------------------------------------------------------------------
+
+    def check_unfinished(self) -> bool:
+        try:
+            sessions = self.port.unfinished_sessions()
+        except OSError:
+            sessions = []
+        if not sessions:
+            return False
+        self.resume_offer.set_sessions(sessions)
+        self.stack.setCurrentWidget(self.resume_offer)
+        return True
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.settings, self)
+        dialog.accepted.connect(self._settings_saved)
+        dialog.open()
+        return dialog
+
+    def _settings_saved(self) -> None:
+        if self.patient_view is not None:
+            self.patient_view.set_pin(self.settings.unlock_pin)
+
+    def _to_preflight(self, choice) -> None:
+        self.preflight.begin(choice)
+        self.stack.show_page(self.preflight)
+
+    # --- the session ---------------------------------------------------------------------------
+
+    def start_session(self, request: SessionRequest) -> None:
+        try:
+            engine = self.port.start_session(request)
+        except Exception as exc:  # shown to the clinician, on the pre-flight, without a modal box
+            self.preflight.show_error(f"The session could not start: {exc}")
+            return
+        # The pre-flight decisions go into the journal, above all a "continue anyway".
+        for item, outcome in request.preflight.items():
+            if outcome.startswith("continued anyway"):
+                engine.timeline.add_note(f"Pre-flight {item}: {outcome}")
+        self._open_session(engine, request.alias)
+
+    def resume_session(self, unfinished) -> None:
+        try:
+            engine, _report = self.port.resume_session(unfinished, self.settings.output_device)
+        except Exception as exc:
+            self.resume_offer.show_error(f"This session cannot be resumed: {exc}")
+            return
+        self._open_session(engine, unfinished.alias)
+
+    def _open_session(self, engine: SessionPort, alias: str) -> None:
+        self._close_session()
+        self.engine = engine
+        self.bridge = SessionBridge(engine, self)
+        self.console = Console(self.bridge, alias=alias, dim_level=self.settings.dim_level)
+        self.console.patient_view_requested.connect(self.show_patient_view)
+        self.console.dim_level_changed.connect(self._set_dim_level)
+        self.console.ended.connect(self._show_summary)
+        self.patient_view = PatientView(
+            PatientControls(self.bridge),
+            level=self.settings.dim_level,
+            pin=self.settings.unlock_pin,
+        )
+        self.patient_view.unlocked.connect(self.hide_patient_view)
+        self.bridge.changed.connect(self._update_patient_scene)
+        self._update_patient_scene(self.bridge.state)
+        self.stack.show_page(self.console)
+        self.bridge.start()
+        self.session_opened.emit(self.bridge)
+        if self._second_screen() is not None:
+            self.show_patient_view()
+
+    def _update_patient_scene(self, state) -> None:
+        if self.patient_view is not None and self.bridge is not None:
+            self.patient_view.set_scene(patient_scene(self.bridge.playlist, state))
+
+    def _set_dim_level(self, level: float) -> None:
+        self.settings.dim_level = level
+        if self.patient_view is not None:
+            self.patient_view.set_dim_level(level)
+
+    def _show_summary(self) -> None:
+        if self.bridge is None:
+            return
+        # Let the last events reach the journal reader before the summary reads it.
+        self.bridge.poll()
+        self.summary = SummaryScreen(self.bridge)
+        self.summary.new_session_requested.connect(self.new_session)
+        self.stack.show_page(self.summary)
+
+    def new_session(self) -> None:
+        self._close_session()
+        self.start_screen.reset_patient()
+        self.stack.show_page(self.start_screen)
+
+    def _close_session(self) -> None:
+        if self.patient_view is not None:
+            self.patient_view.allow_close()
+            self.patient_view.close()
+            self.patient_view.deleteLater()
+            self.patient_view = None
+        if self.bridge is not None:
+            self.bridge.stop()
+            self.bridge.deleteLater()
+            self.bridge = None
+        if self.engine is not None:
+            self.engine.close()
+            self.engine = None
+        for page in (self.console, self.summary):
+            self.stack.remove_page(page)
+        self.console = None
+        self.summary = None
+
+    # --- the patient's screen ------------------------------------------------------------------
+
+    def _second_screen(self):
+        screens = QGuiApplication.screens()
+        primary = QGuiApplication.primaryScreen()
+        others = [screen for screen in screens if screen is not primary]
+        return others[0] if others else None
+
+    def show_patient_view(self) -> None:
+        view = self.patient_view
+        if view is None:
+            return
+        screen = self._second_screen() or self.screen()
+        view.setScreen(screen)
+        view.setGeometry(screen.geometry())
+        if not view.isVisible():
+            # Window fades need a compositor; without one they are simply not seen.
+            view.setWindowOpacity(0.0)
+        view.showFullScreen()
+        view.raise_()
+        view.activateWindow()
+        self._window_fade = tween(
+            view, view.windowOpacity(), 1.0, theme.FADE_MS, view.setWindowOpacity
+        )
+
+    def hide_patient_view(self) -> None:
+        """After the unlock: one screen returns to the console; two screens keep the view.
+
+        The patient's window fades out rather than vanishing, so the brighter console does
+        not flash up on a screen the patient may still be looking at.
+        """
+        view = self.patient_view
+        if view is None:
+            return
+        if self._second_screen() is None:
+            self._window_fade = tween(
+                view, view.windowOpacity(), 0.0, theme.FADE_MS, view.setWindowOpacity
+            )
+            self._window_fade.finished.connect(view.hide)
+        self.raise_()
+        self.activateWindow()
+
+    # --- the window ----------------------------------------------------------------------------
+
+    def session_running(self) -> bool:
+        return self.bridge is not None and self.bridge.state.status in ("settling", "running")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.session_running():
+            answer = QMessageBox.question(
+                self,
+                "A session is running",
+                "Closing stops the sound in the patient's headphones. The session stays in the "
+                "journal and can be resumed at the next start. Close anyway?",
+                QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Close,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Close:
+                event.ignore()
+                return
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Remember the window, stop the workers, close the session (it stays resumable)."""
+        self.settings.window_geometry = self.saveGeometry()
+        self.settings.sync()
+        self.start_screen.shutdown()
+        self.preflight.shutdown()
+        self._close_session()

@@ -1,0 +1,107 @@
+"""What each layer of the mix is playing now, in one line under the arc.
+
+"Music: Slow Tide 3:12 / 6:40 · Soundscape: Rain · Voice: — · Volume ▮▮▮▮▯ −10 dB". The
+clinician checks it at a glance when the patient asks "what is this?" or when a voice cue
+is playing (its words are shown, so the team knows what the patient has just heard).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from session_player.durations import format_clock
+from session_player.session.record import MIN_VOLUME_DB
+from session_player.ui import theme
+from session_player.ui.ports import LayerNowPlaying
+
+LAYER_NAMES = {"music": "Music", "soundscape": "Soundscape", "voice": "Voice", "bells": "Bell"}
+VOLUME_BARS = 8
+
+
+def layer_text(item: LayerNowPlaying) -> str:
+    if not item.title:
+        return "—"
+    text = item.title
+    if item.position_s is not None and item.duration_s:
+        text += f"  {format_clock(item.position_s)} / {format_clock(item.duration_s)}"
+    return text
+
+
+def volume_bars(volume_db: float, limit_db: float) -> str:
+    """▮▮▮▮▯▯▯▯: the bar scale runs from −40 dB to the playlist's maximum."""
+    low = -40.0
+    span = max(1.0, limit_db - low)
+    filled = round(max(0.0, min(1.0, (volume_db - low) / span)) * VOLUME_BARS)
+    return "▮" * filled + "▯" * (VOLUME_BARS - filled)
+
+
+class NowPlaying(QFrame):
+    def __init__(self, bridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("now_playing")
+        self.setProperty("role", "card")
+        self._bridge = bridge
+        self._values: dict[str, QLabel] = {}
+        row = QHBoxLayout(self)
+        row.setContentsMargins(16, 8, 16, 8)
+        row.setSpacing(28)
+        for layer in ("music", "soundscape", "voice"):
+            row.addLayout(
+                self._column(layer, LAYER_NAMES[layer]), 3 if layer != "soundscape" else 2
+            )
+        self.volume = QLabel()
+        self.volume.setObjectName("volume_display")
+        self.volume.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        volume_column = QVBoxLayout()
+        volume_column.setSpacing(2)
+        title = QLabel("Volume")
+        title.setProperty("role", "hint")
+        title.setAlignment(Qt.AlignmentFlag.AlignRight)
+        volume_column.addWidget(title)
+        volume_column.addWidget(self.volume)
+        row.addLayout(volume_column, 2)
+        bridge.ticked.connect(self.refresh)
+        bridge.changed.connect(self.refresh)
+        self.refresh(bridge.state)
+
+    def _column(self, layer: str, title: str) -> QVBoxLayout:
+        column = QVBoxLayout()
+        column.setSpacing(2)
+        heading = QLabel(title)
+        heading.setProperty("role", "hint")
+        value = QLabel("—")
+        value.setObjectName(f"now_{layer}")
+        value.setTextFormat(Qt.TextFormat.PlainText)
+        value.setWordWrap(layer == "voice")
+        self._values[layer] = value
+        column.addWidget(heading)
+        column.addWidget(value)
+        return column
+
+    def text_of(self, layer: str) -> str:
+        return self._values[layer].text()
+
+    def refresh(self, state) -> None:
+        items = {item.layer: item for item in self._bridge.engine.now_playing()}
+        for layer, label in self._values.items():
+            item = items.get(layer)
+            text = layer_text(item) if item is not None else "—"
+            if layer == "voice" and not (item and item.title) and "bells" in items:
+                bell = items["bells"]
+                text = f"Bell: {bell.title}" if bell.title else "—"
+            if label.text() != text:
+                label.setText(text)
+        limit = min(state.volume_cap_db, state.max_volume_db)
+        words = f"{volume_bars(state.volume_db, state.max_volume_db)}  {state.volume_db:g} dB"
+        if state.silenced:
+            words = "faded to silence"
+        elif state.paused:
+            words = "paused"
+        elif state.volume_db >= limit - 1e-6:
+            words += " (max)"
+        if state.volume_db <= MIN_VOLUME_DB + 1e-6:
+            words = "muted"
+        if self.volume.text() != words:
+            self.volume.setText(words)
+        theme.set_role(self.volume, "secondary" if (state.silenced or state.paused) else None)

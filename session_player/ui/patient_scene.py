@@ -1,0 +1,34 @@
+"""What the patient view shows, as plain data: the only things a patient may see and do.
+
+Kept free of Qt so the rules (choices only in the phases the playlist allows, volume only
+within the clinician's cap, a clock only when the playlist asks) are tested without a screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+VOLUME_STEP_DB = 2.0  # one tap of Quieter/Louder: audible, never a jump
+
+
+@dataclass(frozen=True)
+class PatientScene:
+    soundscape_name: str  # what plays now, e.g. "Rain"; "" when nothing does
+    choices: tuple[tuple[str, str], ...] = ()  # (id, name) the patient may switch to now
+    can_quieter: bool = True
+    can_louder: bool = True
+    show_clock: bool = False
+    call_pending: bool = False  # the patient called and no one has answered yet
+
+
+class PatientControls(Protocol):
+    """Everything the patient view can do. Nothing here ends, pauses or skips anything."""
+
+    def choose_soundscape(self, soundscape_id: str) -> None: ...
+
+    def quieter(self) -> None: ...
+
+    def louder(self) -> None: ...
+
+    def call(self) -> None: ...

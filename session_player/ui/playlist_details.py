@@ -1,0 +1,80 @@
+"""What the chosen playlist holds, in a few lines: the arc, the checks, the patient's choices.
+
+Shown on the start screen so the clinician can confirm at a glance that this is the session
+they meant (route, phases, when blood pressure is due, how long observation must last).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout
+
+from session_player.durations import format_duration
+from session_player.playlist.model import Playlist
+from session_player.session.vitals import check_specs
+
+
+def _when(at) -> str:
+    if at == "pre-dose":
+        return "before the dose"
+    if at == "discharge":
+        return "before discharge"
+    return f"{format_duration(at)} after the dose"
+
+
+class PlaylistDetails(QFrame):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("playlist_details")
+        self.setProperty("role", "card")
+        self.title = QLabel()
+        self.title.setProperty("role", "secondary")
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self._values: dict[str, QLabel] = {}
+        form = QFormLayout()
+        form.setVerticalSpacing(6)
+        for key, caption in (
+            ("arc", "Arc"),
+            ("vitals", "Vital signs"),
+            ("observation", "Observation"),
+            ("patient", "Patient may pick"),
+        ):
+            value = QLabel()
+            value.setWordWrap(True)
+            caption_label = QLabel(caption)
+            caption_label.setProperty("role", "secondary")
+            form.addRow(caption_label, value)
+            self._values[key] = value
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(8)
+        layout.addWidget(self.title)
+        layout.addWidget(self.description)
+        layout.addLayout(form)
+
+    def show_playlist(self, playlist: Playlist) -> None:
+        self.title.setText(f"About this session · {playlist.route}")
+        self.description.setText(" ".join(playlist.description.split()))
+        self.description.setVisible(bool(playlist.description))
+        arc = " → ".join(
+            f"{p.display_name} {format_duration(p.duration)}"
+            + (" (holds)" if p.end == "hold" else "")
+            for p in playlist.phases
+        )
+        self._values["arc"].setText(f"Settling until the dose, then {arc}")
+        checks = check_specs(playlist.clinical)
+        self._values["vitals"].setText(
+            "; ".join(f"{spec.label} ({_when(spec.at)})" for spec in checks) or "none scheduled"
+        )
+        minimum = playlist.clinical.minimum_observation
+        self._values["observation"].setText(
+            f"at least {format_duration(minimum)} after the dose" if minimum else "no minimum set"
+        )
+        names = [
+            playlist.soundscapes[s].name
+            for s in playlist.patient.soundscapes
+            if s in playlist.soundscapes
+        ]
+        phases = playlist.patient.phases
+        where = "" if phases == "all" else f" (during {', '.join(phases)})"
+        self._values["patient"].setText(", ".join(names) + where if names else "no choices")

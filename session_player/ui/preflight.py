@@ -1,0 +1,279 @@
+"""The pre-flight checklist, done with the patient in the chair before the dose.
+
+Four checks: every audio file present and decodable; loudness measured (on a worker thread,
+with progress: a new playlist may take a while and the window must stay alive); the output
+device present; the left/right headphone test heard by the patient. The session starts when
+all four are settled. The clinician may continue without the device or headphone check
+("Continue anyway"); that decision is recorded and goes into the session's journal.
+The files and loudness checks cannot be skipped: without them the mix could be silent or loud.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from session_player.audio.probe import ProbeError, probe
+from session_player.ui import theme
+from session_player.ui.checklist_item import ChecklistItem, ItemState
+from session_player.ui.ports import EnginePort, SessionRequest
+from session_player.ui.start_screen import StartChoice
+from session_player.ui.worker import TaskRunner
+
+
+def audio_files(choice: StartChoice) -> list[str]:
+    """Every audio file the playlist (and its libraries) names, as the validator found them."""
+    result = choice.load_result
+    return sorted(set(result.audio) | set(result.audio_failures))
+
+
+def check_files(files: list[str], progress, cancelled) -> list[str]:
+    """Probe every file again (the validator's cache makes unchanged files instant)."""
+    broken = []
+    for index, file in enumerate(files):
+        if cancelled():
+            break
+        progress(index / max(1, len(files)), f"Checking {Path(file).name}")
+        try:
+            probe(file)
+        except ProbeError as exc:
+            broken.append(f"{Path(file).name}: {exc}")
+    progress(1.0, "")
+    return broken
+
+
+class Preflight(QWidget):
+    """Emits ``start_requested(SessionRequest)`` and ``back_requested``."""
+
+    start_requested = Signal(object)
+    back_requested = Signal()
+
+    def __init__(self, port: EnginePort, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("preflight")
+        self._port = port
+        self._runner = TaskRunner(self)
+        self._choice: StartChoice | None = None
+        self._overrides: dict[str, str] = {}
+        self._test_played = False
+        self._build()
+
+    def _build(self) -> None:
+        self.heading = QLabel("Pre-flight")
+        self.heading.setProperty("role", "heading")
+        self.subtitle = QLabel()
+        self.subtitle.setProperty("role", "secondary")
+
+        self.files = ChecklistItem("files", "Every audio file is present and decodes")
+        self.loudness = ChecklistItem("loudness", "Loudness measured (every file at the target)")
+        self.loudness_retry = self.loudness.add_button("Measure again", "loudness_retry")
+        self.loudness_retry.clicked.connect(self._run_loudness)
+        self.loudness_retry.hide()
+
+        self.device = ChecklistItem("device", "The output device is present")
+        self.device_retry = self.device.add_button("Check again", "device_retry")
+        self.device_retry.clicked.connect(self._check_device)
+        self.device_override = self.device.add_button(
+            "Continue anyway", "device_override", role="quiet"
+        )
+        self.device_override.clicked.connect(lambda: self._override("device"))
+
+        self.headphones = ChecklistItem("headphones", "Left/right headphone test")
+        self.play_test = self.headphones.add_button("▶ Play test", "play_test")
+        self.play_test.clicked.connect(self._play_test)
+        self.heard = self.headphones.add_button("Heard both sides", "heard_both")
+        self.heard.setToolTip("The patient heard 'left' in the left ear and 'right' in the right")
+        self.heard.clicked.connect(self._confirm_heard)
+        self.headphones_override = self.headphones.add_button(
+            "Continue anyway", "headphones_override", role="quiet"
+        )
+        self.headphones_override.clicked.connect(lambda: self._override("headphones"))
+
+        self.back = QPushButton("‹ Back")
+        self.back.setObjectName("preflight_back")
+        self.back.clicked.connect(self.back_requested.emit)
+        self.reason = QLabel()
+        self.reason.setProperty("role", "secondary")
+        self.start = QPushButton("Start session: settling plays")
+        self.start.setObjectName("start_session")
+        self.start.setProperty("role", "primary")
+        self.start.clicked.connect(self._start)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 24, 32, 24)
+        layout.setSpacing(12)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.subtitle)
+        layout.addSpacing(6)
+        for item in self.items:
+            layout.addWidget(item)
+        layout.addStretch(1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.back)
+        bottom.addStretch(1)
+        bottom.addWidget(self.reason)
+        bottom.addWidget(self.start)
+        layout.addLayout(bottom)
+
+    @property
+    def items(self) -> tuple[ChecklistItem, ...]:
+        return (self.files, self.loudness, self.device, self.headphones)
+
+    # --- running the checks -------------------------------------------------------------------
+
+    def begin(self, choice: StartChoice) -> None:
+        """Start the checks for a new choice (all of them again: anything may have changed)."""
+        self._runner.cancel_all()
+        self._choice = choice
+        self._overrides = {}
+        self._test_played = False
+        playlist = choice.load_result.playlist
+        title = playlist.title if playlist is not None else Path(choice.playlist_path).name
+        self.subtitle.setText(f"{title}  ·  patient “{choice.alias}”  ·  {choice.device}")
+        for item in self.items:
+            item.set_state(ItemState.PENDING, "")
+        self.heard.setEnabled(False)
+        self._run_files()
+        self._check_device()
+        self.headphones.set_state(
+            ItemState.PENDING, "Play the test; the patient should hear 'left', then 'right'."
+        )
+        self._update_start()
+
+    def _run_files(self) -> None:
+        files = audio_files(self._choice)
+        self.files.set_state(ItemState.RUNNING, f"Checking {len(files)} files…")
+        self.loudness.set_state(ItemState.PENDING, "Waits for the file check.")
+        self._runner.start(
+            lambda progress, cancelled: check_files(files, progress, cancelled),
+            on_progress=self.files.set_progress,
+            on_done=lambda broken: self._files_done(files, broken),
+            on_failed=lambda message: self.files.set_state(ItemState.FAILED, message),
+        )
+
+    def _files_done(self, files: list[str], broken: list[str]) -> None:
+        if broken:
+            self.files.set_state(ItemState.FAILED, "; ".join(broken))
+        else:
+            self.files.set_state(ItemState.DONE, f"{len(files)} files present and decodable.")
+            self._run_loudness()
+        self._update_start()
+
+    def _run_loudness(self) -> None:
+        files = audio_files(self._choice)
+        self.loudness_retry.hide()
+        self.loudness.set_state(ItemState.RUNNING, "Measuring… (done once per file, then cached)")
+        self.loudness.set_progress(0.0)
+        self._runner.start(
+            lambda progress, cancelled: self._port.measure_loudness(files, progress, cancelled),
+            on_progress=self.loudness.set_progress,
+            on_done=self._loudness_done,
+            on_failed=self._loudness_failed,
+        )
+        self._update_start()
+
+    def _loudness_done(self, measured: dict) -> None:
+        if measured:
+            values = sorted(measured.values())
+            detail = f"{len(values)} files, {values[0]:.1f} to {values[-1]:.1f} LUFS; normalised."
+        else:
+            detail = "Nothing to measure."
+        self.loudness.set_state(ItemState.DONE, detail)
+        self._update_start()
+
+    def _loudness_failed(self, message: str) -> None:
+        self.loudness.set_state(ItemState.FAILED, message)
+        self.loudness_retry.show()
+        self._update_start()
+
+    def _check_device(self) -> None:
+        status = self._port.output_status(self._choice.device)
+        self._overrides.pop("device", None)
+        if status.present:
+            self.device.set_state(ItemState.DONE, f"{status.device}: ready.")
+        else:
+            self.device.set_state(
+                ItemState.FAILED,
+                f"{status.device}: {status.message or 'not found'}. Connect it and check again.",
+            )
+        self.device_override.setVisible(not status.present)
+        self._update_start()
+
+    def _play_test(self) -> None:
+        self._port.play_headphone_test(self._choice.device)
+        self._test_played = True
+        self.heard.setEnabled(True)
+        if self.headphones.state is not ItemState.DONE:
+            self.headphones.set_state(
+                ItemState.RUNNING, "Playing: 'left' in the left ear, then 'right' in the right."
+            )
+            self.headphones.progress.hide()
+        self._update_start()
+
+    def _confirm_heard(self) -> None:
+        self._overrides.pop("headphones", None)
+        self.headphones.set_state(ItemState.DONE, "The patient heard both sides.")
+        self._update_start()
+
+    def _override(self, key: str) -> None:
+        item = self.device if key == "device" else self.headphones
+        why = item.detail.text()
+        self._overrides[key] = f"continued anyway (clinician's decision); was: {why}"
+        item.set_state(ItemState.OVERRIDDEN, "Continued anyway: this goes into the journal.")
+        self._update_start()
+
+    # --- starting ---------------------------------------------------------------------------
+
+    def blocking_reason(self) -> str | None:
+        waiting = [item for item in self.items if not item.settled]
+        if not waiting:
+            return None
+        first = waiting[0]
+        if first is self.files or first is self.loudness:
+            return (
+                "Waiting for the audio checks…"
+                if first.state is ItemState.RUNNING
+                else ("Fix the audio files first.")
+            )
+        if first is self.device:
+            return "The output device is not ready."
+        return "Play the headphone test and confirm."
+
+    def _update_start(self) -> None:
+        reason = self.blocking_reason()
+        self.start.setEnabled(reason is None)
+        self.reason.setText(reason or "")
+        theme.set_role(self.reason, "secondary")
+
+    def show_error(self, message: str) -> None:
+        self.reason.setText(message)
+        theme.set_role(self.reason, "warning")
+
+    def preflight_record(self) -> dict[str, str]:
+        """Each item and how it was settled, for the journal."""
+        record = {}
+        for item in self.items:
+            record[item.key] = self._overrides.get(item.key, item.state.name.lower())
+        return record
+
+    def _start(self) -> None:
+        if self.blocking_reason() is not None or self._choice is None:
+            return
+        choice = self._choice
+        self.start_requested.emit(
+            SessionRequest(
+                playlist_path=choice.playlist_path,
+                load_result=choice.load_result,
+                alias=choice.alias,
+                device=choice.device,
+                dose_note=choice.dose_note,
+                notes=choice.notes,
+                preflight=self.preflight_record(),
+            )
+        )
+
+    def shutdown(self) -> None:
+        self._runner.cancel_all()
+        self._runner.wait(5000)

@@ -1,0 +1,122 @@
+"""A playlist's validation problems as a list; clicking one shows the place in the file.
+
+Therapists write playlists by hand, so the start screen must say exactly where a problem is
+(line and column, as editors count them) and show the line in context, without sending the
+clinician to a terminal.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QTextCursor, QTextFormat
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from session_player.playlist.problems import Problem
+from session_player.ui import theme
+
+
+class ProblemsView(QWidget):
+    """The list of problems and, below it, the source around the selected one."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._main_file = ""
+        self._problems: list[Problem] = []
+        self.list = QListWidget(self)
+        self.list.setObjectName("problems_list")
+        self.list.setAccessibleName("Problems in the playlist")
+        self.list.setWordWrap(True)
+        self.list.currentRowChanged.connect(self._show_row)
+        self.list.itemClicked.connect(lambda item: self._show_row(self.list.row(item)))
+        self.source = QPlainTextEdit(self)
+        self.source.setObjectName("problem_source")
+        self.source.setAccessibleName("The playlist file at the selected problem")
+        self.source.setReadOnly(True)
+        self.source.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        mono = theme.font(theme.CONSOLE_SMALL_PT)
+        mono.setFamilies(["DejaVu Sans Mono", "Noto Mono", "Menlo", "Consolas", "monospace"])
+        self.source.setFont(mono)
+        self.source.hide()
+        self.place = QLabel(self)
+        self.place.setProperty("role", "hint")
+        self.place.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.place)
+        layout.addWidget(self.source, 1)
+
+    def set_problems(self, main_file: str, problems: list[Problem]) -> None:
+        self._main_file = str(main_file)
+        self._problems = list(problems)
+        self.list.clear()
+        self.source.hide()
+        self.place.hide()
+        for problem in self._problems:
+            item = QListWidgetItem(self._describe(problem))
+            item.setToolTip(problem.format())
+            colour = theme.WARNING if problem.is_error else theme.TEXT_DIM
+            item.setForeground(QColor(colour))
+            self.list.addItem(item)
+
+    def _describe(self, problem: Problem) -> str:
+        where = f"{problem.position.line}:{problem.position.col}"
+        if Path(problem.path).resolve() != Path(self._main_file).resolve():
+            where = f"{Path(problem.path).name} {where}"
+        return f"{where}  {problem.severity.value}: {problem.message}"
+
+    def show_problem(self, row: int) -> None:
+        self.list.setCurrentRow(row)
+
+    def _show_row(self, row: int) -> None:
+        if not 0 <= row < len(self._problems):
+            return
+        problem = self._problems[row]
+        try:
+            text = Path(problem.path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            self.source.hide()
+            return
+        self.source.setPlainText(text)
+        block = self.source.document().findBlockByLineNumber(max(0, problem.position.line - 1))
+        cursor = QTextCursor(block)
+        cursor.movePosition(
+            QTextCursor.MoveOperation.Right,
+            QTextCursor.MoveMode.MoveAnchor,
+            max(0, min(problem.position.col - 1, block.length() - 1)),
+        )
+        self.source.setTextCursor(cursor)
+        highlight = QTextEdit.ExtraSelection()
+        highlight.format.setBackground(QColor("#3a2417" if problem.is_error else "#2f2519"))
+        highlight.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+        highlight.cursor = QTextCursor(block)
+        self.source.setExtraSelections([highlight])
+        self.source.centerCursor()
+        self.place.setText(
+            f"{Path(problem.path).name}, line {problem.position.line}, "
+            f"column {problem.position.col}"
+        )
+        self.place.show()
+        self.source.show()
+
+    def current_line(self) -> int:
+        """The 1-based line the source view shows (for tests and screen readers)."""
+        return self.source.textCursor().blockNumber() + 1
+
+    def current_column(self) -> int:
+        return self.source.textCursor().positionInBlock() + 1
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._show_row(self.list.currentRow())
+        super().keyPressEvent(event)

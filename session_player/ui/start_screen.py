@@ -1,0 +1,424 @@
+"""The first screen: choose a playlist, name the patient by an alias, pick the output.
+
+Recent playlists come first (remembered), then the bundled ones; "Open…" finds any other.
+The chosen file is validated on a worker thread (it decodes every audio file, which takes a
+moment) and its problems are listed with line and column; a playlist with errors cannot go
+on, and the button says why. Nothing personal is asked: an alias, and optional notes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from session_player.playlist.loader import LoadResult, load_playlist
+from session_player.ui import theme
+from session_player.ui.playlist_delegate import SUBTITLE_ROLE, PlaylistDelegate
+from session_player.ui.playlist_details import PlaylistDetails
+from session_player.ui.ports import EnginePort
+from session_player.ui.problems_view import ProblemsView
+from session_player.ui.settings import AppSettings
+from session_player.ui.worker import TaskRunner
+
+PATH_ROLE = Qt.ItemDataRole.UserRole
+_TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
+_LIBRARY = re.compile(r"^kind:\s*library\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class StartChoice:
+    """What the start screen hands to the pre-flight."""
+
+    playlist_path: str
+    load_result: LoadResult
+    alias: str
+    dose_note: str
+    notes: str
+    device: str
+
+
+def playlist_title(path: Path) -> str | None:
+    """The title line of a playlist, read cheaply; None for libraries and unreadable files."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")[:20_000]
+    except OSError:
+        return None
+    if _LIBRARY.search(text):
+        return None
+    match = _TITLE.search(text)
+    return match.group(1).strip("'\"") if match else path.stem
+
+
+def card(parent: QWidget | None = None) -> QFrame:
+    frame = QFrame(parent)
+    frame.setProperty("role", "card")
+    return frame
+
+
+class StartScreen(QWidget):
+    """Emits ``chosen(StartChoice)`` when the clinician continues to the pre-flight."""
+
+    chosen = Signal(object)
+    settings_requested = Signal()
+
+    def __init__(
+        self,
+        port: EnginePort,
+        settings: AppSettings,
+        *,
+        bundled_folder: Path,
+        demo_playlist: Path,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("start_screen")
+        self._port = port
+        self._settings = settings
+        self._bundled_folder = Path(bundled_folder)
+        self._demo = Path(demo_playlist)
+        self._runner = TaskRunner(self)
+        self._task = None
+        self._result: LoadResult | None = None
+        self._checking_path: str | None = None
+        self._build()
+        self.reload_playlists()
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        heading = QLabel("Session Player")
+        heading.setProperty("role", "heading")
+        subtitle = QLabel("Choose the session, then check the room before the dose.")
+        subtitle.setProperty("role", "secondary")
+        self.settings_button = QPushButton("Settings…")
+        self.settings_button.setObjectName("open_settings")
+        self.settings_button.setProperty("role", "quiet")
+        self.settings_button.clicked.connect(self.settings_requested.emit)
+        top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addStretch(1)
+        top.addWidget(self.settings_button)
+
+        self.playlists = QListWidget()
+        self.playlists.setObjectName("playlist_list")
+        self.playlists.setAccessibleName("Playlists, recent first")
+        self.playlists.setItemDelegate(PlaylistDelegate(self.playlists))
+        self.playlists.setMouseTracking(True)  # hover highlight
+        self.playlists.currentItemChanged.connect(self._on_playlist_selected)
+        self.open_button = QPushButton("Open…")
+        self.open_button.setObjectName("open_playlist")
+        self.open_button.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_button.setToolTip("Open a playlist file (Ctrl+O)")
+        self.open_button.clicked.connect(self._open_file)
+        self.status = QLabel()
+        self.status.setObjectName("playlist_status")
+        self.status.setWordWrap(True)
+        self.problems = ProblemsView()
+        self.problems.hide()
+
+        left_card = card()
+        left = QVBoxLayout(left_card)
+        left.setContentsMargins(18, 16, 18, 16)
+        label = QLabel("Playlist")
+        label.setProperty("role", "secondary")
+        left.addWidget(label)
+        left.addWidget(self.playlists, 2)
+        row = QHBoxLayout()
+        row.addWidget(self.open_button)
+        row.addStretch(1)
+        left.addLayout(row)
+        left.addWidget(self.status)
+        left.addWidget(self.problems, 3)
+
+        self.alias = QLineEdit()
+        self.alias.setObjectName("patient_alias")
+        self.alias.setAccessibleName("Patient alias")
+        self.alias.setPlaceholderText("An alias, not a real name (e.g. Blue Heron)")
+        self.alias.setMaxLength(40)
+        self.alias.textChanged.connect(self._update_start)
+        alias_hint = QLabel("Required. The journal stores only this alias: no name, no ID.")
+        alias_hint.setProperty("role", "hint")
+        alias_hint.setWordWrap(True)
+        self.dose = QLineEdit()
+        self.dose.setObjectName("dose_note")
+        self.dose.setAccessibleName("Route and dose (optional)")
+        self.dose.setPlaceholderText("Optional, e.g. IV 0.5 mg/kg over 40 min")
+        self.notes = QLineEdit()
+        self.notes.setObjectName("session_notes")
+        self.notes.setAccessibleName("Notes (optional)")
+        self.notes.setPlaceholderText("Optional")
+        self.device = QComboBox()
+        self.device.setObjectName("output_device")
+        self.device.setAccessibleName("Output device (the patient's headphones)")
+        self.device.currentTextChanged.connect(self._on_device_changed)
+
+        right_card = card()
+        form = QFormLayout(right_card)
+        form.setContentsMargins(18, 16, 18, 16)
+        form.setVerticalSpacing(10)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.addRow("Patient", self.alias)
+        form.addRow("", alias_hint)
+        form.addRow("Route, dose", self.dose)
+        form.addRow("Notes", self.notes)
+        form.addRow("Headphones", self.device)
+
+        self.reason = QLabel()
+        self.reason.setObjectName("start_reason")
+        self.reason.setProperty("role", "secondary")
+        self.reason.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.reason.setWordWrap(True)
+        self.start_button = QPushButton("Continue to pre-flight  ⏎")
+        self.start_button.setObjectName("start_button")
+        self.start_button.setProperty("role", "primary")
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(self._continue)
+        self.alias.returnPressed.connect(self._continue)
+
+        columns = QHBoxLayout()
+        columns.setSpacing(20)
+        columns.addWidget(left_card, 3)
+        self.details = PlaylistDetails()
+        self.details.hide()
+        right_column = QVBoxLayout()
+        right_column.setSpacing(14)
+        right_column.addWidget(right_card)
+        right_column.addWidget(self.details)
+        right_column.addStretch(1)
+        columns.addLayout(right_column, 2)
+
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.reason, 1)
+        bottom.addWidget(self.start_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 24, 32, 24)
+        layout.setSpacing(14)
+        layout.addLayout(top)
+        layout.addWidget(subtitle)
+        layout.addLayout(columns, 1)
+        layout.addLayout(bottom)
+        self.setTabOrder(self.playlists, self.open_button)
+        self.setTabOrder(self.open_button, self.alias)
+        self.setTabOrder(self.alias, self.dose)
+        self.setTabOrder(self.dose, self.notes)
+        self.setTabOrder(self.notes, self.device)
+        self.setTabOrder(self.device, self.start_button)
+
+    # --- playlists --------------------------------------------------------------------------
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        # The alias is the one thing always typed here: start there.
+        self.alias.setFocus()
+
+    def reload_playlists(self) -> None:
+        """Recent first, then the bundled playlists; the demo is preselected on first run."""
+        self.playlists.blockSignals(True)
+        self.playlists.clear()
+        seen: set[str] = set()
+        recent = [Path(p) for p in self._settings.recent_playlists if Path(p).is_file()]
+        bundled = sorted(self._bundled_folder.glob("*.yaml")) if self._bundled_folder else []
+        for path, is_recent in [(p, True) for p in recent] + [(p, False) for p in bundled]:
+            key = str(path.resolve())
+            if key in seen:
+                continue
+            title = playlist_title(path)
+            if title is None:
+                continue
+            seen.add(key)
+            item = QListWidgetItem(title)
+            item.setData(SUBTITLE_ROLE, path.name + ("  ·  recent" if is_recent else ""))
+            item.setData(PATH_ROLE, key)
+            item.setToolTip(key)
+            self.playlists.addItem(item)
+        self.playlists.blockSignals(False)
+        wanted = str(Path(recent[0] if recent else self._demo).resolve())
+        for row in range(self.playlists.count()):
+            if self.playlists.item(row).data(PATH_ROLE) == wanted:
+                self.playlists.setCurrentRow(row)
+                break
+        else:
+            if self.playlists.count():
+                self.playlists.setCurrentRow(0)
+        self._refresh_devices()
+
+    def select_playlist(self, path: str | Path) -> None:
+        """Select ``path`` in the list (adding it at the top if needed) and validate it."""
+        key = str(Path(path).resolve())
+        for row in range(self.playlists.count()):
+            if self.playlists.item(row).data(PATH_ROLE) == key:
+                self.playlists.setCurrentRow(row)
+                return
+        title = playlist_title(Path(key)) or Path(key).stem
+        item = QListWidgetItem(title)
+        item.setData(SUBTITLE_ROLE, Path(key).name)
+        item.setData(PATH_ROLE, key)
+        item.setToolTip(key)
+        self.playlists.insertItem(0, item)
+        self.playlists.setCurrentRow(0)
+
+    def _open_file(self) -> None:
+        folder = self._settings.playlist_folder or str(self._bundled_folder)
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open a playlist", folder, "Playlists (*.yaml *.yml);;All files (*)"
+        )
+        if path:
+            self._settings.playlist_folder = str(Path(path).parent)
+            self.select_playlist(path)
+
+    def _on_playlist_selected(self, current: QListWidgetItem | None, _previous=None) -> None:
+        self._result = None
+        if current is None:
+            self._update_start()
+            return
+        path = current.data(PATH_ROLE)
+        self._validate(path)
+
+    def _validate(self, path: str) -> None:
+        if self._task is not None:
+            self._task.cancel()
+        self._checking_path = path
+        theme.set_role(self.status, "secondary")
+        self.status.setText(f"Checking {Path(path).name} and its audio files…")
+        self.details.hide()
+        self.problems.hide()
+        self._update_start()
+        self._task = self._runner.start(
+            lambda _progress, _cancelled: load_playlist(path, check_audio=True),
+            on_done=lambda result, p=path: self._on_validated(p, result),
+            on_failed=lambda message, p=path: self._on_validation_failed(p, message),
+        )
+
+    def _on_validated(self, path: str, result: LoadResult) -> None:
+        if path != self._checking_path:
+            return  # a later selection won
+        self._result = result
+        playlist = result.playlist
+        if result.ok and playlist is not None:
+            minutes = round(playlist.planned_length_s / 60)
+            phases = " · ".join(p.display_name for p in playlist.phases)
+            warnings = len(result.warnings)
+            tail = f" · {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+            theme.set_role(self.status, "ok")
+            self.status.setText(
+                f"✓ {playlist.title} · {playlist.route} · {minutes} min after the dose{tail}\n"
+                f"{phases}"
+            )
+            self.dose.setPlaceholderText(f"Optional, e.g. {playlist.route} dose and rate")
+            self.details.show_playlist(playlist)
+            self.details.show()
+        else:
+            self.details.hide()
+            errors = len(result.errors)
+            theme.set_role(self.status, "warning")
+            self.status.setText(
+                f"{errors} problem{'s' if errors != 1 else ''} to fix in "
+                f"{Path(path).name} before it can be used. Select one to see the place."
+            )
+        if result.problems:
+            self.problems.set_problems(path, result.problems)
+            self.problems.show()
+        else:
+            self.problems.hide()
+        self._update_start()
+
+    def _on_validation_failed(self, path: str, message: str) -> None:
+        if path != self._checking_path:
+            return
+        self._result = None
+        theme.set_role(self.status, "warning")
+        self.status.setText(f"Could not check {Path(path).name}: {message}")
+        self._update_start()
+
+    # --- device -----------------------------------------------------------------------------
+
+    def _refresh_devices(self) -> None:
+        remembered = self._settings.output_device
+        self.device.blockSignals(True)
+        self.device.clear()
+        devices = list(self._port.output_devices())
+        if remembered and remembered not in devices:
+            # Keep the clinic's choice visible even when unplugged: the pre-flight will say so,
+            # and audio must never move to another device on its own.
+            devices.insert(0, remembered)
+        self.device.addItems(devices)
+        if remembered:
+            self.device.setCurrentText(remembered)
+        self.device.blockSignals(False)
+
+    def _on_device_changed(self, name: str) -> None:
+        if name:
+            self._settings.output_device = name
+
+    # --- continuing -------------------------------------------------------------------------
+
+    def blocking_reason(self) -> str | None:
+        """Why the clinician cannot continue yet, or None."""
+        if self._result is None:
+            if self._checking_path is None:
+                return "Choose a playlist."
+            return "Checking the playlist…"
+        if not self._result.ok:
+            return "This playlist has errors; fix them in the file (listed on the left)."
+        if not self.alias.text().strip():
+            return "Enter an alias for the patient."
+        if not self.device.currentText():
+            return "No output device: connect the headphones."
+        return None
+
+    def _update_start(self) -> None:
+        reason = self.blocking_reason()
+        self.start_button.setEnabled(reason is None)
+        self.start_button.setToolTip(reason or "")
+        self.reason.setText(reason or "")
+
+    def _continue(self) -> None:
+        if self.blocking_reason() is not None or self._result is None:
+            return
+        path = self._checking_path or ""
+        self._settings.remember_playlist(path)
+        self._settings.output_device = self.device.currentText()
+        self.chosen.emit(
+            StartChoice(
+                playlist_path=path,
+                load_result=self._result,
+                alias=self.alias.text().strip(),
+                dose_note=self.dose.text().strip(),
+                notes=self.notes.text().strip(),
+                device=self.device.currentText(),
+            )
+        )
+
+    def reset_patient(self) -> None:
+        """Clear the patient fields for the next session (the playlist stays chosen)."""
+        self.alias.clear()
+        self.dose.clear()
+        self.notes.clear()
+        self._refresh_devices()
+
+    @property
+    def result(self) -> LoadResult | None:
+        return self._result
+
+    def shutdown(self) -> None:
+        self._runner.cancel_all()
+        self._runner.wait(5000)

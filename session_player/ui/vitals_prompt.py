@@ -1,0 +1,274 @@
+"""The gentle, non-modal vital-signs prompt: appears when a check is due, stays until done.
+
+It never blocks the console (a modal dialog would stand between the clinician and the Fade
+button). Entry is fast: type ``128/84`` in the first field and the diastolic fills itself,
+Tab through HR and SpO2, Enter saves. Values past the playlist's thresholds turn muted red
+while typing and are flagged in the journal; flags are advisory and never block saving.
+A due check leaves only when it is recorded, or skipped with a reason.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIntValidator, QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from session_player.session.vitals import flags_for
+from session_player.ui import theme
+from session_player.ui.fades import fade_in
+
+FIELDS = (
+    ("systolic", "BP", "sys"),
+    ("diastolic", "/", "dia"),
+    ("heart_rate", "HR", "bpm"),
+    ("spo2", "SpO2", "%"),
+)
+MEASURE_FIELDS = {
+    "blood_pressure": ("systolic", "diastolic"),
+    "heart_rate": ("heart_rate",),
+    "spo2": ("spo2",),
+}
+
+
+class VitalsPrompt(QFrame):
+    """The prompt card. ``open_for_entry()`` shows it even when nothing is due (V)."""
+
+    saved = Signal(object)  # the VitalsResult
+
+    def __init__(self, bridge, parent: QWidget | None = None, *, compact: bool = False) -> None:
+        super().__init__(parent)
+        self.setObjectName("vitals_prompt")
+        self.setProperty("role", "card")
+        self.setAccessibleName("Vital signs")
+        self._bridge = bridge
+        self._due_key: str | None = None
+        self._manual = False
+        self.fields: dict[str, QLineEdit] = {}
+        self._captions: dict[str, QLabel] = {}
+
+        self.heading = QLabel()
+        self.heading.setObjectName("vitals_heading")
+        entry = QHBoxLayout()
+        entry.setSpacing(8)
+        for key, caption, placeholder in FIELDS:
+            label = QLabel(caption)
+            label.setProperty("role", "secondary")
+            field = QLineEdit()
+            field.setObjectName(f"vitals_{key}")
+            field.setAccessibleName(
+                {
+                    "systolic": "Systolic blood pressure",
+                    "diastolic": "Diastolic blood pressure",
+                    "heart_rate": "Heart rate",
+                    "spo2": "SpO2",
+                }[key]
+            )
+            field.setPlaceholderText(placeholder)
+            field.setMaxLength(7)
+            field.setFixedWidth(field.fontMetrics().horizontalAdvance("0000000") + 18)
+            if key == "systolic":
+                # "128/84" may be typed in one go; the slash moves on to the diastolic.
+                field.setValidator(QRegularExpressionValidator(r"^\d{0,3}(/\d{0,3})?$"))
+                field.textEdited.connect(self._split_blood_pressure)
+            else:
+                field.setValidator(QIntValidator(0, 999))
+            field.textChanged.connect(self._show_flags)
+            field.returnPressed.connect(self.save)
+            entry.addWidget(label)
+            entry.addWidget(field)
+            self.fields[key] = field
+            self._captions[key] = label
+        self.save_button = QPushButton("Save  ⏎")
+        self.save_button.setObjectName("vitals_save")
+        self.save_button.setProperty("role", "primary")
+        self.save_button.clicked.connect(self.save)
+        self.skip_button = QPushButton("Skip…")
+        self.skip_button.setObjectName("vitals_skip")
+        self.skip_button.clicked.connect(self._ask_skip_reason)
+        self.close_button = QPushButton("Close")
+        self.close_button.setObjectName("vitals_close")
+        self.close_button.setProperty("role", "quiet")
+        self.close_button.clicked.connect(self._close_manual)
+        # Compact (a narrow column): the buttons go on a row of their own under the fields.
+        buttons = QHBoxLayout() if compact else entry
+        if compact:
+            entry.addStretch(1)
+        else:
+            entry.addSpacing(8)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.skip_button)
+        buttons.addWidget(self.close_button)
+        buttons.addStretch(1)
+
+        self.skip_reason = QLineEdit()
+        self.skip_reason.setObjectName("vitals_skip_reason")
+        self.skip_reason.setAccessibleName("Reason for skipping the check")
+        self.skip_reason.setPlaceholderText("Why is this check skipped? (required)")
+        self.skip_reason.returnPressed.connect(self._skip)
+        self.skip_confirm = QPushButton("Skip check")
+        self.skip_confirm.setObjectName("vitals_skip_confirm")
+        self.skip_confirm.clicked.connect(self._skip)
+        skip_row = QHBoxLayout()
+        skip_row.addWidget(self.skip_reason, 1)
+        skip_row.addWidget(self.skip_confirm)
+        self._skip_row = QWidget()
+        self._skip_row.setLayout(skip_row)
+        skip_row.setContentsMargins(0, 0, 0, 0)
+        self._skip_row.hide()
+
+        self.flags = QLabel()
+        self.flags.setObjectName("vitals_flags")
+        self.flags.setProperty("role", "warning")
+        self.flags.setWordWrap(True)
+        self.flags.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 10, 16, 10)
+        layout.setSpacing(6)
+        layout.addWidget(self.heading)
+        layout.addLayout(entry)
+        if compact:
+            layout.addLayout(buttons)
+        layout.addWidget(self._skip_row)
+        layout.addWidget(self.flags)
+        self.hide()
+        bridge.changed.connect(self.update_from)
+        bridge.refused.connect(self._on_refused)
+        self.update_from(bridge.state)
+
+    # --- showing ------------------------------------------------------------------------------
+
+    def update_from(self, state) -> None:
+        due = state.due_vitals[0] if state.due_vitals else None
+        key = due.key if due is not None else None
+        if key != self._due_key:
+            self._due_key = key
+            self._clear()
+        if due is not None:
+            heading = f"Vitals due: {due.label}"
+            if len(state.due_vitals) > 1:
+                heading += f"  (+{len(state.due_vitals) - 1} more)"
+            self.heading.setText(heading)
+            self._show_measures(due.measures)
+            self.skip_button.show()
+            self.close_button.hide()
+            self._appear()
+        elif self._manual:
+            self.heading.setText("Vitals (unscheduled reading)")
+            self._show_measures(tuple(MEASURE_FIELDS))
+            self.skip_button.hide()
+            self.close_button.show()
+            self._appear()
+        else:
+            self.hide()
+        theme.set_role(self.heading, "accent" if due is not None else None)
+
+    def _show_measures(self, measures) -> None:
+        shown = {field for measure in measures for field in MEASURE_FIELDS.get(measure, ())}
+        for key, field in self.fields.items():
+            field.setVisible(key in shown)
+            self._captions[key].setVisible(key in shown)
+
+    def _appear(self) -> None:
+        if not self.isVisible():
+            fade_in(self, theme.SLOW_FADE_MS)
+
+    def open_for_entry(self) -> None:
+        """V: show the prompt (an unscheduled reading if nothing is due) and focus it."""
+        self._manual = True
+        self.update_from(self._bridge.state)
+        first = next((f for f in self.fields.values() if f.isVisibleTo(self)), None)
+        if first is not None:
+            first.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            first.selectAll()
+
+    def _close_manual(self) -> None:
+        self._manual = False
+        self._clear()
+        self.update_from(self._bridge.state)
+
+    # --- entry --------------------------------------------------------------------------------
+
+    def _split_blood_pressure(self, text: str) -> None:
+        if "/" in text:
+            systolic, diastolic = text.split("/", 1)
+            self.fields["systolic"].setText(systolic)
+            self.fields["diastolic"].setText(diastolic)
+            self.fields["diastolic"].setFocus()
+            self.fields["diastolic"].end(False)
+
+    def readings(self) -> dict[str, float | None]:
+        values: dict[str, float | None] = {}
+        for key, field in self.fields.items():
+            text = field.text().strip()
+            values[key] = float(text) if text.isdigit() else None
+        return values
+
+    def _show_flags(self) -> None:
+        flags = flags_for(self.readings(), self._bridge.playlist.clinical.thresholds)
+        flagged = {flag.measure for flag in flags}
+        for key, field in self.fields.items():
+            wanted = "true" if key in flagged else "false"
+            if field.property("flag") != wanted:
+                field.setProperty("flag", wanted)
+                field.style().unpolish(field)
+                field.style().polish(field)
+                field.setToolTip(next((f.message for f in flags if f.measure == key), ""))
+        self.flags.setText(" · ".join(flag.message for flag in flags))
+        self.flags.setVisible(bool(flags))
+
+    def save(self) -> None:
+        readings = self.readings()
+        if all(value is None for value in readings.values()):
+            self._say("Enter at least one reading.")
+            return
+        result = self._bridge.run(
+            "record_vitals",
+            **readings,
+            check_label=self._due_key if not self._manual or self._due_key else None,
+        )
+        if result is None:
+            return  # refused: the reason is shown by _on_refused
+        self._manual = False
+        self._clear()
+        self.saved.emit(result)
+        self.update_from(self._bridge.state)
+
+    def _ask_skip_reason(self) -> None:
+        self._skip_row.show()
+        self.skip_reason.setFocus()
+
+    def _skip(self) -> None:
+        if self._due_key is None:
+            return
+        reason = self.skip_reason.text().strip()
+        if not reason:
+            self._say("Give a reason for skipping this check.")
+            self.skip_reason.setFocus()
+            return
+        if self._bridge.run("skip_vitals", self._due_key, reason) is not None:
+            self._clear()
+            self.update_from(self._bridge.state)
+
+    def _on_refused(self, command: str, reason: str) -> None:
+        if command in ("record_vitals", "skip_vitals"):
+            self._say(reason)
+
+    def _say(self, message: str) -> None:
+        self.flags.setText(message)
+        self.flags.show()
+
+    def _clear(self) -> None:
+        for field in self.fields.values():
+            field.clear()
+        self.skip_reason.clear()
+        self._skip_row.hide()
+        self.flags.hide()
