@@ -1,9 +1,56 @@
-"""Composition root of the GUI app (placeholder until the console exists)."""
+"""The composition root of the GUI app: check the platform, build the engine port, start Qt.
+
+Everything the windows need is built here and passed down; nothing is looked up globally.
+Before Qt is imported we check for a display and for the system libraries Qt's xcb
+platform needs, so a clinic's IT person gets a sentence and a command, not a plugin error.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+
+from session_player.platform_check import (
+    explain_missing_libraries,
+    has_display,
+    missing_qt_packages,
+    uses_xcb,
+)
+
+EXIT_NO_DISPLAY = 2
+
 
 def run_app(playlist: str | None = None) -> int:
-    from session_player.cli import main
+    if not has_display():
+        print(
+            "Session Player needs a screen, and none was found (no DISPLAY or WAYLAND_DISPLAY).\n"
+            "To run a session without the window: session-player play PLAYLIST",
+            file=sys.stderr,
+        )
+        return EXIT_NO_DISPLAY
+    if uses_xcb():
+        missing = missing_qt_packages()
+        if missing:
+            print(explain_missing_libraries(missing), file=sys.stderr)
+            return EXIT_NO_DISPLAY
+    if playlist is not None and not os.path.exists(playlist):
+        print(f"session-player: {playlist}: no such file", file=sys.stderr)
+        return EXIT_NO_DISPLAY
 
-    return main(["--help"])
+    from session_player.live_port import LiveEnginePort
+    from session_player.ui.launch import run
+
+    port = LiveEnginePort()
+    try:
+        code = run(port, playlist=playlist)
+    finally:
+        port.shutdown()
+    from session_player.output.devices import exit_may_hang
+
+    if exit_may_hang():
+        # A sound driver that never returns from a write would hang SDL's shutdown; the
+        # journal is already on disk, so leave without waiting for it.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code

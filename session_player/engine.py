@@ -39,6 +39,10 @@ RENDER_HORIZON_S = 1.0
 # Bigger errors than this (a suspended laptop, a resumed crash) are not worth minutes of
 # resampling: the mixer is repositioned, with its own fades, instead.
 RESYNC_ERROR_S = 1.5
+# The first measurement after the mixer is positioned (start, resume, resync) usually shows
+# the time the device took to open. The sound is still fading in then, so instead of
+# resampling for many seconds we move the mixer once, inaudibly.
+SNAP_ERROR_S = 0.005
 ERROR_SMOOTHING = 0.2  # exponential smoothing of the measured error, per tick
 # A second-order loop (a PLL): the proportional term works off a phase error, the integral
 # term learns the device's steady rate offset, so a constant drift leaves no lasting error.
@@ -80,10 +84,13 @@ class SessionEngine:
         self._schedule: AudioSchedule | None = None
         self._error_s: float | None = None
         self._integral = 0.0  # learnt rate offset of the device (ratio - 1)
+        self._snap_pending = True
+        self._ignore_before_source_frame = 0.0
         self._last_correction_mono_s: float | None = None
         self._positioned = False
         self.last_error_s: float | None = None
         self.resyncs = 0
+        self.snaps = 0
 
     # --- the sink's side (its producer thread) ---------------------------------------------
 
@@ -146,7 +153,10 @@ class SessionEngine:
             self._last_correction_mono_s = None
             return
         with self._lock:
-            tau_heard = self._tau_of_output_frame(heard)
+            source_frame = self._source_frame_of_output(heard)
+            tau_heard = self._tau_of_source_frame(source_frame)
+            if source_frame < self._ignore_before_source_frame:
+                return  # still hearing audio from before the last snap
             if tau_heard is None:
                 # Silence of a pause is in the pipeline: hold the learnt rate, no new error.
                 self._drift.set_ratio(1.0 + self._integral)
@@ -157,6 +167,11 @@ class SessionEngine:
             if abs(error) > RESYNC_ERROR_S:
                 self._resync()
                 return
+            if self._snap_pending:
+                self._snap_pending = False
+                if abs(error) > SNAP_ERROR_S:
+                    self._snap(error)
+                    return
             if self._error_s is None:
                 self._error_s = error
             else:
@@ -172,14 +187,17 @@ class SessionEngine:
                 self._integral = integral
             self._drift.set_ratio(1.0 + self._integral + proportional)
 
-    def _tau_of_output_frame(self, output_frame: float) -> float | None:
-        """Where the given output frame sits on the audio timeline; None if it is silence."""
+    def _source_frame_of_output(self, output_frame: float) -> float:
+        """The mix frame that became the given output frame (through the drift resampler)."""
         behind_output = self._output_frames - output_frame
-        source_frame = (
+        return (
             self._source_frames
             - self._drift.buffered_source_s * self.sample_rate
             - behind_output * self._drift.ratio
         )
+
+    def _tau_of_source_frame(self, source_frame: float) -> float | None:
+        """Where a mix frame sits on the audio timeline; None if it is pause silence."""
         for segment in reversed(self._segments):
             if segment.source_frame <= source_frame:
                 if segment.frozen or source_frame >= segment.source_frame + segment.frames:
@@ -187,11 +205,19 @@ class SessionEngine:
                 return segment.tau_s + (source_frame - segment.source_frame) / self.sample_rate
         return None
 
+    def _snap(self, error_s: float) -> None:
+        self.mixer.seek(max(0.0, self.mixer.position_s - error_s))
+        # Frames already rendered still carry the old offset: judge only newer ones.
+        self._ignore_before_source_frame = self._source_frames
+        self._error_s = None
+        self.snaps += 1
+
     def _resync(self) -> None:
         # Far off the dose clock (the machine slept, or a resumed session): jump, with fades.
         latency_s = self._drift.buffered_source_s
         self.mixer.seek(self.timeline.tau_now() + latency_s)
-        self._segments.clear()
+        self._ignore_before_source_frame = self._source_frames
+        self._snap_pending = True
         self._error_s = None
         self._drift.set_ratio(1.0 + self._integral)
         self.resyncs += 1

@@ -58,6 +58,7 @@ class FeedSnapshot:
     buffered_frames: int
     underruns: int
     primed: bool
+    frames_unprimed: int = 0  # silence handed to the device before the stream began
 
 
 class Feed:
@@ -91,6 +92,7 @@ class Feed:
         self._primed = False
         self._frames_played = 0
         self._frames_delivered = 0
+        self._frames_unprimed = 0
         self._last_fill_frames = 0
         self._last_fill_s: float | None = None
         self._underruns = 0
@@ -142,6 +144,7 @@ class Feed:
                 self._write - self._read,
                 self._underruns,
                 self._primed,
+                self._frames_unprimed,
             )
 
     def take_underruns(self) -> int:
@@ -213,6 +216,10 @@ class Feed:
                 return
             if self._silenced or not self._primed:
                 out[:] = 0.0
+                if not self._primed:
+                    # Not part of the stream (frame 0 has not been played yet), but a
+                    # recording device (SDL's disk driver) writes it: count it for them.
+                    self._frames_unprimed += frames
                 return
             take = self._consume_locked(frames)
             if take:

@@ -87,6 +87,7 @@ class DeviceClock:
     latency_s: float
     buffered_frames: int
     device_playing: bool
+    frames_unprimed: int = 0  # device frames of silence written before stream frame 0
 
     def frame_heard_at(self, mono_s: float) -> float | None:
         """Estimated stream frame reaching the listener at ``mono_s`` (None before any)."""
@@ -223,6 +224,7 @@ class AudioSink:
             latency_s=self.latency_s,
             buffered_frames=snap.buffered_frames,
             device_playing=self._state is SinkState.PLAYING,
+            frames_unprimed=snap.frames_unprimed,
         )
 
     # -- lifecycle ---------------------------------------------------------------------

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -77,6 +78,7 @@ class StartScreen(QWidget):
     """Emits ``chosen(StartChoice)`` when the clinician continues to the pre-flight."""
 
     chosen = Signal(object)
+    validated = Signal(object)  # the LoadResult, once the chosen file has been checked
     settings_requested = Signal()
 
     def __init__(
@@ -195,15 +197,27 @@ class StartScreen(QWidget):
 
         columns = QHBoxLayout()
         columns.setSpacing(20)
-        columns.addWidget(left_card, 3)
+        columns.addWidget(left_card, 5)
         self.details = PlaylistDetails()
         self.details.hide()
-        right_column = QVBoxLayout()
+        # The patient's fields and "About this session" scroll together when the window is
+        # too short for both (a laptop screen): squeezed, the wrapped rows of the details
+        # would overlap instead.
+        right = QWidget()
+        right.setObjectName("start_right_column")
+        right_column = QVBoxLayout(right)
+        right_column.setContentsMargins(0, 0, 0, 0)
         right_column.setSpacing(14)
         right_column.addWidget(right_card)
         right_column.addWidget(self.details)
         right_column.addStretch(1)
-        columns.addLayout(right_column, 2)
+        self.right_scroll = QScrollArea()
+        self.right_scroll.setObjectName("start_right_scroll")
+        self.right_scroll.setWidget(right)
+        self.right_scroll.setWidgetResizable(True)
+        self.right_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.right_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        columns.addWidget(self.right_scroll, 4)
 
         bottom = QHBoxLayout()
         bottom.addWidget(self.reason, 1)
@@ -340,6 +354,7 @@ class StartScreen(QWidget):
         else:
             self.problems.hide()
         self._update_start()
+        self.validated.emit(result)
 
     def _on_validation_failed(self, path: str, message: str) -> None:
         if path != self._checking_path:

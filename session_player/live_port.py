@@ -1,0 +1,230 @@
+"""The real engine behind the GUI: ``EnginePort`` and ``SessionPort`` over the live session.
+
+The UI talks to the engine only through the protocols in ``session_player.ui.ports``; this
+module implements them with the real parts: SDL devices, the headphone test, the loudness
+analysis cache, and ``LiveSession`` (timeline + mixer + engine + live player). It is
+Qt-free; the pygame-importing output modules are imported when first needed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from session_player.app_services import (
+    LiveSession,
+    LoadedPlaylist,
+    build_live_session,
+    resume_timeline,
+)
+from session_player.audio.analysis import AnalysisCache, analyse_files, analyse_playlist
+from session_player.playlist.loader import load_playlist
+from session_player.session.commands import ResumeError
+from session_player.session.store import SessionStore
+from session_player.ui.event_text import pretty_title
+from session_player.ui.ports import LAYERS, LayerNowPlaying, OutputStatus, SessionRequest
+
+log = logging.getLogger(__name__)
+
+SYSTEM_DEFAULT = "System default output"
+
+# The mixer's layers as the console groups them.
+_CONSOLE_LAYER = {
+    "music": "music",
+    "soundscape": "soundscape",
+    "one_shot": "soundscape",
+    "voice": "voice",
+    "bell": "bells",
+}
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def display_title(item) -> str:
+    """A mixer item's title as the console and the summary spell it.
+
+    The mixer names an untitled file after its stem ("Slow tide") and a bell after its id
+    ("soft-chime"); the summary says "Slow Tide" (``pretty_title``). One spelling for both.
+    """
+    title = item.title or ""
+    if " " not in title and ("-" in title or "_" in title):
+        return pretty_title(title)  # an id: soft-chime → Soft Chime
+    if item.path and title.lower() == pretty_title(item.path).lower():
+        return pretty_title(item.path)  # named after the file: keep the summary's spelling
+    return title
+
+
+def _device_name(device: str) -> str | None:
+    """The UI shows a name for the system default; SDL wants None for it."""
+    return None if not device or device == SYSTEM_DEFAULT else device
+
+
+class LiveSessionPort:
+    """One running session, as the console sees it."""
+
+    def __init__(self, live: LiveSession, device: str) -> None:
+        self._live = live
+        self._device = device
+
+    @property
+    def timeline(self):
+        return self._live.timeline
+
+    @property
+    def journal_path(self) -> str:
+        return str(self._live.timeline.journal_path)
+
+    def tick(self) -> None:
+        # The live player's own thread ticks the timeline 20 times a second, in step with
+        # the sound card's clock; the console's display timer has nothing to add.
+        return None
+
+    def now_playing(self) -> Sequence[LayerNowPlaying]:
+        by_layer: dict[str, list] = {layer: [] for layer in LAYERS}
+        for layer, items in self._live.mixer.now_playing().items():
+            by_layer.setdefault(_CONSOLE_LAYER.get(layer, layer), []).extend(items)
+        result = []
+        for layer in LAYERS:
+            items = by_layer.get(layer) or []
+            if not items:
+                result.append(LayerNowPlaying(layer, ""))
+                continue
+            # The longest-running item names the layer (a bed rather than a bird).
+            main = max(items, key=lambda item: item.length_s)
+            if layer == "soundscape":
+                # The soundscape by its name, as the patient chose it; where a looping bed
+                # is in its loop means nothing to the clinician.
+                result.append(LayerNowPlaying(layer, self._soundscape_name() or main.title))
+                continue
+            title = main.text if layer == "voice" and main.text else display_title(main)
+            result.append(LayerNowPlaying(layer, title, main.position_s, main.length_s, 0.0))
+        return result
+
+    def _soundscape_name(self) -> str:
+        playlist = self._live.timeline.playlist
+        soundscape_id = self._live.timeline.state().soundscape_id
+        soundscape = playlist.soundscapes.get(soundscape_id) if soundscape_id else None
+        return soundscape.name if soundscape is not None else ""
+
+    def output_status(self) -> OutputStatus:
+        from session_player.output.sink import SinkState
+
+        state = self._live.player.sink.state
+        messages = {
+            SinkState.DEVICE_ABSENT: "not connected; retrying",
+            SinkState.DEVICE_LOST: "lost; retrying",
+            SinkState.CLOSED: "closed",
+        }
+        present = state in (SinkState.PLAYING, SinkState.IDLE)
+        return OutputStatus(self._device, present, messages.get(state, ""))
+
+    def notify_patient_call(self) -> None:
+        # No second output is configured: the call shows on the console only, and never
+        # sounds in the patient's headphones.
+        return None
+
+    def close(self) -> None:
+        self._live.close()
+
+
+class LiveEnginePort:
+    """App-wide services for the GUI, on the real devices and files."""
+
+    def __init__(self, sessions_dir: str | None = None, cache: AnalysisCache | None = None):
+        self._store = SessionStore(sessions_dir)
+        self._cache = cache if cache is not None else AnalysisCache()
+        self._headphone_test = None
+        self._sessions: list[LiveSessionPort] = []
+
+    def output_devices(self) -> list[str]:
+        from session_player.output.devices import list_output_devices
+
+        return [SYSTEM_DEFAULT, *list_output_devices()]
+
+    def output_status(self, device: str) -> OutputStatus:
+        if _device_name(device) is None:
+            return OutputStatus(device or SYSTEM_DEFAULT, True)
+        from session_player.output.devices import list_output_devices
+
+        present = device in list_output_devices()
+        return OutputStatus(device, present, "" if present else "not connected")
+
+    def play_headphone_test(self, device: str) -> None:
+        from session_player.output.headphone_test import start_headphone_test
+
+        if self._headphone_test is not None and not self._headphone_test.done:
+            self._headphone_test.cancel()
+        self._headphone_test = start_headphone_test(_device_name(device))
+
+    def measure_loudness(self, files, progress, cancelled) -> dict[str, float]:
+        def on_progress(fraction: float, path: str = "") -> None:
+            if cancelled():
+                raise _Cancelled
+            progress(fraction, f"Measuring {Path(path).name}" if path else "Measuring")
+
+        try:
+            result = analyse_files(list(files), self._cache, on_progress)
+        except _Cancelled:
+            return {}
+        if result.failures:
+            path, reason = next(iter(result.failures.items()))
+            raise RuntimeError(f"{Path(path).name}: {reason}")
+        return {
+            path: analysis.integrated_lufs
+            for path, analysis in result.files.items()
+            if analysis.integrated_lufs is not None
+        }
+
+    def _loaded(self, path: str, result) -> LoadedPlaylist:
+        loaded = LoadedPlaylist(path, result)
+        # Measured during the pre-flight: the cache answers at once.
+        loaded.analysis = analyse_playlist(result.playlist, self._cache)
+        return loaded
+
+    def start_session(self, request: SessionRequest) -> LiveSessionPort:
+        loaded = self._loaded(request.playlist_path, request.load_result)
+        notes = "; ".join(part for part in (request.dose_note, request.notes) if part)
+        live = build_live_session(
+            loaded,
+            device_name=_device_name(request.device),
+            alias=request.alias,
+            notes=notes,
+            sessions_dir=str(self._store.base_dir),
+        )
+        # The pre-flight decisions that matter (a check the clinician continued without) go
+        # into the journal from the main window; a note per passed check was only noise.
+        live.start()
+        port = LiveSessionPort(live, request.device or SYSTEM_DEFAULT)
+        self._sessions.append(port)
+        return port
+
+    def unfinished_sessions(self):
+        return self._store.unfinished()
+
+    def resume_session(self, unfinished, device: str):
+        if not unfinished.playlist_path:
+            raise ResumeError("The journal does not say which playlist the session used.")
+        result = load_playlist(unfinished.playlist_path)
+        if result.playlist is None:
+            raise ResumeError(
+                f"The playlist {unfinished.playlist_path} cannot be used any more; "
+                "fix it (session-player validate) and start Session Player again."
+            )
+        loaded = self._loaded(unfinished.playlist_path, result)
+        timeline = resume_timeline(loaded, unfinished.journal_path)
+        live = build_live_session(loaded, device_name=_device_name(device), timeline=timeline)
+        live.start()
+        port = LiveSessionPort(live, device or SYSTEM_DEFAULT)
+        self._sessions.append(port)
+        return port, timeline.resume_report
+
+    def shutdown(self) -> None:
+        """Stop any audio still playing (the window was closed mid-session)."""
+        for port in self._sessions:
+            try:
+                port.close()
+            except Exception:  # closing is best effort: the journal is already durable
+                log.exception("closing a session failed")
