@@ -37,6 +37,9 @@ def run_app(playlist: str | None = None) -> int:
         print(f"session-player: {playlist}: no such file", file=sys.stderr)
         return EXIT_NO_DISPLAY
 
+    # pydantic looks for plugins in every installed package's metadata when the playlist
+    # model is first imported (tens of milliseconds at startup); we use none.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from session_player.live_port import LiveEnginePort
     from session_player.ui.launch import run
 

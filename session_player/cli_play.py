@@ -65,24 +65,54 @@ def add_play_commands(sub: argparse._SubParsersAction, duration_arg) -> None:
     play.add_argument("--quiet-keys", action="store_true", help=argparse.SUPPRESS)
     play.set_defaults(handler=run_play)
 
-    devices = sub.add_parser("devices", help="list audio output devices")
+    devices = sub.add_parser(
+        "devices",
+        help="list audio output devices; choose one; run the left/right headphone test",
+        description="List the audio output devices. --use NAME remembers NAME as the output "
+        "for later sessions (the app and 'play' open it unless told otherwise); --test plays "
+        "the left/right headphone test on the chosen (or remembered) device.",
+    )
+    devices.add_argument("--use", metavar="NAME", help="remember NAME as the output device")
+    devices.add_argument("--test", action="store_true", help="play the left/right test")
+    devices.add_argument("--device", metavar="NAME", help="device for --test")
     devices.set_defaults(handler=run_devices)
 
 
 def run_devices(args: argparse.Namespace) -> int:
-    from session_player.output.devices import audio_driver_name, list_output_devices
+    from session_player.output.devices import (
+        DeviceChoiceStore,
+        audio_driver_name,
+        list_output_devices,
+        preferred_device,
+    )
 
+    store = DeviceChoiceStore()
+    if args.use:
+        store.save(args.use)
+        print(f"remembered output device: {args.use}")
     try:
         names = list_output_devices()
     except Exception as exc:  # SDL could not start its audio subsystem at all
         print(f"session-player: cannot list audio devices: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
+    remembered = store.load()
     driver = audio_driver_name() or "unknown"
     print(f"audio driver: {driver}")
     for name in names:
-        print(f"  {name}")
+        mark = "  (remembered)" if name == remembered else ""
+        print(f"  {name}{mark}")
     if not names:
         print("  (no named output devices; the system default will be used)")
+    if remembered and remembered not in names:
+        print(f"remembered device not present now: {remembered}")
+    if args.test:
+        from session_player.output.headphone_test import run_headphone_test
+
+        device = preferred_device(args.device, store)
+        print(f"headphone test on {device or 'the system default output'}: left, then right")
+        result = run_headphone_test(device, on_side=lambda side: print(f"  now: {side}"))
+        print(result.message)
+        return EXIT_OK if result.completed else EXIT_PROBLEMS
     return EXIT_OK
 
 
@@ -103,9 +133,11 @@ def run_play(args: argparse.Namespace) -> int:
         if timeline is None:
             return EXIT_PROBLEMS
     try:
+        from session_player.output.devices import preferred_device
+
         live = build_live_session(
             loaded,
-            device_name=args.device,
+            device_name=preferred_device(args.device),
             alias=args.alias,
             sessions_dir=args.sessions_dir,
             allow_fallback=args.allow_fallback,

@@ -11,23 +11,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from session_player.app_services import (
-    LiveSession,
-    LoadedPlaylist,
-    build_live_session,
-    resume_timeline,
-)
-from session_player.audio.analysis import AnalysisCache, analyse_files, analyse_playlist
-from session_player.playlist.loader import load_playlist
-from session_player.session.commands import ResumeError
-from session_player.session.store import SessionStore
-from session_player.ui.event_text import pretty_title
 from session_player.ui.ports import LAYERS, LayerNowPlaying, OutputStatus, SessionRequest
+
+# The engine's modules (the mixer and numpy, the session package and the playlist model) are
+# imported when first used, not with this module: the composition root builds this port
+# before the window, and the window should not wait for what only a session needs.
+if TYPE_CHECKING:
+    from session_player.app_services import LiveSession, LoadedPlaylist
+    from session_player.audio.analysis import AnalysisCache
+    from session_player.session.store import SessionStore
 
 log = logging.getLogger(__name__)
 
 SYSTEM_DEFAULT = "System default output"
+HEADPHONE_TEST_STOP_S = 2.0  # a cancelled test closes its device within a few blocks
 
 # The mixer's layers as the console groups them.
 _CONSOLE_LAYER = {
@@ -49,6 +48,8 @@ def display_title(item) -> str:
     The mixer names an untitled file after its stem ("Slow tide") and a bell after its id
     ("soft-chime"); the summary says "Slow Tide" (``pretty_title``). One spelling for both.
     """
+    from session_player.ui.event_text import pretty_title
+
     title = item.title or ""
     if " " not in title and ("-" in title or "_" in title):
         return pretty_title(title)  # an id: soft-chime → Soft Chime
@@ -134,10 +135,27 @@ class LiveEnginePort:
     """App-wide services for the GUI, on the real devices and files."""
 
     def __init__(self, sessions_dir: str | None = None, cache: AnalysisCache | None = None):
-        self._store = SessionStore(sessions_dir)
-        self._cache = cache if cache is not None else AnalysisCache()
+        self._sessions_dir = sessions_dir
+        self._store_made: SessionStore | None = None
+        self._cache_made = cache
         self._headphone_test = None
         self._sessions: list[LiveSessionPort] = []
+
+    @property
+    def _store(self) -> SessionStore:
+        if self._store_made is None:
+            from session_player.session.store import SessionStore
+
+            self._store_made = SessionStore(self._sessions_dir)
+        return self._store_made
+
+    @property
+    def _cache(self) -> AnalysisCache:
+        if self._cache_made is None:
+            from session_player.audio.analysis import AnalysisCache
+
+            self._cache_made = AnalysisCache()
+        return self._cache_made
 
     def output_devices(self) -> list[str]:
         from session_player.output.devices import list_output_devices
@@ -155,11 +173,27 @@ class LiveEnginePort:
     def play_headphone_test(self, device: str) -> None:
         from session_player.output.headphone_test import start_headphone_test
 
-        if self._headphone_test is not None and not self._headphone_test.done:
-            self._headphone_test.cancel()
+        self._stop_headphone_test()
         self._headphone_test = start_headphone_test(_device_name(device))
 
+    def headphone_test_playing(self) -> bool:
+        return self._headphone_test is not None and not self._headphone_test.done
+
+    def _stop_headphone_test(self) -> None:
+        """End a test still playing (it fades out in 20 ms) and wait for its device to close.
+
+        The clinician often confirms, and starts the session, while "right" is still
+        sounding: the test must not play on over the settling music, and a device that
+        only one client may open at a time must be free for the session.
+        """
+        test, self._headphone_test = self._headphone_test, None
+        if test is not None and not test.done:
+            test.cancel()
+            test.wait(HEADPHONE_TEST_STOP_S)
+
     def measure_loudness(self, files, progress, cancelled) -> dict[str, float]:
+        from session_player.audio.analysis import analyse_files
+
         def on_progress(fraction: float, path: str = "") -> None:
             if cancelled():
                 raise _Cancelled
@@ -179,12 +213,18 @@ class LiveEnginePort:
         }
 
     def _loaded(self, path: str, result) -> LoadedPlaylist:
+        from session_player.app_services import LoadedPlaylist
+        from session_player.audio.analysis import analyse_playlist
+
         loaded = LoadedPlaylist(path, result)
         # Measured during the pre-flight: the cache answers at once.
         loaded.analysis = analyse_playlist(result.playlist, self._cache)
         return loaded
 
     def start_session(self, request: SessionRequest) -> LiveSessionPort:
+        from session_player.app_services import build_live_session
+
+        self._stop_headphone_test()
         loaded = self._loaded(request.playlist_path, request.load_result)
         notes = "; ".join(part for part in (request.dose_note, request.notes) if part)
         live = build_live_session(
@@ -205,6 +245,10 @@ class LiveEnginePort:
         return self._store.unfinished()
 
     def resume_session(self, unfinished, device: str):
+        from session_player.app_services import build_live_session, resume_timeline
+        from session_player.playlist.loader import load_playlist
+        from session_player.session.commands import ResumeError
+
         if not unfinished.playlist_path:
             raise ResumeError("The journal does not say which playlist the session used.")
         result = load_playlist(unfinished.playlist_path)
@@ -214,6 +258,7 @@ class LiveEnginePort:
                 "fix it (session-player validate) and start Session Player again."
             )
         loaded = self._loaded(unfinished.playlist_path, result)
+        self._stop_headphone_test()
         timeline = resume_timeline(loaded, unfinished.journal_path)
         live = build_live_session(loaded, device_name=_device_name(device), timeline=timeline)
         live.start()
@@ -223,6 +268,7 @@ class LiveEnginePort:
 
     def shutdown(self) -> None:
         """Stop any audio still playing (the window was closed mid-session)."""
+        self._stop_headphone_test()
         for port in self._sessions:
             try:
                 port.close()

@@ -1,14 +1,21 @@
-"""Screenshots of the real app window under Xvfb: start screen, console mid-session, patient view.
+"""Screenshots of the app window under Xvfb: start, pre-flight, console, patient view, summary.
 
     python tools/screenshots.py                 # starts its own Xvfb on :99 (1600x1000)
     python tools/screenshots.py --display :0    # use a running X server instead
 
-The app is the real main window (``session_player.ui.launch.build_window``) on the demo
-playlist, with the real session timeline on an accelerated ``FakeClock`` behind the UI's
-``FakeEnginePort`` (no sound is played). The script drives it like a clinician would: alias,
-pre-flight, baseline vitals, dose, a patient choice, then to the peak with the 20-minute
-vital-sign check due. Each screen is captured from the X server (``import -window root``),
-as a person would see it. Settings go to a temporary folder, never the user's.
+Two runs of the real main window (``session_player.ui.launch.build_window``), captured from
+the X server (``import -window root``) as a person would see them. Settings and data go to
+a temporary folder, never the user's.
+
+1. **The real engine** (``LiveEnginePort``: validation, loudness analysis, the headphone
+   test, the mixer and an SDL device on the ``dummy`` driver, which plays nothing) on the
+   demo playlist: ``start.png`` (playlist validated, alias typed), ``preflight.png`` (every
+   check done), then the session starts, the dose is given and the patient picks the ocean
+   on their screen: ``patient.png``.
+2. **The fake engine** (``FakeEnginePort``: the real timeline on an accelerated
+   ``FakeClock``, no mixer): real time would take an hour and a half, so the mid-session
+   console (the peak, with the 20-minute vital-sign check due) and the end-of-session
+   summary are shot from this run: ``console.png``, ``summary.png``.
 
 Prints the brightest pixel of the patient view (the brief: at most about 25 % grey).
 """
@@ -59,23 +66,18 @@ def brightest_fraction(path: Path) -> float:
 
 
 class Driver:
-    """The app, and the few verbs the script needs to drive it."""
+    """One app window on one engine port, and the few verbs the script needs to drive it."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, port, settings_file: Path) -> None:
         from PySide6.QtCore import QSettings
 
-        from session_player.session.clock import FakeClock
-        from session_player.ui.fake_engine import FakeEnginePort
         from session_player.ui.launch import DEMO_PLAYLIST, build_window, make_app
 
         self.out = out
         self.app = make_app([sys.argv[0]])
-        self.temp = Path(tempfile.mkdtemp(prefix="session-player-shots-"))
-        afternoon = datetime.now().replace(hour=14, minute=2, second=0, microsecond=0)
-        self.clock = FakeClock(start_s=1000.0, wall_start_s=afternoon.timestamp())
-        self.port = FakeEnginePort(self.temp / "data", clock=self.clock)
-        qsettings = QSettings(str(self.temp / "settings.ini"), QSettings.Format.IniFormat)
-        self.window = build_window(self.port, qsettings=qsettings, playlist=str(DEMO_PLAYLIST))
+        self.port = port
+        qsettings = QSettings(str(settings_file), QSettings.Format.IniFormat)
+        self.window = build_window(port, qsettings=qsettings, playlist=str(DEMO_PLAYLIST))
         self.window.setGeometry(0, 0, *SIZE)
         self.window.show()
 
@@ -94,15 +96,6 @@ class Driver:
                 raise SystemExit("the app did not reach the expected state in time")
             self.pump(0.1)
 
-    def advance(self, seconds: float) -> None:
-        """Move the session clock on, in display-timer steps (as if time had passed)."""
-        step = 10.0
-        while seconds > 0:
-            self.clock.advance(min(step, seconds))
-            seconds -= step
-            self.window.bridge.poll()
-        self.pump(0.2)
-
     def shoot(self, name: str) -> Path:
         self.pump(1.2)  # every fade (at most 800 ms) has finished
         path = self.out / name
@@ -113,65 +106,134 @@ class Driver:
         print(f"saved {path.relative_to(REPO) if path.is_relative_to(REPO) else path}")
         return path
 
+    def close(self) -> None:
+        self.window.shutdown()
+        self.window.hide()
+        self.window.deleteLater()
+        self.pump(0.2)
 
-def drive(out: Path) -> float:
-    from PySide6.QtWidgets import QAbstractButton
 
-    from session_player.ui.checklist_item import ItemState
-
-    d = Driver(out)
-    window = d.window
-    start = window.start_screen
-    d.until(lambda: start.result is not None and start.result.ok)
+def through_start(d: Driver) -> None:
+    start = d.window.start_screen
+    d.until(lambda: start.result is not None and start.result.ok and not start.checking_audio)
+    d.until(lambda: start.devices_ready)
     start.alias.setText("Blue Heron")
     start.dose.setText("IV ketamine 0.5 mg/kg over 40 min")
-    d.shoot("start.png")
 
-    start.start_button.click()
-    preflight = window.preflight
-    d.until(lambda: preflight.loudness.state is ItemState.DONE)
+
+def through_preflight(d: Driver) -> None:
+    from session_player.ui.checklist_item import ItemState
+
+    preflight = d.window.preflight
+    d.until(lambda: preflight.loudness.state is ItemState.DONE, timeout_s=300)
     preflight.play_test.click()
     preflight.heard.click()
-    preflight.start.click()
-    d.until(lambda: window.console is not None)
-    console, bridge = window.console, window.bridge
+    if not preflight.start.isEnabled():
+        raise SystemExit(
+            f"the pre-flight does not let the session start: {preflight.reason.text()}"
+        )
 
-    # Settling: the baseline reading, then the dose six minutes in.
-    d.advance(3 * MINUTE)
-    bridge.run("record_vitals", systolic=124, diastolic=78, heart_rate=68, spo2=98)
-    d.advance(3 * MINUTE)
-    console.actions.dose.trigger()
 
-    # Onset: the patient picks the ocean on their screen.
-    d.advance(4 * MINUTE)
-    console.actions.patient_view.trigger()
-    d.pump(0.5)
-    window.patient_view.findChild(QAbstractButton, "soundscape_ocean").click()
-    d.pump(1.0)
-    patient_shot = d.shoot("patient.png")
-    window.hide_patient_view()  # what the unlock does on one screen
+def real_engine(out: Path, temp: Path) -> Path:
+    """start.png, preflight.png and patient.png from the app on the real engine."""
+    from PySide6.QtWidgets import QAbstractButton
 
-    # A side effect, a note, a little quieter; then on to the peak with the check due.
-    d.advance(6 * MINUTE)
-    console.side_effects.log("nausea/vomiting")
-    d.advance(2 * MINUTE)
-    bridge.run("add_note", "patient asked for quieter music")
-    console.actions.volume_down.trigger()
-    d.advance(8 * MINUTE + 20)
-    console.vitals.fields["systolic"].setFocus()
-    d.shoot("console.png")
+    from session_player.audio.analysis import AnalysisCache
+    from session_player.live_port import LiveEnginePort
 
-    # The end, for the summary: the checks, past the minimum observation, discharge.
-    bridge.run("record_vitals", systolic=148, diastolic=92, heart_rate=88, spo2=97)
-    d.advance(20 * MINUTE)
-    bridge.run("record_vitals", systolic=132, diastolic=84, heart_rate=76, spo2=98)
-    d.advance(70 * MINUTE)
-    console.open_end_dialog().confirm.click()
-    d.until(lambda: window.summary is not None)
-    for box in window.summary.checks[:5]:
-        box.setChecked(True)
-    d.shoot("summary.png")
-    window.shutdown()
+    port = LiveEnginePort(sessions_dir=str(temp / "sessions"), cache=AnalysisCache(temp))
+    d = Driver(out, port, temp / "real-settings.ini")
+    try:
+        window = d.window
+        through_start(d)
+        d.shoot("start.png")
+        window.start_screen.start_button.click()
+        through_preflight(d)
+        d.shoot("preflight.png")
+        window.preflight.start.click()
+        d.until(lambda: window.console is not None)
+        d.pump(3.0)  # settling fades in
+        window.console.actions.dose.trigger()
+        d.pump(2.0)
+        window.console.actions.patient_view.trigger()
+        d.pump(0.5)
+        window.patient_view.findChild(QAbstractButton, "soundscape_ocean").click()
+        d.pump(1.0)
+        return d.shoot("patient.png")
+    finally:
+        d.close()
+        port.shutdown()
+
+
+def fake_engine(out: Path, temp: Path) -> None:
+    """console.png and summary.png: a whole session on an accelerated clock."""
+    from session_player.session.clock import FakeClock
+    from session_player.ui.fake_engine import FakeEnginePort
+
+    afternoon = datetime.now().replace(hour=14, minute=2, second=0, microsecond=0)
+    clock = FakeClock(start_s=1000.0, wall_start_s=afternoon.timestamp())
+    port = FakeEnginePort(temp / "fake-data", clock=clock)
+    d = Driver(out, port, temp / "fake-settings.ini")
+
+    def advance(seconds: float) -> None:
+        """Move the session clock on, in display-timer steps (as if time had passed)."""
+        step = 10.0
+        while seconds > 0:
+            clock.advance(min(step, seconds))
+            seconds -= step
+            d.window.bridge.poll()
+        d.pump(0.2)
+
+    try:
+        window = d.window
+        through_start(d)
+        window.start_screen.start_button.click()
+        through_preflight(d)
+        window.preflight.start.click()
+        d.until(lambda: window.console is not None)
+        console, bridge = window.console, window.bridge
+
+        # Settling: the baseline reading, then the dose six minutes in.
+        advance(3 * MINUTE)
+        bridge.run("record_vitals", systolic=124, diastolic=78, heart_rate=68, spo2=98)
+        advance(3 * MINUTE)
+        console.actions.dose.trigger()
+        # Onset: the patient picks the ocean; a side effect, a note, a little quieter; then
+        # on to the peak with the 20-minute check due.
+        advance(4 * MINUTE)
+        bridge.run("choose_soundscape", "ocean", by="patient")
+        advance(6 * MINUTE)
+        console.side_effects.log("nausea/vomiting")
+        advance(2 * MINUTE)
+        bridge.run("add_note", "patient asked for quieter music")
+        console.actions.volume_down.trigger()
+        advance(8 * MINUTE + 20)
+        console.vitals.fields["systolic"].setFocus()
+        d.shoot("console.png")
+
+        # The end, for the summary: the checks, past the minimum observation, discharge.
+        bridge.run("record_vitals", systolic=148, diastolic=92, heart_rate=88, spo2=97)
+        advance(20 * MINUTE)
+        bridge.run("record_vitals", systolic=132, diastolic=84, heart_rate=76, spo2=98)
+        advance(70 * MINUTE)
+        console.open_end_dialog().confirm.click()
+        d.until(lambda: window.summary is not None)
+        for box in window.summary.checks[:5]:
+            box.setChecked(True)
+        d.shoot("summary.png")
+    finally:
+        d.close()
+
+
+def drive(out: Path) -> float:
+    # SDL reads the driver when its audio starts: the real engine must play nothing here.
+    os.environ["SDL_AUDIODRIVER"] = "dummy"
+    temp = Path(tempfile.mkdtemp(prefix="session-player-shots-"))
+    try:
+        patient_shot = real_engine(out, temp)
+        fake_engine(out, temp)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
     return brightest_fraction(patient_shot)
 
 

@@ -8,7 +8,7 @@ learning the keys by sight is how they get fast.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
@@ -21,6 +21,13 @@ def shortcut_text(action: QAction) -> str:
         return ""
     text = shortcut.toString(QKeySequence.SequenceFormat.NativeText)
     return {"Space": "Space", "-": "−"}.get(text, text)
+
+
+TEXTS_PROPERTY = "texts"  # every wording the action may take (see ``ConsoleActions``)
+
+
+def texts_of(action: QAction) -> list[str]:
+    return [str(text) for text in (action.property(TEXTS_PROPERTY) or [])]
 
 
 class ActionButton(QPushButton):
@@ -43,8 +50,8 @@ class ActionButton(QPushButton):
             " border-radius: 4px; padding: 0px 5px; background: transparent;"
         )
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(14, 5, 10, 5)
-        layout.setSpacing(10)
+        layout.setContentsMargins(12, 5, 8, 5)
+        layout.setSpacing(8)
         layout.addWidget(self._label)
         layout.addStretch(1)
         layout.addWidget(self._hint)
@@ -55,7 +62,16 @@ class ActionButton(QPushButton):
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         # QPushButton sizes itself from its own text, which is empty here: use the labels'.
         hint = self.layout().sizeHint()
-        return QSize(hint.width() + 4, max(hint.height(), super().sizeHint().height()))
+        # As wide as the action's widest wording ("Calm down" / "Undo calm down"), so a
+        # button never changes width with the session and its neighbours never move.
+        metrics = self._label.fontMetrics()
+
+        def width(text: str) -> int:  # as QLabel measures its own text
+            return metrics.boundingRect(QRect(0, 0, 2000, 200), 0, text).width()
+
+        current = width(self._label.text())
+        extra = max(0, max((width(text) for text in texts_of(self.action)), default=0) - current)
+        return QSize(hint.width() + 4 + extra, max(hint.height(), super().sizeHint().height()))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return self.sizeHint()
@@ -74,7 +90,9 @@ class ActionButton(QPushButton):
             role, theme.TEXT if action.isEnabled() else theme.TEXT_DIM
         )
         style = f"color: {colour}; background: transparent;"
-        if role == "primary":
+        if self.property("role") == "primary":
+            # Bold whether enabled or not: the weight changes the width, and a button that
+            # changed width would move its neighbours.
             style += " font-weight: 600;"
         if style != self._label.styleSheet():  # re-styling is not free: only on a change
             self._label.setStyleSheet(style)

@@ -16,9 +16,15 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from session_player.durations import format_duration
 from session_player.session.record import MIN_VOLUME_DB
+from session_player.ui.action_button import TEXTS_PROPERTY
 from session_player.ui.patient_scene import VOLUME_STEP_DB
 
 LIVE = ("settling", "running")
+HOLD_TIP = (
+    "Keep this phase playing past its planned end until you advance "
+    "(at most the playlist's max hold)"
+)
+RELEASE_TIP = "Let the phase end on time again (now, if its planned end has passed)"
 
 
 class ConsoleActions(QObject):
@@ -31,18 +37,38 @@ class ConsoleActions(QObject):
         self._bridge = bridge
         self._host = host
         self._state = None
-        self.dose = self._make("dose_given", "Dose given", "D", self._dose)
+        self.dose = self._make("dose_given", "Dose given", "D", self._dose, texts=("Dose given ✓",))
         self.dose.setToolTip("Mark the dose as given: time zero of the arc")
-        self.pause = self._make("pause_audio", "Pause", "Space", self._pause, checkable=True)
+        self.pause = self._make(
+            "pause_audio", "Pause", "Space", self._pause, checkable=True, texts=("Resume",)
+        )
         self.pause.setToolTip("Pause or resume the audio (2 s fade); the dose clock runs on")
-        self.extend = self._make("extend_phase", "Extend", "E", lambda: self._run("extend_phase"))
+        self.extend = self._make(
+            "extend_phase",
+            "Extend",
+            "E",
+            lambda: self._run("extend_phase"),
+            texts=tuple(
+                f"Extend +{format_duration(phase.extend_step)}"
+                for phase in bridge.playlist.phases
+                if phase.max_extend > 0
+            ),
+        )
         self.advance = self._make(
             "advance_phase", "Advance", "N", lambda: self._run("advance_phase")
         )
         self.advance.setToolTip("Start the next phase now, with its crossfade")
-        self.calm = self._make("calm_down", "Calm down", "C", self._calm, checkable=True)
+        self.hold = self._make(
+            "hold_phase", "Hold phase", "H", self._hold, checkable=True, texts=("Release hold",)
+        )
+        self.hold.setToolTip(HOLD_TIP)
+        self.calm = self._make(
+            "calm_down", "Calm down", "C", self._calm, checkable=True, texts=("Undo calm down",)
+        )
         self.calm.setToolTip("Music down and the grounding soundscape; press again to undo")
-        self.fade = self._make("fade_to_silence", "Fade out", "F", self._fade, checkable=True)
+        self.fade = self._make(
+            "fade_to_silence", "Fade out", "F", self._fade, checkable=True, texts=("Fade back",)
+        )
         self.fade.setToolTip("Fade everything to silence; press again to fade back")
         self.volume_up = self._make("volume_up", "Louder", "+", lambda: self._volume(+1))
         self.volume_up.setShortcuts([QKeySequence("+"), QKeySequence("=")])
@@ -81,8 +107,20 @@ class ConsoleActions(QObject):
         bridge.changed.connect(self.update)
         self.update(bridge.state)
 
-    def _make(self, name: str, text: str, shortcut: str, slot, *, checkable: bool = False):
+    def _make(
+        self,
+        name: str,
+        text: str,
+        shortcut: str,
+        slot,
+        *,
+        checkable: bool = False,
+        texts: tuple[str, ...] = (),
+    ):
         action = QAction(text, self._host)
+        # Every wording the action takes, so its button is as wide as the widest from the
+        # start and the buttons never shift when one of them changes its words.
+        action.setProperty(TEXTS_PROPERTY, [text, *texts])
         action.setObjectName(name)
         action.setShortcut(QKeySequence(shortcut))
         # Window shortcuts: active in the console's window only (never in the patient view).
@@ -98,6 +136,7 @@ class ConsoleActions(QObject):
             self.dose,
             self.pause,
             self.extend,
+            self.hold,
             self.advance,
             self.calm,
             self.fade,
@@ -126,6 +165,9 @@ class ConsoleActions(QObject):
 
     def _pause(self) -> None:
         self._run("resume_audio" if self._bridge.state.paused else "pause_audio")
+
+    def _hold(self) -> None:
+        self._run("release_hold" if self._bridge.state.can_release_hold else "hold_phase")
 
     def _calm(self) -> None:
         self._run("undo_calm_down" if self._bridge.state.calm else "calm_down")
@@ -165,6 +207,13 @@ class ConsoleActions(QObject):
         step = self._extend_step(state)
         self.extend.setText(f"Extend +{format_duration(step)}" if step else "Extend")
         self.advance.setEnabled(live and state.can_advance)
+        # Hold toggles: an end: advance phase with a max_hold may be held past its planned
+        # end; once held, the same key releases it (it then ends on time, or now if late).
+        held = state.can_release_hold
+        self.hold.setEnabled(live and (state.can_hold or held))
+        self.hold.setChecked(held)
+        self.hold.setText("Release hold" if held else "Hold phase")
+        self.hold.setToolTip(RELEASE_TIP if held else HOLD_TIP)
         self.calm.setEnabled(live)
         self.calm.setChecked(state.calm)
         self.calm.setText("Undo calm down" if state.calm else "Calm down")

@@ -17,6 +17,11 @@ KIND_TITLES = {
     "file_broken": "Audio file problem",
     "unexpected_silence": "Unexpected silence",
     "journal_failed": "Journal cannot be written",
+    "device_absent": "Output device not connected",
+    "device_fallback": "Playing on another output",
+    "device_restored": "Output device back",
+    "underrun": "A gap in the sound",
+    "render_error": "Audio could not be prepared",
 }
 
 

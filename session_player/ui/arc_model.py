@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from session_player.playlist.model import Playlist
 from session_player.session.vitals import check_specs
 
-SETTLING_BAND_FRACTION = 0.08  # settling is open-ended: a fixed sliver before time zero
+# Settling is open-ended: a fixed sliver before time zero, wide enough for its name on a
+# laptop screen.
+SETTLING_BAND_FRACTION = 0.09
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,8 @@ def arc_layout(playlist: Playlist, record, state) -> ArcLayout:
         )
     ]
     for index, start, end, when in phases:
-        holding = when == "current" and state.holding
+        # Dashed while it holds, and while the clinician holds it ahead of its planned end.
+        holding = when == "current" and (state.holding or state.can_release_hold)
         bands.append(Band(index, playlist.phases[index].display_name, start, end, when, holding))
 
     marks: list[Mark] = []

@@ -74,6 +74,10 @@ class ArcTimeline(QWidget):
             if state.hold_left_s is not None:
                 text += f" (advances by itself in {format_clock(state.hold_left_s)})"
             return text + suffix
+        if state.time_to_next_phase_s is not None and state.can_release_hold:
+            # Held by the clinician: it will not end at its planned end, it will hold there.
+            left = format_clock(state.time_to_next_phase_s)
+            return f"{name} held · holds in {left}, until you advance{suffix}"
         if state.time_to_next_phase_s is not None:
             return f"{name} ends in {format_clock(state.time_to_next_phase_s)}{suffix}"
         if state.observation_left_s:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -26,6 +27,7 @@ from session_player.ui.alerts import AlertsPanel
 from session_player.ui.arc_timeline import ArcTimeline
 from session_player.ui.end_dialog import EndSessionDialog
 from session_player.ui.event_log import EventLog
+from session_player.ui.flow_layout import FlowLayout
 from session_player.ui.note_entry import NoteEntry
 from session_player.ui.now_playing import NowPlaying
 from session_player.ui.session_bridge import SessionBridge
@@ -99,39 +101,48 @@ class Console(QWidget):
         # --- commands
         a = self.actions
         self.buttons: dict[str, ActionButton] = {}
+        # Two rows: the session (the arc, the checks, the patient's screen, the end) and the
+        # sound. Each fits a 1366-pixel laptop screen on one line; narrower, they wrap.
         session_row = self._button_row(
             [
                 (a.dose, "primary"),
-                (a.pause, None),
                 (a.extend, None),
+                (a.hold, None),
                 (a.advance, None),
-                (a.calm, None),
-                (a.fade, None),
+                (a.vitals, None),
+                (a.patient_view, None),
                 (a.end, "danger"),
             ]
         )
-        sound_row = self._button_row(
+        sound_buttons = self._button_row(
             [
+                (a.pause, None),
+                (a.calm, None),
+                (a.fade, None),
                 (a.volume_down, None),
                 (a.volume_up, None),
                 (a.soundscape, None),
-                (a.vitals, None),
-                (a.patient_view, None),
                 (a.answer_call, None),
             ]
         )
-        # What the last command did (or why it was refused), at the end of the second row:
-        # a row of its own would make everything below jump when a message appears.
+        # What the last command did (or why it was refused), beside the second row: a line
+        # of its own would make everything below jump when a message appears. The button
+        # rows wrap rather than widen the window (see flow_layout).
         self.status = QLabel()
         self.status.setObjectName("command_status")
         self.status.setProperty("role", "secondary")
         self.status.setWordWrap(True)
         self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        sound_row.addWidget(self.status, 1)
+        self.status.setMinimumWidth(160)
         self._status_timer = QTimer(self)
         self._status_timer.setSingleShot(True)
         self._status_timer.timeout.connect(self.status.clear)
+        sound_row = QHBoxLayout()
+        sound_row.setSpacing(16)
+        sound_row.addLayout(sound_buttons)
+        sound_row.addWidget(self.status, 1)
         commands = QFrame()
+        commands.setObjectName("commands")
         commands.setProperty("role", "card")
         commands_layout = QVBoxLayout(commands)
         commands_layout.setContentsMargins(12, 10, 12, 10)
@@ -139,9 +150,24 @@ class Console(QWidget):
         commands_layout.addLayout(session_row)
         commands_layout.addLayout(sound_row)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 16, 24, 16)
-        layout.setSpacing(10)
+        # Everything in a vertical scroll area: on a short screen (a 1366×768 laptop) the
+        # lowest cards scroll instead of being squeezed into each other, and the console
+        # never makes the window taller than the screen.
+        body = QWidget()
+        body.setObjectName("console_body")
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("console_scroll")
+        self.scroll.setWidget(body)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
+
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(20, 12, 20, 12)
+        layout.setSpacing(8)
         layout.addLayout(header)
         layout.addWidget(self.alerts)
         layout.addWidget(arc_card)
@@ -150,12 +176,12 @@ class Console(QWidget):
         # Below the commands: what is asked of the clinician (vitals, side effects) on the
         # left, what has happened (the journal) on the right.
         asks = QVBoxLayout()
-        asks.setSpacing(10)
+        asks.setSpacing(8)
         asks.addWidget(self.vitals)
         asks.addWidget(self.side_effects)
         asks.addStretch(1)
         lower = QHBoxLayout()
-        lower.setSpacing(10)
+        lower.setSpacing(8)
         lower.addLayout(asks, 3)
         lower.addWidget(log_card, 2)
         layout.addLayout(lower, 1)
@@ -169,14 +195,12 @@ class Console(QWidget):
         bridge.ticked.connect(self._refresh_output)
         self._refresh_output()
 
-    def _button_row(self, actions) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.setSpacing(8)
+    def _button_row(self, actions) -> FlowLayout:
+        row = FlowLayout(spacing=8)
         for action, role in actions:
             button = ActionButton(action, role=role)
             self.buttons[action.objectName()] = button
             row.addWidget(button)
-        row.addStretch(1)
         return row
 
     # --- reactions -----------------------------------------------------------------------------

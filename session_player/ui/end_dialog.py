@@ -27,12 +27,15 @@ class EndSessionDialog(QDialog):
         self.explanation = QLabel()
         self.explanation.setObjectName("end_explanation")
         self.explanation.setWordWrap(True)
-        fade = f"The sound fades out over {END_FADE_S:g} seconds."
+        # Why a reason is needed in the warning colour; what will happen in plain words.
+        self.fade_note = QLabel(f"The sound fades out over {END_FADE_S:g} seconds.")
+        self.fade_note.setObjectName("end_fade_note")
+        self.fade_note.setWordWrap(True)
         if self.needs_reason:
-            self.explanation.setText(f"{state.cannot_end_reason}\n\n{fade}")
+            self.explanation.setText(state.cannot_end_reason or "")
             self.explanation.setProperty("role", "warning")
         else:
-            self.explanation.setText(f"{fade} The summary and the discharge checklist follow.")
+            self.explanation.setText("The summary and the discharge checklist follow.")
         self.reason = QLineEdit()
         self.reason.setObjectName("end_reason")
         self.reason.setAccessibleName("Reason for ending early")
@@ -61,6 +64,7 @@ class EndSessionDialog(QDialog):
         layout.setSpacing(12)
         layout.addWidget(heading)
         layout.addWidget(self.explanation)
+        layout.addWidget(self.fade_note)
         layout.addWidget(self.reason)
         layout.addWidget(self.message)
         layout.addLayout(buttons)

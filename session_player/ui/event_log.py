@@ -12,6 +12,7 @@ from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QStyledItemDelegate,
@@ -44,15 +45,19 @@ class EventDelegate(QStyledItemDelegate):
         self._time_width = metrics.horizontalAdvance("00:00") + 12
         self._dose_width = metrics.horizontalAdvance("+0:00:00") + 14
 
-    def _text_rect(self, width: int) -> QRect:
-        left = self._time_width + self._dose_width
-        return QRect(left, 0, max(80, width - left - 2 * PADDING), 10_000)
+    def _text_rect(self, row: QRect) -> QRect:
+        """Where the words go in an item's rect: the same for measuring and for painting,
+        or a line measured as fitting could wrap when painted and lose its last words."""
+        inner = row.adjusted(PADDING, PADDING, -PADDING, -PADDING)
+        left = inner.left() + self._time_width + self._dose_width
+        return QRect(left, inner.top(), max(80, inner.right() - left + 1), inner.height())
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
         line: EventLine = index.data(LINE_ROLE)
         width = self._view.viewport().width()
+        area = self._text_rect(QRect(0, 0, width, 10_000))
         bounds = QFontMetrics(self._font).boundingRect(
-            self._text_rect(width), int(Qt.TextFlag.TextWordWrap), line.text if line else ""
+            area, int(Qt.TextFlag.TextWordWrap), line.text if line else ""
         )
         return QSize(width, bounds.height() + 2 * PADDING)
 
@@ -73,9 +78,7 @@ class EventDelegate(QStyledItemDelegate):
         )
         painter.setFont(self._font)
         painter.setPen(QColor(theme.WARNING if line.flagged else theme.TEXT))
-        text_rect = self._text_rect(rect.width()).translated(rect.left() + 4, rect.top())
-        text_rect.setHeight(rect.height())
-        painter.drawText(text_rect, int(Qt.TextFlag.TextWordWrap), line.text)
+        painter.drawText(self._text_rect(option.rect), int(Qt.TextFlag.TextWordWrap), line.text)
         painter.restore()
 
 
@@ -87,6 +90,9 @@ class EventLog(QListWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Lay the items out again when the viewport's width changes (the window is resized,
+        # or the scroll bar appears): wrapped heights depend on it.
+        self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setItemDelegate(EventDelegate(self))
         self._bridge = bridge
         self.lines: list[EventLine] = []
@@ -109,11 +115,6 @@ class EventLog(QListWidget):
         while self.count() > MAX_LINES:
             self.takeItem(self.count() - 1)
         del self.lines[MAX_LINES:]
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        # Wrapped heights depend on the width: lay the items out again.
-        self.doItemsLayout()
 
     def texts(self) -> list[str]:
         return [line.text for line in self.lines]

@@ -96,10 +96,25 @@ def describe(playlist: Playlist, event: dict) -> EventLine | None:
             line += f" (marked {format_duration(ago)} late)"
     elif kind == "phase_started":
         cause = event.get("cause")
-        why = {"clinician": " (advanced)", "max_hold": " (hold time reached)"}.get(cause, "")
+        why = {
+            "clinician": " (advanced)",
+            "max_hold": " (hold time reached)",
+            "release": " (hold released)",
+        }.get(cause, "")
         line = f"{phase_name(playlist, event)} started{why}"
     elif kind == "phase_holding":
-        line = f"{phase_name(playlist, event)} holds until you advance"
+        line = f"{phase_name(playlist, event)} reached its planned end: holds until you advance"
+    elif kind == "phase_held":
+        line = f"{phase_name(playlist, event)} held: plays on past its planned end"
+        max_hold_s = event.get("max_hold_s")
+        if isinstance(max_hold_s, (int, float)):
+            line += f" (at most {format_duration(max_hold_s)} more)"
+    elif kind == "hold_released":
+        name = phase_name(playlist, event)
+        if event.get("past_planned_end"):
+            line = f"Hold on {name} released: the next phase starts"
+        else:
+            line = f"Hold on {name} released: it ends on time"
     elif kind == "phase_extended":
         line = (
             f"{phase_name(playlist, event)} extended by {format_duration(event.get('added_s', 0))}"

@@ -97,7 +97,7 @@ class FakeSessionPort:
         for bell in content.bells:
             start = bell.at.resolve_s(length)
             if start <= into_s < start + BELL_S:
-                layers.append(LayerNowPlaying("bells", bell.bell.replace("-", " ").capitalize()))
+                layers.append(LayerNowPlaying("bells", pretty_title(bell.bell)))
         if state.silenced or state.paused:
             layers = [
                 LayerNowPlaying(item.layer, item.title, item.position_s, item.duration_s, None)
@@ -119,6 +119,7 @@ class FakeEnginePort:
         absent: Sequence[str] = (),
         loudness_delay_s: float = 0.0,
         loudness_error: str | None = None,
+        headphone_test_s: float = 0.0,
         seed: int = 7,
     ) -> None:
         self.store = SessionStore(store_dir)
@@ -131,6 +132,8 @@ class FakeEnginePort:
         self.loudness_error = loudness_error
         self.seed = seed
         self.headphone_tests: list[str] = []
+        self.headphone_test_s = headphone_test_s  # how long the imitation test "plays"
+        self._headphone_test_started = 0.0
         self.engines: list[FakeSessionPort] = []
 
     def output_devices(self) -> list[str]:
@@ -142,6 +145,11 @@ class FakeEnginePort:
 
     def play_headphone_test(self, device: str) -> None:
         self.headphone_tests.append(device)
+        self._headphone_test_started = time.monotonic()
+
+    def headphone_test_playing(self) -> bool:
+        elapsed = time.monotonic() - self._headphone_test_started
+        return bool(self.headphone_tests) and elapsed < self.headphone_test_s
 
     def measure_loudness(self, files, progress, cancelled) -> dict[str, float]:
         measured: dict[str, float] = {}

@@ -6,10 +6,12 @@ everything the UI needs arrives here as an argument, nothing is looked up global
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from session_player.ui import theme
@@ -20,6 +22,8 @@ from session_player.ui.settings import AppSettings
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED_PLAYLISTS = REPO / "playlists"
 DEMO_PLAYLIST = BUNDLED_PLAYLISTS / "iv-infusion-40min.yaml"
+STARTUP_PROBE_ENV = "SESSION_PLAYER_STARTUP_PROBE"
+STARTUP_PROBE_PREFIX = "startup-probe"
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -41,14 +45,61 @@ def build_window(
 ) -> MainWindow:
     # QSettings() with no arguments: the platform's usual place, named after the app.
     settings = AppSettings(qsettings if qsettings is not None else QSettings())
-    window = MainWindow(port, settings, bundled_folder=bundled_folder, demo_playlist=demo_playlist)
-    if playlist:
-        window.start_screen.select_playlist(playlist)
+    window = MainWindow(
+        port,
+        settings,
+        bundled_folder=bundled_folder,
+        demo_playlist=demo_playlist,
+        initial_playlist=playlist or None,
+    )
     return window
 
 
 def run(port: EnginePort, *, playlist: str | None = None, argv: list[str] | None = None) -> int:
     app = make_app(argv)
     window = build_window(port, playlist=playlist)
-    window.show()
+    if os.environ.get(STARTUP_PROBE_ENV):
+        install_startup_probe(app, window)
+    window.show_first()
+    if os.environ.get(STARTUP_PROBE_ENV):
+        # The first turn of the event loop after show(): the window is up, painted.
+        QTimer.singleShot(0, lambda: _print_probe(f"{STARTUP_PROBE_PREFIX}-shown"))
     return app.exec()
+
+
+def _print_probe(prefix: str) -> None:
+    print(f"{prefix} {time.monotonic():.6f}", flush=True)
+
+
+def install_startup_probe(app: QApplication, window: MainWindow) -> None:
+    """For ``bench/startup.py``: report when the app is ready for the clinician, then quit.
+
+    Ready means: the window is shown, the first playlist has been validated and shown on
+    the start screen, its output devices are listed, the look for an unfinished session to
+    resume is done, and the event loop has nothing left to
+    do (two zero-timers in a row run only after the events already posted, paints
+    included). Prints ``startup-probe <time.monotonic()>``; the monotonic clock is shared by
+    every process on the machine, so the bench compares it with the moment it spawned us.
+    """
+    start = window.start_screen
+    reported = False
+
+    def report() -> None:
+        _print_probe(STARTUP_PROBE_PREFIX)
+        app.quit()
+
+    def check(*_args) -> None:
+        nonlocal reported
+        if (
+            reported
+            or start.result is None
+            or not start.devices_ready
+            or not window.unfinished_checked
+        ):
+            return
+        reported = True
+        QTimer.singleShot(0, lambda: QTimer.singleShot(0, report))
+
+    start.validated.connect(check)
+    start.devices_listed.connect(check)
+    window.resume_checked.connect(check)

@@ -9,30 +9,59 @@ Patient view action (P) and comes back with the press-and-hold unlock.
 
 from __future__ import annotations
 
+import importlib
+import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from session_player.ui import theme
-from session_player.ui.console import Console
 from session_player.ui.fades import tween
 from session_player.ui.fading_stack import FadingStack
-from session_player.ui.patient_controls import PatientControls, patient_scene
-from session_player.ui.patient_view import PatientView
 from session_player.ui.ports import EnginePort, SessionPort, SessionRequest
-from session_player.ui.preflight import Preflight
 from session_player.ui.resume_offer import ResumeOffer
-from session_player.ui.session_bridge import SessionBridge
 from session_player.ui.settings import AppSettings
-from session_player.ui.settings_dialog import SettingsDialog
 from session_player.ui.start_screen import StartScreen
-from session_player.ui.summary import SummaryScreen
+from session_player.ui.worker import TaskRunner
+
+# The pages and windows of a running session are imported when a session opens: they need
+# the session engine's modules (and the playlist model), which the start screen loads on a
+# worker thread while the window is being shown. Startup only pays for what it shows.
+if TYPE_CHECKING:
+    from session_player.ui.console import Console
+    from session_player.ui.patient_view import PatientView
+    from session_player.ui.preflight import Preflight
+    from session_player.ui.session_bridge import SessionBridge
+    from session_player.ui.settings_dialog import SettingsDialog
+    from session_player.ui.summary import SummaryScreen
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SIZE = (1360, 900)
+SESSION_PAGES = (
+    "session_player.ui.preflight",
+    "session_player.ui.console",
+    "session_player.ui.patient_view",
+    "session_player.ui.patient_controls",
+    "session_player.ui.session_bridge",
+    "session_player.ui.summary",
+)
+
+
+def _import_session_pages() -> None:
+    for name in SESSION_PAGES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # the GUI thread imports it again and reports any real problem
+            log.warning("importing %s ahead of time failed", name, exc_info=True)
 
 
 class MainWindow(QMainWindow):
     session_opened = Signal(object)  # the SessionBridge
+    resume_checked = Signal(bool)  # the launch's look for unfinished sessions is done
 
     def __init__(
         self,
@@ -42,6 +71,7 @@ class MainWindow(QMainWindow):
         bundled_folder: Path,
         demo_playlist: Path,
         offer_resume: bool = True,
+        initial_playlist: str | Path | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -55,36 +85,88 @@ class MainWindow(QMainWindow):
         self.summary: SummaryScreen | None = None
         self.patient_view: PatientView | None = None
         self._window_fade = None
+        self.start_maximized = False
 
         self.stack = FadingStack(self)
         self.setCentralWidget(self.stack)
+        # Startup work that imports modules runs on this one thread, in order (see StartScreen).
+        self._runner = TaskRunner(self, max_threads=1)
         self.start_screen = StartScreen(
-            port, settings, bundled_folder=bundled_folder, demo_playlist=demo_playlist
+            port,
+            settings,
+            bundled_folder=bundled_folder,
+            demo_playlist=demo_playlist,
+            serial_runner=self._runner,
+            initial_playlist=initial_playlist,
         )
         self.start_screen.settings_requested.connect(self.open_settings)
-        self.preflight = Preflight(port)
+        self._preflight: Preflight | None = None  # made when first needed (see preflight)
         self.resume_offer = ResumeOffer()
-        for page in (self.resume_offer, self.start_screen, self.preflight):
+        for page in (self.resume_offer, self.start_screen):
             self.stack.addWidget(page)
         self.stack.setCurrentWidget(self.start_screen)
 
         self.start_screen.chosen.connect(self._to_preflight)
-        self.preflight.back_requested.connect(lambda: self.stack.show_page(self.start_screen))
-        self.preflight.start_requested.connect(self.start_session)
         self.resume_offer.resume_requested.connect(self.resume_session)
         self.resume_offer.dismissed.connect(lambda: self.stack.show_page(self.start_screen))
 
         geometry = settings.window_geometry
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1360, 900)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self._fit_to_screen()
+        self.unfinished_checked = not offer_resume
         if offer_resume:
-            self.check_unfinished()
+            self._look_for_unfinished()
+        # The session's pages, imported after the rest of the startup work on the same
+        # thread, before the audio check ends (and so before a session can start): imported
+        # on the GUI thread as a session starts, they would compete with the audio thread for
+        # the interpreter just as the sound begins.
+        self._runner.start(lambda _progress, _cancelled: _import_session_pages())
+
+    def _fit_to_screen(self) -> None:
+        """First run: a comfortable size, but never larger than the screen.
+
+        On a screen smaller than that (a 1366×768 laptop) the window starts maximised:
+        the title bar and the panel must fit too, and only the window manager knows them.
+        """
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry()
+        width = min(DEFAULT_SIZE[0], available.width())
+        height = min(DEFAULT_SIZE[1], available.height())
+        self.start_maximized = width < DEFAULT_SIZE[0] or height < DEFAULT_SIZE[1]
+        self.resize(width, height)
+        frame = self.frameGeometry()
+        frame.moveCenter(available.center())
+        self.move(frame.topLeft())
 
     # --- before the session --------------------------------------------------------------------
 
+    def _look_for_unfinished(self) -> None:
+        """On a worker thread: reading the journals needs the session package, which takes
+        a while to import, and the window need not wait for it. If a session was left
+        unfinished, the resume offer fades in over the start screen a moment later, long
+        before anything could have been started there (Continue waits for the audio check).
+        """
+
+        def find(_progress, _cancelled) -> list:
+            try:
+                return list(self.port.unfinished_sessions())
+            except OSError:
+                return []
+
+        self._runner.start(
+            find, on_done=self._offer_resume, on_failed=lambda _message: self._offer_resume([])
+        )
+
+    def _offer_resume(self, sessions: list) -> None:
+        self.unfinished_checked = True
+        # Only over the start screen: never pull the clinician out of a pre-flight.
+        if sessions and self.stack.currentWidget() is self.start_screen:
+            self.resume_offer.set_sessions(sessions)
+            self.stack.show_page(self.resume_offer)
+        self.resume_checked.emit(bool(sessions))
+
     def check_unfinished(self) -> bool:
+        """The same as at launch, at once, on this thread (returns whether one was found)."""
         try:
             sessions = self.port.unfinished_sessions()
         except OSError:
@@ -96,6 +178,8 @@ class MainWindow(QMainWindow):
         return True
 
     def open_settings(self) -> SettingsDialog:
+        from session_player.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.settings, self)
         dialog.accepted.connect(self._settings_saved)
         dialog.open()
@@ -104,6 +188,18 @@ class MainWindow(QMainWindow):
     def _settings_saved(self) -> None:
         if self.patient_view is not None:
             self.patient_view.set_pin(self.settings.unlock_pin)
+
+    @property
+    def preflight(self) -> Preflight:
+        """The pre-flight page, built the first time it is needed rather than at launch."""
+        if self._preflight is None:
+            from session_player.ui.preflight import Preflight
+
+            self._preflight = Preflight(self.port)
+            self._preflight.back_requested.connect(lambda: self.stack.show_page(self.start_screen))
+            self._preflight.start_requested.connect(self.start_session)
+            self.stack.addWidget(self._preflight)
+        return self._preflight
 
     def _to_preflight(self, choice) -> None:
         self.preflight.begin(choice)
@@ -132,6 +228,11 @@ class MainWindow(QMainWindow):
         self._open_session(engine, unfinished.alias)
 
     def _open_session(self, engine: SessionPort, alias: str) -> None:
+        from session_player.ui.console import Console
+        from session_player.ui.patient_controls import PatientControls
+        from session_player.ui.patient_view import PatientView
+        from session_player.ui.session_bridge import SessionBridge
+
         self._close_session()
         self.engine = engine
         self.bridge = SessionBridge(engine, self)
@@ -154,6 +255,8 @@ class MainWindow(QMainWindow):
             self.show_patient_view()
 
     def _update_patient_scene(self, state) -> None:
+        from session_player.ui.patient_controls import patient_scene
+
         if self.patient_view is not None and self.bridge is not None:
             self.patient_view.set_scene(patient_scene(self.bridge.playlist, state))
 
@@ -167,6 +270,8 @@ class MainWindow(QMainWindow):
             return
         # Let the last events reach the journal reader before the summary reads it.
         self.bridge.poll()
+        from session_player.ui.summary import SummaryScreen
+
         self.summary = SummaryScreen(self.bridge)
         self.summary.new_session_requested.connect(self.new_session)
         self.stack.show_page(self.summary)
@@ -236,31 +341,54 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
+    def show_first(self) -> None:
+        """Show the window at launch: maximised on a small screen (see ``_fit_to_screen``)."""
+        if self.start_maximized:
+            self.showMaximized()
+        else:
+            self.show()
+
     # --- the window ----------------------------------------------------------------------------
 
     def session_running(self) -> bool:
         return self.bridge is not None and self.bridge.state.status in ("settling", "running")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if self.session_running():
-            answer = QMessageBox.question(
-                self,
-                "A session is running",
-                "Closing stops the sound in the patient's headphones. The session stays in the "
-                "journal and can be resumed at the next start. Close anyway?",
-                QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Close,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Close:
-                event.ignore()
-                return
+        closing = QMessageBox.StandardButton.Close
+        if self.session_running() and self.confirm_close().exec() != closing:
+            event.ignore()
+            return
         self.shutdown()
         event.accept()
+
+    def confirm_close(self) -> QMessageBox:
+        """The "are you sure?" box for closing mid-session, in the room's colours.
+
+        No icon: the platform's question mark is a saturated blue disc, the brightest thing
+        on a dim screen. Cancel is the default, so Enter never stops the patient's sound.
+        """
+        box = QMessageBox(self)
+        box.setObjectName("confirm_close")
+        box.setWindowTitle("A session is running")
+        box.setIcon(QMessageBox.Icon.NoIcon)
+        box.setText("A session is running. Close Session Player?")
+        box.setInformativeText(
+            "Closing stops the sound in the patient's headphones (it fades out). The session "
+            "stays in the journal and is offered for resuming at the next start."
+        )
+        box.setStandardButtons(QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Close)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.button(QMessageBox.StandardButton.Cancel).setText("Keep the session open")
+        box.button(QMessageBox.StandardButton.Close).setText("Close and stop the sound")
+        return box
 
     def shutdown(self) -> None:
         """Remember the window, stop the workers, close the session (it stays resumable)."""
         self.settings.window_geometry = self.saveGeometry()
         self.settings.sync()
+        self._runner.cancel_all()
+        self._runner.wait(5000)
         self.start_screen.shutdown()
-        self.preflight.shutdown()
+        if self._preflight is not None:
+            self._preflight.shutdown()
         self._close_session()

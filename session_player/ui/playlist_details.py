@@ -6,11 +6,15 @@ they meant (route, phases, when blood pressure is due, how long observation must
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QVBoxLayout
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
 
 from session_player.durations import format_duration
-from session_player.playlist.model import Playlist
-from session_player.session.vitals import check_specs
+
+if TYPE_CHECKING:
+    from session_player.playlist.model import Playlist
 
 
 def _when(at) -> str:
@@ -19,6 +23,12 @@ def _when(at) -> str:
     if at == "discharge":
         return "before discharge"
     return f"{format_duration(at)} after the dose"
+
+
+def _check_text(label: str, at) -> str:
+    """``Mid-infusion (20m after the dose)``; no ``Before discharge (before discharge)``."""
+    when = _when(at)
+    return label if when.lower() in label.lower() else f"{label} ({when})"
 
 
 class PlaylistDetails(QFrame):
@@ -31,28 +41,39 @@ class PlaylistDetails(QFrame):
         self.description = QLabel()
         self.description.setWordWrap(True)
         self._values: dict[str, QLabel] = {}
-        form = QFormLayout()
+        # A grid rather than a QFormLayout: captions sit level with the first line of a value
+        # that wraps (the form centres them on it), and each row grows with its text.
+        form = QGridLayout()
         form.setVerticalSpacing(6)
-        for key, caption in (
-            ("arc", "Arc"),
-            ("vitals", "Vital signs"),
-            ("observation", "Observation"),
-            ("patient", "Patient may pick"),
+        form.setHorizontalSpacing(14)
+        form.setColumnStretch(1, 1)
+        for row, (key, caption) in enumerate(
+            (
+                ("arc", "Arc"),
+                ("vitals", "Vital signs"),
+                ("observation", "Observation"),
+                ("patient", "Patient picks"),
+            )
         ):
             value = QLabel()
             value.setWordWrap(True)
             caption_label = QLabel(caption)
             caption_label.setProperty("role", "secondary")
-            form.addRow(caption_label, value)
+            form.addWidget(caption_label, row, 0, Qt.AlignmentFlag.AlignTop)
+            form.addWidget(value, row, 1, Qt.AlignmentFlag.AlignTop)
             self._values[key] = value
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 14, 18, 14)
-        layout.setSpacing(8)
+        layout.setContentsMargins(18, 12, 18, 12)
+        layout.setSpacing(6)
         layout.addWidget(self.title)
         layout.addWidget(self.description)
         layout.addLayout(form)
 
     def show_playlist(self, playlist: Playlist) -> None:
+        # Imported here: shown once a playlist has been validated, when the playlist model
+        # (which the session package needs) is loaded anyway; startup does not wait for it.
+        from session_player.session.vitals import check_specs
+
         self.title.setText(f"About this session · {playlist.route}")
         self.description.setText(" ".join(playlist.description.split()))
         self.description.setVisible(bool(playlist.description))
@@ -64,7 +85,7 @@ class PlaylistDetails(QFrame):
         self._values["arc"].setText(f"Settling until the dose, then {arc}")
         checks = check_specs(playlist.clinical)
         self._values["vitals"].setText(
-            "; ".join(f"{spec.label} ({_when(spec.at)})" for spec in checks) or "none scheduled"
+            "; ".join(_check_text(spec.label, spec.at) for spec in checks) or "none scheduled"
         )
         minimum = playlist.clinical.minimum_observation
         self._values["observation"].setText(

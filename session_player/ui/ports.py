@@ -11,8 +11,10 @@ This module is Qt-free on purpose: ``session_player/engine.py`` implements these
 without importing Qt.
 
 Threading contract:
-- Every method is called on the GUI thread, except ``EnginePort.measure_loudness``, which the
-  UI calls on a worker thread (it may take minutes on a new playlist).
+- Every method is called on the GUI thread, except ``EnginePort.measure_loudness`` (it may
+  take minutes on a new playlist), ``EnginePort.output_devices`` (the first listing starts
+  the audio system) and ``EnginePort.unfinished_sessions`` (at launch, so the window need
+  not wait for the session modules), which the UI calls on worker threads.
 - Timeline subscribers may be called on any thread; the UI re-emits them as queued Qt signals.
 - ``SessionPort.tick()`` is called by the console's display timer (about 4 times a second).
   An engine whose own thread already ticks the timeline makes it a cheap no-op.
@@ -112,6 +114,12 @@ class EnginePort(Protocol):
 
     def play_headphone_test(self, device: str) -> None:
         """Play the left/right test on ``device`` (returns at once; the sound plays on)."""
+
+    def headphone_test_playing(self) -> bool:
+        """Whether the last headphone test is still sounding (the pre-flight says when done).
+
+        ``start_session`` stops a test still playing: it must not sound over the session.
+        """
 
     def measure_loudness(
         self, files: Sequence[str], progress: ProgressCallback, cancelled: CancelledCallback

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from session_player.audio.probe import ProbeError, probe
@@ -21,6 +21,10 @@ from session_player.ui.checklist_item import ChecklistItem, ItemState
 from session_player.ui.ports import EnginePort, SessionRequest
 from session_player.ui.start_screen import StartChoice
 from session_player.ui.worker import TaskRunner
+
+PLAY_TEST = "▶ Play test"
+PLAY_AGAIN = "▶ Play again"
+TEST_POLL_MS = 250
 
 
 def audio_files(choice: StartChoice) -> list[str]:
@@ -58,6 +62,9 @@ class Preflight(QWidget):
         self._choice: StartChoice | None = None
         self._overrides: dict[str, str] = {}
         self._test_played = False
+        self._test_timer = QTimer(self)
+        self._test_timer.setInterval(TEST_POLL_MS)
+        self._test_timer.timeout.connect(self._watch_test)
         self._build()
 
     def _build(self) -> None:
@@ -81,7 +88,7 @@ class Preflight(QWidget):
         self.device_override.clicked.connect(lambda: self._override("device"))
 
         self.headphones = ChecklistItem("headphones", "Left/right headphone test")
-        self.play_test = self.headphones.add_button("▶ Play test", "play_test")
+        self.play_test = self.headphones.add_button(PLAY_TEST, "play_test")
         self.play_test.clicked.connect(self._play_test)
         self.heard = self.headphones.add_button("Heard both sides", "heard_both")
         self.heard.setToolTip("The patient heard 'left' in the left ear and 'right' in the right")
@@ -117,6 +124,12 @@ class Preflight(QWidget):
         bottom.addWidget(self.start)
         layout.addLayout(bottom)
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        # The next thing to do is the headphone test: the focus ring goes there, not on
+        # whichever button Qt found first ("Check again").
+        self.play_test.setFocus(Qt.FocusReason.OtherFocusReason)
+
     @property
     def items(self) -> tuple[ChecklistItem, ...]:
         return (self.files, self.loudness, self.device, self.headphones)
@@ -129,6 +142,8 @@ class Preflight(QWidget):
         self._choice = choice
         self._overrides = {}
         self._test_played = False
+        self._test_timer.stop()
+        self.play_test.setText(PLAY_TEST)
         playlist = choice.load_result.playlist
         title = playlist.title if playlist is not None else Path(choice.playlist_path).name
         self.subtitle.setText(f"{title}  ·  patient “{choice.alias}”  ·  {choice.device}")
@@ -210,12 +225,29 @@ class Preflight(QWidget):
                 ItemState.RUNNING, "Playing: 'left' in the left ear, then 'right' in the right."
             )
             self.headphones.progress.hide()
+        self._test_timer.start()
         self._update_start()
 
+    def _watch_test(self) -> None:
+        """Once the test has finished, say so: "Playing…" for ever left the clinician unsure."""
+        playing = getattr(self._port, "headphone_test_playing", None)
+        if playing is not None and playing():
+            return
+        self._test_timer.stop()
+        self.play_test.setText(PLAY_AGAIN)
+        if self.headphones.state is ItemState.RUNNING:
+            self.headphones.set_state(
+                ItemState.PENDING,
+                "Played. Did the patient hear 'left' in the left ear, then 'right' in the right?",
+            )
+
     def _confirm_heard(self) -> None:
+        self._test_timer.stop()
         self._overrides.pop("headphones", None)
         self.headphones.set_state(ItemState.DONE, "The patient heard both sides.")
         self._update_start()
+        if self.start.isEnabled():
+            self.start.setFocus(Qt.FocusReason.OtherFocusReason)  # what comes next
 
     def _override(self, key: str) -> None:
         item = self.device if key == "device" else self.headphones

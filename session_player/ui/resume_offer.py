@@ -11,11 +11,12 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
 
-from session_player.ui.event_text import time_of_day
 from session_player.ui.start_screen import playlist_title
 
 
 def describe_unfinished(session) -> str:
+    from session_player.ui.event_text import time_of_day  # the session engine's modules
+
     started = time_of_day({"wall": session.started_wall})
     last = time_of_day({"wall": session.last_event_wall})
     title = playlist_title(Path(session.playlist_path)) if session.playlist_path else None

@@ -60,7 +60,7 @@ class SettingsDialog(QDialog):
         layout.setContentsMargins(24, 20, 24, 20)
         layout.addLayout(form)
         layout.addLayout(buttons)
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(620)
 
     def _save(self) -> None:
         self._settings.unlock_pin = self.pin.text()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
@@ -30,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from session_player.playlist.loader import LoadResult, load_playlist
 from session_player.ui import theme
 from session_player.ui.playlist_delegate import SUBTITLE_ROLE, PlaylistDelegate
 from session_player.ui.playlist_details import PlaylistDetails
@@ -38,6 +38,9 @@ from session_player.ui.ports import EnginePort
 from session_player.ui.problems_view import ProblemsView
 from session_player.ui.settings import AppSettings
 from session_player.ui.worker import TaskRunner
+
+if TYPE_CHECKING:
+    from session_player.playlist.loader import LoadResult
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 _TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
@@ -68,6 +71,17 @@ def playlist_title(path: Path) -> str | None:
     return match.group(1).strip("'\"") if match else path.stem
 
 
+def _load(path: str, *, check_audio: bool) -> LoadResult:
+    # Imported here, on the worker thread: the playlist model (pydantic) takes a while to
+    # import, and the window can be built and shown meanwhile. The session package too:
+    # the details card needs it on the GUI thread the moment this returns, and importing it
+    # there while a worker imports something else is what must not happen (see __init__).
+    import session_player.session  # noqa: F401
+    from session_player.playlist.loader import load_playlist
+
+    return load_playlist(path, check_audio=check_audio)
+
+
 def card(parent: QWidget | None = None) -> QFrame:
     frame = QFrame(parent)
     frame.setProperty("role", "card")
@@ -78,8 +92,11 @@ class StartScreen(QWidget):
     """Emits ``chosen(StartChoice)`` when the clinician continues to the pre-flight."""
 
     chosen = Signal(object)
-    validated = Signal(object)  # the LoadResult, once the chosen file has been checked
+    # The LoadResult each time the chosen file's check moves on: its structure first (shown
+    # at once), then the full result with every audio file decoded (``checking_audio``).
+    validated = Signal(object)
     settings_requested = Signal()
+    devices_listed = Signal()  # the output devices are in the list (listed on a worker)
 
     def __init__(
         self,
@@ -88,6 +105,8 @@ class StartScreen(QWidget):
         *,
         bundled_folder: Path,
         demo_playlist: Path,
+        serial_runner: TaskRunner | None = None,
+        initial_playlist: str | Path | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -96,12 +115,22 @@ class StartScreen(QWidget):
         self._settings = settings
         self._bundled_folder = Path(bundled_folder)
         self._demo = Path(demo_playlist)
-        self._runner = TaskRunner(self)
-        self._task = None
+        # One thread for everything that imports modules (the structure check, the device
+        # list; the main window queues its own startup work here too): pydantic's lazily
+        # imported attributes and PySide's import hook do not survive two threads importing
+        # them at once (an ImportError from a partially initialised module). The audio check
+        # imports nothing new and has its own thread, so a long one never delays the next
+        # playlist's structure.
+        self.serial_runner = serial_runner if serial_runner is not None else TaskRunner(self, 1)
+        self._audio_runner = TaskRunner(self, max_threads=1)
+        self._devices_task = None
+        self._devices_listed = False
+        self._tasks: list = []
         self._result: LoadResult | None = None
+        self._audio_checked = False
         self._checking_path: str | None = None
         self._build()
-        self.reload_playlists()
+        self.reload_playlists(prefer=initial_playlist)
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -156,7 +185,7 @@ class StartScreen(QWidget):
         self.alias.setPlaceholderText("An alias, not a real name (e.g. Blue Heron)")
         self.alias.setMaxLength(40)
         self.alias.textChanged.connect(self._update_start)
-        alias_hint = QLabel("Required. The journal stores only this alias: no name, no ID.")
+        alias_hint = QLabel("Required. Only this alias is stored: no name, no ID.")
         alias_hint.setProperty("role", "hint")
         alias_hint.setWordWrap(True)
         self.dose = QLineEdit()
@@ -193,11 +222,13 @@ class StartScreen(QWidget):
         self.start_button.setProperty("role", "primary")
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self._continue)
-        self.alias.returnPressed.connect(self._continue)
+        # Enter in any field continues, as the button's ⏎ says.
+        for field in (self.alias, self.dose, self.notes):
+            field.returnPressed.connect(self._continue)
 
         columns = QHBoxLayout()
         columns.setSpacing(20)
-        columns.addWidget(left_card, 5)
+        columns.addWidget(left_card, 1)
         self.details = PlaylistDetails()
         self.details.hide()
         # The patient's fields and "About this session" scroll together when the window is
@@ -217,7 +248,7 @@ class StartScreen(QWidget):
         self.right_scroll.setWidgetResizable(True)
         self.right_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.right_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        columns.addWidget(self.right_scroll, 4)
+        columns.addWidget(self.right_scroll, 1)
 
         bottom = QHBoxLayout()
         bottom.addWidget(self.reason, 1)
@@ -244,8 +275,12 @@ class StartScreen(QWidget):
         # The alias is the one thing always typed here: start there.
         self.alias.setFocus()
 
-    def reload_playlists(self) -> None:
-        """Recent first, then the bundled playlists; the demo is preselected on first run."""
+    def reload_playlists(self, prefer: str | Path | None = None) -> None:
+        """Recent first, then the bundled playlists; the demo is preselected on first run.
+
+        ``prefer`` (the file named on the command line) is selected instead, and added at
+        the top if it is not in the list: only the playlist shown is validated.
+        """
         self.playlists.blockSignals(True)
         self.playlists.clear()
         seen: set[str] = set()
@@ -265,6 +300,10 @@ class StartScreen(QWidget):
             item.setToolTip(key)
             self.playlists.addItem(item)
         self.playlists.blockSignals(False)
+        if prefer is not None:
+            self.select_playlist(prefer)
+            self._refresh_devices()
+            return
         wanted = str(Path(recent[0] if recent else self._demo).resolve())
         for row in range(self.playlists.count()):
             if self.playlists.item(row).data(PATH_ROLE) == wanted:
@@ -308,23 +347,55 @@ class StartScreen(QWidget):
         self._validate(path)
 
     def _validate(self, path: str) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        """Check the file in two steps, both on a worker thread.
+
+        First its structure (the YAML, the schema, the references: milliseconds), which is
+        shown at once; then every audio file it names is decoded (about a second or two for
+        the demo, once per process), and the result replaces the first. Continue waits for
+        the second step: the pre-flight needs the list of decoded files.
+        """
+        for task in self._tasks:
+            task.cancel()
         self._checking_path = path
+        self._audio_checked = False
         theme.set_role(self.status, "secondary")
-        self.status.setText(f"Checking {Path(path).name} and its audio files…")
+        self.status.setText(f"Checking {Path(path).name}…")
         self.details.hide()
         self.problems.hide()
         self._update_start()
-        self._task = self._runner.start(
-            lambda _progress, _cancelled: load_playlist(path, check_audio=True),
-            on_done=lambda result, p=path: self._on_validated(p, result),
-            on_failed=lambda message, p=path: self._on_validation_failed(p, message),
+        self._tasks = [
+            self.serial_runner.start(
+                lambda _progress, _cancelled: _load(path, check_audio=False),
+                on_done=lambda result, p=path: self._on_structure_checked(p, result),
+                on_failed=lambda message, p=path: self._on_validation_failed(p, message),
+            )
+        ]
+
+    def _on_structure_checked(self, path: str, result: LoadResult) -> None:
+        if path != self._checking_path:
+            return
+        self._on_validated(path, result, audio=False)
+        # Then the audio files, after the structure is on the screen: decoding them
+        # meanwhile would only slow the first answer down.
+        self._tasks.append(
+            self._audio_runner.start(
+                lambda _progress, _cancelled: _load(path, check_audio=True),
+                on_done=lambda result, p=path: self._on_validated(p, result, audio=True),
+                on_failed=lambda message, p=path: self._on_validation_failed(p, message),
+            )
         )
 
-    def _on_validated(self, path: str, result: LoadResult) -> None:
+    @property
+    def checking_audio(self) -> bool:
+        """The structure is checked and shown; the audio files are still being decoded."""
+        return self._result is not None and not self._audio_checked
+
+    def _on_validated(self, path: str, result: LoadResult, *, audio: bool) -> None:
         if path != self._checking_path:
             return  # a later selection won
+        if self._audio_checked and not audio:
+            return  # the full check finished first: keep it
+        self._audio_checked = audio
         self._result = result
         playlist = result.playlist
         if result.ok and playlist is not None:
@@ -332,6 +403,8 @@ class StartScreen(QWidget):
             phases = " · ".join(p.display_name for p in playlist.phases)
             warnings = len(result.warnings)
             tail = f" · {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+            if not audio:
+                tail += " · checking the audio files…"
             theme.set_role(self.status, "ok")
             self.status.setText(
                 f"✓ {playlist.title} · {playlist.route} · {minutes} min after the dose{tail}\n"
@@ -367,10 +440,22 @@ class StartScreen(QWidget):
     # --- device -----------------------------------------------------------------------------
 
     def _refresh_devices(self) -> None:
+        """List the outputs on a worker thread: the first listing starts SDL's audio (and
+        imports pygame and the output package), which the window need not wait for."""
+        if self._devices_task is not None:
+            self._devices_task.cancel()
+        self._devices_listed = False
+        self._devices_task = self.serial_runner.start(
+            lambda _progress, _cancelled: list(self._port.output_devices()),
+            on_done=self._show_devices,
+            on_failed=lambda _message: self._show_devices([]),
+        )
+        self._update_start()
+
+    def _show_devices(self, devices: list[str]) -> None:
         remembered = self._settings.output_device
         self.device.blockSignals(True)
         self.device.clear()
-        devices = list(self._port.output_devices())
         if remembered and remembered not in devices:
             # Keep the clinic's choice visible even when unplugged: the pre-flight will say so,
             # and audio must never move to another device on its own.
@@ -379,6 +464,9 @@ class StartScreen(QWidget):
         if remembered:
             self.device.setCurrentText(remembered)
         self.device.blockSignals(False)
+        self._devices_listed = True
+        self._update_start()
+        self.devices_listed.emit()
 
     def _on_device_changed(self, name: str) -> None:
         if name:
@@ -394,9 +482,13 @@ class StartScreen(QWidget):
             return "Checking the playlist…"
         if not self._result.ok:
             return "This playlist has errors; fix them in the file (listed on the left)."
+        if not self._audio_checked:
+            return "Checking the audio files…"
         if not self.alias.text().strip():
             return "Enter an alias for the patient."
         if not self.device.currentText():
+            if not self._devices_listed:
+                return "Looking for the audio outputs…"
             return "No output device: connect the headphones."
         return None
 
@@ -434,6 +526,12 @@ class StartScreen(QWidget):
     def result(self) -> LoadResult | None:
         return self._result
 
+    @property
+    def devices_ready(self) -> bool:
+        return self._devices_listed
+
     def shutdown(self) -> None:
-        self._runner.cancel_all()
-        self._runner.wait(5000)
+        self.serial_runner.cancel_all()
+        self._audio_runner.cancel_all()
+        self.serial_runner.wait(5000)
+        self._audio_runner.wait(5000)

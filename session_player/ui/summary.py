@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListView,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QTableWidget,
@@ -30,7 +32,7 @@ from PySide6.QtWidgets import (
 from session_player.ui import theme
 from session_player.ui.arc_timeline import ArcTimeline
 from session_player.ui.discharge_checklist import DischargeChecklist
-from session_player.ui.event_log import line_text
+from session_player.ui.event_log import LINE_ROLE, EventDelegate, line_text
 from session_player.ui.event_text import describe
 from session_player.ui.summary_model import SessionSummary, build_summary
 from session_player.ui.vitals_prompt import VitalsPrompt
@@ -121,6 +123,13 @@ class SummaryScreen(QWidget):
         )
         self.vitals_table.setObjectName("summary_vitals")
         left.addWidget(self.vitals_table)
+        if not s.vitals:
+            # An empty table is only its headers: say so in words instead.
+            self.vitals_table.hide()
+            none = QLabel("No readings were recorded.")
+            none.setObjectName("summary_no_vitals")
+            none.setProperty("role", "secondary")
+            left.addWidget(none)
         if s.side_effects:
             left.addWidget(section("Side effects"))
             effects = QLabel("\n".join(s.side_effects))
@@ -135,12 +144,17 @@ class SummaryScreen(QWidget):
         self.events = QListWidget()
         self.events.setObjectName("summary_events")
         self.events.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.events.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.events.setResizeMode(QListView.ResizeMode.Adjust)
+        # The console's log delegate: time and dose time in their own columns (spaces in a
+        # proportional font do not line up), the words wrapping, flagged lines in red.
+        self.events.setItemDelegate(EventDelegate(self.events))
         for event in events:
             line = describe(playlist, event)
             if line is not None:
-                self.events.addItem(line_text(line))
-                if line.flagged:
-                    self.events.item(self.events.count() - 1).setForeground(QColor(theme.WARNING))
+                item = QListWidgetItem(line_text(line))  # the plain text, for screen readers
+                item.setData(LINE_ROLE, line)
+                self.events.addItem(item)
         self.events.setMinimumHeight(220)
         left.addWidget(self.events)
         left.addStretch(1)

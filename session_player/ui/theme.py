@@ -29,6 +29,7 @@ WARNING = "#b2564a"  # muted red for alerts and flagged readings: never saturate
 WARNING_BG = "#2a1714"  # the ground of an alert card
 OK = "#7f8c6b"  # muted sage for "done" ticks; quieter than the accent on purpose
 ON_ACCENT = BACKGROUND  # text on an amber button: dark, so the button is not a lamp
+SCROLL_HANDLE = "#3b3430"  # visible enough to say "there is more below", no brighter
 
 ALL_COLOURS = {
     name: value
@@ -213,6 +214,8 @@ QPushButton:checked, QToolButton:checked {{
     border-color: {ACCENT_DIM};
 }}
 QPushButton:focus, QToolButton:focus {{ border: 2px solid {ACCENT}; }}
+/* The focus is the border above; Fusion's dotted rectangle inside it is only noise. */
+QPushButton, QToolButton {{ outline: none; }}
 QPushButton:disabled, QToolButton:disabled {{
     color: {TEXT_DIM};
     background-color: {SURFACE};
@@ -302,7 +305,7 @@ QSlider::handle:horizontal {{
 QSlider::handle:horizontal:focus {{ background: {ACCENT}; }}
 QSlider::sub-page:horizontal {{ background: {ACCENT_DIM}; border-radius: 3px; }}
 QScrollBar:vertical, QScrollBar:horizontal {{ background: {SURFACE}; width: 10px; height: 10px; }}
-QScrollBar::handle {{ background: {SURFACE_RAISED}; border-radius: 5px; min-height: 24px; }}
+QScrollBar::handle {{ background: {SCROLL_HANDLE}; border-radius: 5px; min-height: 24px; }}
 QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
 QToolTip {{
     background-color: {SURFACE_RAISED};
@@ -316,7 +319,17 @@ QMenu::item:selected {{ background-color: #2f2519; }}
 QMenu::item:disabled {{ color: {TEXT_DIM}; }}
 QMenuBar {{ background-color: {BACKGROUND}; }}
 QMenuBar::item:selected {{ background-color: {SURFACE_RAISED}; }}
-QDialog, QMessageBox, QInputDialog {{ background-color: {SURFACE}; }}
+QDialog, QMessageBox, QInputDialog {{
+    background-color: {SURFACE};
+    border: 1px solid {BORDER};
+}}
+QDialog QWidget, QMessageBox QWidget {{ background-color: transparent; }}
+QDialog QLineEdit, QDialog QPushButton, QDialog QComboBox, QDialog QSpinBox,
+QMessageBox QPushButton {{ background-color: {SURFACE_RAISED}; }}
+QDialog QPushButton[role="primary"] {{ background-color: {ACCENT}; }}
+QDialog QPushButton:disabled {{ background-color: {SURFACE}; }}
+/* No icons on dialog buttons: Fusion's are saturated red and green glyphs. */
+QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
 QSplitter::handle {{ background: {BORDER}; }}
 QTabWidget::pane {{ border: 1px solid {BORDER}; border-radius: 8px; }}
 QTabBar::tab {{

@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIntValidator, QRegularExpressionValidator
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -168,6 +169,11 @@ class VitalsPrompt(QFrame):
             self.close_button.show()
             self._appear()
         else:
+            # Hiding a card that holds the focus hands it to the next button in the chain
+            # (a side effect: a focus ring there invites a stray Enter). Let go of it first.
+            focused = QApplication.focusWidget()
+            if focused is not None and self.isAncestorOf(focused):
+                focused.clearFocus()
             self.hide()
         theme.set_role(self.heading, "accent" if due is not None else None)
 

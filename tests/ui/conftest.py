@@ -56,6 +56,7 @@ phases:
     voice: [{at: 2m, cue: welcome}]
     bells: [{at: start, bell: bowl}]
     max_extend: 5m
+    max_hold: 10m
   - id: peak
     duration: 15m
     soundscape: drone
@@ -178,8 +179,13 @@ class Flow:
 
     def wait_validated(self, start, path: Path) -> None:
         wanted = str(Path(path).resolve())
+        # Until the full check (structure, then every audio file decoded) is shown.
         self.qtbot.waitUntil(
-            lambda: start.result is not None and str(Path(start.result.source).resolve()) == wanted,
+            lambda: (
+                start.result is not None
+                and not start.checking_audio
+                and str(Path(start.result.source).resolve()) == wanted
+            ),
             timeout=TIMEOUT_MS,
         )
 
@@ -187,6 +193,7 @@ class Flow:
         start = window.start_screen
         start.select_playlist(playlist)
         self.wait_validated(start, playlist)
+        self.qtbot.waitUntil(lambda: start.devices_ready, timeout=TIMEOUT_MS)
         start.alias.setText(alias)
         assert start.start_button.isEnabled(), start.reason.text()
         self.qtbot.mouseClick(start.start_button, Qt.MouseButton.LeftButton)

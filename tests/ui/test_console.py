@@ -285,3 +285,22 @@ def test_an_implausible_reading_is_refused_in_the_prompt(make_window, port, clin
     qtbot.keyClick(prompt.fields["systolic"], Qt.Key.Key_Return)
     assert prompt.isVisible() and "not a plausible reading" in prompt.flags.text()
     assert not events_of(bridge, "vitals_recorded")
+
+
+def test_the_headphone_test_says_when_it_has_played(
+    make_window, tmp_path, clock, clinic, flow, qtbot
+):
+    port = FakeEnginePort(tmp_path / "data", clock=clock, headphone_test_s=0.3)
+    window = make_window(port)
+    flow.through_start(window, clinic / "test-infusion.yaml")
+    preflight = window.preflight
+    qtbot.waitUntil(lambda: preflight.loudness.state is ItemState.DONE)
+    assert QApplication.focusWidget() is preflight.play_test  # the next thing to do
+    qtbot.mouseClick(preflight.play_test, Qt.MouseButton.LeftButton)
+    assert preflight.headphones.state is ItemState.RUNNING
+    assert "Playing" in preflight.headphones.detail.text()
+    qtbot.waitUntil(lambda: preflight.headphones.state is ItemState.PENDING, timeout=3000)
+    assert preflight.headphones.detail.text().startswith("Played. Did the patient hear")
+    assert preflight.play_test.text() == "▶ Play again"
+    qtbot.mouseClick(preflight.heard, Qt.MouseButton.LeftButton)
+    assert preflight.headphones.state is ItemState.DONE and preflight.start.isEnabled()

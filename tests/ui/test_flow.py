@@ -163,3 +163,34 @@ def test_whole_session_from_launch_to_summary(qtbot, make_window, port, clock, c
     qtbot.mouseClick(summary.new_session, Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.start_screen
     assert window.console is None and start.alias.text() == ""
+
+
+def test_the_structure_shows_first_and_continue_waits_for_the_audio(
+    make_window, port, clinic, qtbot, monkeypatch
+):
+    """Validation in two steps: the structure at once, then every audio file decoded."""
+    import threading
+
+    from session_player.ui import start_screen as start_module
+
+    release = threading.Event()
+    real_load = start_module._load
+
+    def slow_audio(path, *, check_audio):
+        if check_audio:
+            release.wait(5)
+        return real_load(path, check_audio=check_audio)
+
+    monkeypatch.setattr(start_module, "_load", slow_audio)
+    window = make_window(port)
+    start = window.start_screen
+    qtbot.waitUntil(lambda: start.result is not None)
+    assert start.checking_audio and start.details.isVisible()
+    assert "checking the audio files" in start.status.text()
+    start.alias.setText("Blue Heron")
+    assert not start.start_button.isEnabled()
+    assert start.reason.text() == "Checking the audio files…"
+    release.set()
+    qtbot.waitUntil(lambda: not start.checking_audio)
+    assert start.start_button.isEnabled() and start.result.audio
+    assert "checking" not in start.status.text()

@@ -95,3 +95,50 @@ def test_the_port_and_its_fake_import_without_qt():
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
+
+
+def test_hold_wording(timeline):
+    playlist = timeline.playlist
+    timeline.mark_dose_given()
+    timeline.hold_phase()
+    timeline.clock.advance(10 * MINUTE + 1)
+    timeline.tick()
+    timeline.release_hold()
+    lines = [describe(playlist, e).text for e in _events(timeline)[-4:]]
+    assert lines == [
+        "Onset held: plays on past its planned end (at most 10m more)",
+        "Onset reached its planned end: holds until you advance",
+        "Hold on Onset released: the next phase starts",
+        "Peak started (hold released)",
+    ]
+
+
+def test_the_window_modules_load_nothing_the_start_screen_does_not_need():
+    """Startup: the GUI thread imports Qt and the start screen; the engine, numpy, pygame and
+    the playlist model (pydantic) load on worker threads (see bench/startup.py)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import session_player.ui.launch, session_player.live_port, session_player.app\n"
+        "heavy = ('numpy', 'pydantic', 'pygame', 'session_player.session',\n"
+        "         'session_player.playlist.model', 'session_player.ui.console')\n"
+        "print([name for name in heavy if name in sys.modules])\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
+
+
+def test_the_console_spells_mixer_titles_as_the_summary_does():
+    from types import SimpleNamespace
+
+    from session_player.live_port import display_title
+
+    def item(title, path):
+        return SimpleNamespace(title=title, path=path)
+
+    assert display_title(item("Slow tide", "/music/slow-tide.ogg")) == "Slow Tide"
+    assert display_title(item("soft-chime", "/bells/soft-chime.ogg")) == "Soft Chime"
+    assert display_title(item("Still Water (live)", "/music/x.ogg")) == "Still Water (live)"

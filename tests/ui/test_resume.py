@@ -44,7 +44,8 @@ def test_resume_offer_and_the_arc_where_it_should_be(tmp_path, make_window, clin
     second = FakeClock(start_s=50.0, wall_start_s=first.wall() + away_s)
     window = make_window(FakeEnginePort(store, clock=second))
     offer = window.resume_offer
-    assert window.stack.currentWidget() is offer
+    # Looked for on a worker at launch: the offer comes over the start screen at once.
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is offer)
     assert offer.list.count() == 1 and "Grey Owl" in offer.list.item(0).text()
     qtbot.mouseClick(offer.resume, Qt.MouseButton.LeftButton)
 
@@ -68,5 +69,6 @@ def test_not_now_goes_to_the_start_screen(tmp_path, make_window, clinic, qtbot):
     clock = FakeClock()
     crashed_session(store, clinic, clock)
     window = make_window(FakeEnginePort(store, clock=clock))
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.resume_offer)
     qtbot.mouseClick(window.resume_offer.later, Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.start_screen
