@@ -43,6 +43,10 @@ RESYNC_ERROR_S = 1.5
 # the time the device took to open. The sound is still fading in then, so instead of
 # resampling for many seconds we move the mixer once, inaudibly.
 SNAP_ERROR_S = 0.005
+# Whenever the mixer is (re)positioned - a session starting, a session resumed after a crash,
+# a resync after the laptop slept - the output fades in over this long, whatever the
+# schedule says: a resumed session must never start at full level.
+ENTRY_FADE_S = 2.0
 ERROR_SMOOTHING = 0.2  # exponential smoothing of the measured error, per tick
 # A second-order loop (a PLL): the proportional term works off a phase error, the integral
 # term learns the device's steady rate offset, so a constant drift leaves no lasting error.
@@ -90,6 +94,8 @@ class SessionEngine:
         self._positioned = False
         self.last_error_s: float | None = None
         self.resyncs = 0
+        self._entry_fade_frames = int(ENTRY_FADE_S * sample_rate)
+        self._entry_fade_done = self._entry_fade_frames
         self.snaps = 0
 
     # --- the sink's side (its producer thread) ---------------------------------------------
@@ -100,8 +106,17 @@ class SessionEngine:
             if not self._positioned:
                 self._position_mixer(self.timeline.tau_now())
             out = self._drift.pull(frames)
+            if self._entry_fade_done < self._entry_fade_frames:
+                out = self._apply_entry_fade(out)
             self._output_frames += frames
             return out
+
+    def _apply_entry_fade(self, out: np.ndarray) -> np.ndarray:
+        position = self._entry_fade_done + np.arange(len(out), dtype=np.float64)
+        u = np.minimum(position / self._entry_fade_frames, 1.0)
+        gain = (np.sin(0.5 * np.pi * u) ** 2).astype(np.float32)
+        self._entry_fade_done += len(out)
+        return out * gain[:, None]
 
     def _pull_mix(self, frames: int) -> np.ndarray:
         self._refresh_schedule()
@@ -137,6 +152,7 @@ class SessionEngine:
         self._refresh_schedule()
         self.mixer.seek(max(0.0, tau_s))
         self._positioned = True
+        self._entry_fade_done = 0
 
     # --- the clock's side (a tick thread or the GUI's timer) -------------------------------
 
@@ -216,6 +232,7 @@ class SessionEngine:
         # Far off the dose clock (the machine slept, or a resumed session): jump, with fades.
         latency_s = self._drift.buffered_source_s
         self.mixer.seek(self.timeline.tau_now() + latency_s)
+        self._entry_fade_done = 0
         self._ignore_before_source_frame = self._source_frames
         self._snap_pending = True
         self._error_s = None

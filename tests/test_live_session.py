@@ -189,6 +189,15 @@ def test_killed_session_resumes_at_the_right_point(material, tmp_path):
     assert expected_s > 0.5
     assert cue_s == pytest.approx(expected_s, abs=0.5)
 
+    # A resumed session fades in: it never starts at full level.
+    def rms_db(start_s: float, end_s: float) -> float:
+        part = audio[int(start_s * RATE) : int(end_s * RATE), 0]
+        return 20 * np.log10(np.sqrt(np.mean(part.astype(np.float64) ** 2)) + 1e-12)
+
+    sounding = np.flatnonzero(np.abs(audio[:, 0]) > 1e-4)
+    start_s = sounding[0] / RATE
+    assert rms_db(start_s, start_s + 0.25) < rms_db(start_s + 2.5, start_s + 3.0) - 12
+
 
 def _safe_events(sessions: Path) -> list[dict]:
     events = []

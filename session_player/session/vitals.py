@@ -3,8 +3,9 @@
 Checks come from ``clinical.vitals`` in the playlist, each at ``pre-dose``, ``discharge`` or a
 time after the dose. A check is **due** from its time until it is recorded or skipped:
 
-- ``pre-dose``: during settling (once the dose is given it can no longer be taken; a reading
-  taken earlier may still be entered late by naming the check).
+- ``pre-dose``: from the start of settling. It stays due after the dose until it is recorded
+  (a reading taken before the dose, entered late) or skipped with a reason: a baseline that
+  was never taken must not vanish silently from the clinician's screen.
 - a time after the dose (``40m``): from then on, on the dose clock.
 - ``discharge``: once the minimum observation has passed (or, without a minimum, once the
   last phase has started), and in any case once the session has ended.
@@ -113,7 +114,7 @@ def due_checks(
         if spec.key in done:
             continue
         if spec.at == "pre-dose":
-            if status == "settling":
+            if status != "ready":
                 due.append((-1.0, DueCheck(spec.key, spec.label, spec.measures, None)))
         elif spec.at == "discharge":
             if minimum_observation_s is not None:

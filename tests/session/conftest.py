@@ -132,8 +132,14 @@ def timeline(make_timeline: Callable[..., SessionTimeline]) -> SessionTimeline:
 
 @pytest.fixture
 def dosed(timeline: SessionTimeline, clock: FakeClock) -> SessionTimeline:
-    """A timeline 60 s after start, with the dose given then (onset running)."""
+    """A timeline 60 s after start, with the dose given then (onset running).
+
+    The pre-dose baseline was skipped, so it is not due any more (it would otherwise stay
+    due after the dose until recorded or skipped).
+    """
     clock.advance(60)
+    if any(check.at == "pre-dose" for check in timeline.playlist.clinical.vitals):
+        timeline.skip_vitals("pre-dose", "taken on paper")
     timeline.mark_dose_given()
     return timeline
 

@@ -14,11 +14,15 @@ def _due(timeline) -> list[str]:
     return [check.key for check in timeline.state().due_vitals]
 
 
-def test_pre_dose_is_due_during_settling_only(make_timeline, timeline) -> None:
+def test_pre_dose_stays_due_after_the_dose_until_recorded_or_skipped(
+    make_timeline, timeline
+) -> None:
     assert _due(make_timeline()) == []  # not started
     assert _due(timeline) == ["pre-dose"]
     timeline.mark_dose_given()
-    assert _due(timeline) == []  # missed: it can no longer be taken
+    assert _due(timeline) == ["pre-dose"]  # never vanishes silently
+    timeline.skip_vitals("pre-dose", "taken on paper before the dose")
+    assert _due(timeline) == []
 
 
 def test_pre_dose_recorded_without_a_label_counts_for_the_due_check(timeline) -> None:
