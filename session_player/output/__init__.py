@@ -16,18 +16,24 @@
 Importing this package does not import pygame; opening or listing a device does.
 """
 
-from session_player.output.devices import (
-    DeviceChoiceStore,
-    list_output_devices,
-    preferred_device,
-)
-from session_player.output.sink import AudioSink, DeviceClock, SinkState
+# Names are imported on first use (PEP 562): importing this package for one small module
+# (the journal, the device list) must not pull in everything else, which slowed start-up.
+import importlib
 
-__all__ = [
-    "AudioSink",
-    "DeviceChoiceStore",
-    "DeviceClock",
-    "SinkState",
-    "list_output_devices",
-    "preferred_device",
-]
+_EXPORTS = {
+    "AudioSink": "session_player.output.sink",
+    "DeviceClock": "session_player.output.sink",
+    "SinkState": "session_player.output.sink",
+    "DeviceChoiceStore": "session_player.output.devices",
+    "list_output_devices": "session_player.output.devices",
+    "preferred_device": "session_player.output.devices",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

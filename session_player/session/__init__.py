@@ -18,34 +18,33 @@ Modules, one concept each:
 - ``recovery``: resuming from a journal after a crash.
 """
 
-from session_player.session.clock import FakeClock
-from session_player.session.commands import (
-    SIDE_EFFECT_KINDS,
-    CommandRefused,
-    CommandResult,
-    ResumeError,
-    ResumeReport,
-    VitalsResult,
-)
-from session_player.session.journal import Journal, JournalContents, read_journal
-from session_player.session.state import SessionState
-from session_player.session.store import SessionStore, UnfinishedSession, find_unfinished_sessions
-from session_player.session.timeline import SessionTimeline
+# Names are imported on first use (PEP 562): importing this package for one small module
+# (the journal, the device list) must not pull in everything else, which slowed start-up.
+import importlib
 
-__all__ = [
-    "SIDE_EFFECT_KINDS",
-    "CommandRefused",
-    "CommandResult",
-    "FakeClock",
-    "Journal",
-    "JournalContents",
-    "ResumeError",
-    "ResumeReport",
-    "SessionState",
-    "SessionStore",
-    "SessionTimeline",
-    "UnfinishedSession",
-    "VitalsResult",
-    "find_unfinished_sessions",
-    "read_journal",
-]
+_EXPORTS = {
+    "FakeClock": "session_player.session.clock",
+    "SIDE_EFFECT_KINDS": "session_player.session.commands",
+    "CommandRefused": "session_player.session.commands",
+    "CommandResult": "session_player.session.commands",
+    "ResumeError": "session_player.session.commands",
+    "ResumeReport": "session_player.session.commands",
+    "VitalsResult": "session_player.session.commands",
+    "Journal": "session_player.session.journal",
+    "JournalContents": "session_player.session.journal",
+    "read_journal": "session_player.session.journal",
+    "SessionState": "session_player.session.state",
+    "SessionStore": "session_player.session.store",
+    "UnfinishedSession": "session_player.session.store",
+    "find_unfinished_sessions": "session_player.session.store",
+    "SessionTimeline": "session_player.session.timeline",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
