@@ -16,9 +16,7 @@
 Importing this package does not import pygame; opening or listing a device does.
 """
 
-# Names are imported on first use (PEP 562): importing this package for one small module
-# (the journal, the device list) must not pull in everything else, which slowed start-up.
-import importlib
+from session_player.lazy_exports import lazy_exports
 
 _EXPORTS = {
     "AudioSink": "session_player.output.sink",
@@ -29,11 +27,4 @@ _EXPORTS = {
     "preferred_device": "session_player.output.devices",
 }
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__, __all__ = lazy_exports(__name__, _EXPORTS)

@@ -18,9 +18,7 @@ Modules, one concept each:
 - ``recovery``: resuming from a journal after a crash.
 """
 
-# Names are imported on first use (PEP 562): importing this package for one small module
-# (the journal, the device list) must not pull in everything else, which slowed start-up.
-import importlib
+from session_player.lazy_exports import lazy_exports
 
 _EXPORTS = {
     "FakeClock": "session_player.session.clock",
@@ -40,11 +38,4 @@ _EXPORTS = {
     "SessionTimeline": "session_player.session.timeline",
 }
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__, __all__ = lazy_exports(__name__, _EXPORTS)
