@@ -149,9 +149,10 @@ def run_play(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
 
     timeline = live.timeline
-    last = {"phase": None, "status": None}
+    last = {"phase": None, "status": None, "dose_given": False}
 
     def on_state(state) -> None:
+        last["dose_given"] = state.dose_given
         key = (state.status, state.phase_id)
         if key != (last["status"], last["phase"]):
             last["status"], last["phase"] = key
@@ -174,22 +175,33 @@ def run_play(args: argparse.Namespace) -> int:
         threading.Thread(target=_read_keys, args=(live, stop), daemon=True).start()
     live.start()
     try:
+        # The subscription keeps ``last`` current: this loop reads it instead of rebuilding
+        # the session state several times a second for hours.
         while not stop.is_set():
             elapsed = time.monotonic() - started
             dose_due = args.dose_at_s is not None and elapsed >= args.dose_at_s
-            if dose_due and not timeline.state().dose_given:
+            if dose_due and not last["dose_given"]:
                 _command(live, "mark_dose_given")
             if args.stop_after_s is not None and elapsed >= args.stop_after_s:
                 _command(live, "end_session", "stopped from the command line")
-            if timeline.state().status == "ended":
+            if last["status"] == "ended":
                 time.sleep(live.end_fade_s)
                 break
-            stop.wait(0.1)
+            stop.wait(_wait_s(args, elapsed))
     except KeyboardInterrupt:
         _say("interrupted: the session stays unfinished and can be resumed")
     finally:
         live.close()
     return EXIT_OK
+
+
+def _wait_s(args: argparse.Namespace, elapsed_s: float) -> float:
+    """Sleep a quarter of a second, or exactly until a --dose-at/--stop-after moment."""
+    wait_s = 0.25
+    for moment_s in (args.dose_at_s, args.stop_after_s):
+        if moment_s is not None and moment_s > elapsed_s:
+            wait_s = min(wait_s, moment_s - elapsed_s)
+    return max(0.001, wait_s)
 
 
 def _command(live, name: str, *args) -> None:

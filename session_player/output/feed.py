@@ -79,6 +79,9 @@ class Feed:
         self._fade_in = fade_in_curve(self.fade_frames)
         self._decay = decay_curve(self.fade_frames)
         self._lock = threading.Lock()
+        # The producer is woken only when this much space is free (it renders that much at a
+        # time): waking it after every device buffer to find too little room wastes CPU.
+        self.wake_free_frames = 1
         self.space_available = threading.Event()
         self.fade_out_done = threading.Event()
         self._generation: int | None = None
@@ -233,7 +236,8 @@ class Feed:
             self._last_fill_s = now_s
             self._shape_locked(out, take)
             self._apply_fade_out_locked(out)
-            self.space_available.set()
+            if self.capacity - (self._write - self._read) >= self.wake_free_frames:
+                self.space_available.set()
 
     def _shape_locked(self, out: np.ndarray, take: int) -> None:
         if take:

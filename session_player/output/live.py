@@ -25,6 +25,15 @@ from session_player.output.sink import AudioSink, DeviceClock, RenderFn, SinkSta
 
 log = logging.getLogger(__name__)
 
+# Ten ticks a second: the timeline's automatic transitions are journaled within 0.1 s, the
+# drift loop (time constant ~20 s) gets plenty of measurements, and the console's now-line
+# moves smoothly. Cue and phase *sounds* do not wait for a tick: the mixer renders them from
+# the schedule, sample-exact. Every wake-up costs CPU for hours, so no more often than that.
+TICK_HZ = 10.0
+# The device's buffer: 43 ms at 48 kHz. Each buffer is one call from SDL's audio thread into
+# Python; half as many calls as with 1024 frames, and still far below the ring (250 ms).
+DEVICE_BUFFER_FRAMES = 4096
+
 
 @dataclass(frozen=True)
 class Tick:
@@ -42,11 +51,11 @@ class LivePlayer:
         device_name: str | None = None,
         on_tick: Callable[[Tick], None] | None = None,
         on_alert: Callable[[str, str], None] | None = None,
-        tick_hz: float = 20.0,
+        tick_hz: float = TICK_HZ,
         clock: Callable[[], float] = time.monotonic,
         allow_fallback: bool = False,
         sample_rate: int = 48000,
-        block_frames: int = 1024,
+        block_frames: int = DEVICE_BUFFER_FRAMES,
         sink: AudioSink | None = None,
     ):
         self._on_tick = on_tick

@@ -2,11 +2,14 @@
 
 Three threads, none of which the caller waits on:
 
-- **producer**: calls ``render(block_frames)`` ahead of time into a :class:`Feed` ring of
-  about 250 ms, so the audio callback never renders, only copies;
+- **producer**: calls ``render(render_frames)`` ahead of time into a :class:`Feed` ring of
+  about 250 ms, so the audio callback never renders, only copies. It renders in blocks
+  several times the device's (85 ms by default): the mixer's cost per call is mostly fixed
+  Python overhead, so four times fewer calls cost about four times less CPU, and the ring
+  still holds at least one whole block more than a callback takes;
 - **SDL's audio thread**: runs the device callback (copy out of the ring; an underrun
   decays to silence and fades back in, never a click);
-- **supervisor** (every 20 ms): notices a lost device (SDL has marked it disconnected, the
+- **supervisor** (every 100 ms): notices a lost device (SDL has marked it disconnected, the
   mark behind SDL_AUDIODEVICEREMOVED, or its callbacks stopped for ``stall_timeout_s``),
   raises alerts, retries the *same* device every ``retry_interval_s`` (and at once when SDL
   reports a device added), and while no device plays it consumes the ring at real-time
@@ -60,7 +63,11 @@ ALERT_DEVICE_FALLBACK = "device_fallback"
 ALERT_UNDERRUN = "underrun"
 ALERT_RENDER_ERROR = "render_error"
 
-SUPERVISOR_PERIOD_S = 0.02
+# Often enough to announce a lost device at once (a tenth of a second) and to keep a ring of
+# 250 ms flowing at real-time pace without a device; each wake-up costs CPU for the whole session.
+SUPERVISOR_PERIOD_S = 0.1
+# Frames per render() call (about 85 ms at 48 kHz), whatever the device's buffer.
+RENDER_FRAMES = 4096
 UNDERRUN_ALERT_INTERVAL_S = 2.0
 
 RenderFn = Callable[[int], np.ndarray]
@@ -122,6 +129,7 @@ class AudioSink:
         *,
         sample_rate: int = 48000,
         block_frames: int = 1024,
+        render_frames: int = RENDER_FRAMES,
         buffer_ms: float = 250.0,
         on_alert: AlertFn | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -138,6 +146,9 @@ class AudioSink:
         self.block_frames = int(block_frames)
         blocks = max(2, math.ceil(buffer_ms / 1000.0 * sample_rate / block_frames))
         self.capacity_frames = blocks * self.block_frames
+        # A render block may not exceed half the ring: the producer must be able to top the
+        # ring up while the device still has at least half of it to play.
+        self.render_frames = max(1, min(int(render_frames), self.capacity_frames // 2))
         self._fade_frames = max(1, round(underrun_fade_ms / 1000.0 * sample_rate))
         self._on_alert = on_alert
         self._clock = clock
@@ -413,8 +424,9 @@ class AudioSink:
 
     # -- threads -----------------------------------------------------------------------
     def _produce(self, run: _Run) -> None:
-        feed, block = run.feed, self.block_frames
-        block_s = block / self.sample_rate
+        feed, block = run.feed, self.render_frames
+        feed.wake_free_frames = block
+        block_s = block / self.sample_rate  # the wait's timeout is only a safety net
         while not run.quit.is_set():
             if feed.free_frames() < block:
                 feed.space_available.clear()

@@ -1,7 +1,7 @@
 """LivePlayer: a steady tick on one thread, posted calls and alerts on that same thread."""
 
 
-def test_ticks_about_twenty_times_a_second_on_one_thread(sdl):
+def test_ticks_about_ten_times_a_second_on_one_thread(sdl):
     result = sdl(
         """
         from session_player.output.live import LivePlayer
@@ -22,14 +22,15 @@ def test_ticks_about_twenty_times_a_second_on_one_thread(sdl):
         """
     )
     ticks = result["ticks"]
-    assert 17 <= len(ticks) <= 23  # ~20 per second for 1 s
+    # TICK_HZ (10) per second for 1 s, and on during the stop (a fade and two device buffers)
+    assert 8 <= len(ticks) <= 16
     assert [t[0] for t in ticks] == list(range(len(ticks)))
     assert result["threads"] == ["live-ticks"] and result["posted"] == ["live-ticks"]
     played = [t[2] for t in ticks]
     assert played == sorted(played) and played[-1] > 0.7 * 48000
     states = [t[3] for t in ticks]
     playing = states.count("playing")
-    assert playing >= 17 and states[:playing] == ["playing"] * playing  # "idle" only at stop
+    assert playing >= 8 and states[:playing] == ["playing"] * playing  # "idle" only at stop
     assert result["took"] < 1.5  # run() returned promptly after until() and the fade
     assert result["alerts"] == []
 

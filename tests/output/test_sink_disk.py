@@ -92,10 +92,10 @@ def test_underrun_alerts_and_fades_through_silence_staying_in_step(sdl):
         """
         from session_player.output.sink import AudioSink
         inner = sine_render(phase=0.5)
-        calls = [0]
+        started, stalled = time.monotonic(), [False]
         def slow_render(frames):
-            calls[0] += 1
-            if calls[0] == 30:
+            if not stalled[0] and time.monotonic() - started > 0.4:
+                stalled[0] = True
                 time.sleep(0.45)  # the mixer stalls longer than the 256 ms ring
             return inner(frames)
         sink = AudioSink(slow_render, on_alert=on_alert)
