@@ -129,21 +129,24 @@ speed = float(sys.argv[3])
 start = time.monotonic()
 clock = lambda: start + (time.monotonic() - start) * speed
 loaded = load_for_session(sys.argv[1], report=lambda line: None)
-live = build_live_session(loaded, alias="bench", sessions_dir=sys.argv[2], clock=clock)
+alerts = []
+live = build_live_session(
+    loaded, alias="bench", sessions_dir=sys.argv[2], clock=clock,
+    on_alert=lambda kind, message: alerts.append([kind, message]),
+)
 log = open(os.path.join(sys.argv[2], "heard.jsonl"), "w")
 engine, timeline, sink = live.engine, live.timeline, live.player.sink
 original = engine.tick
 def tick(now, device):
     original(now, device)
-    heard = device.frame_heard_at(now)
-    if heard is not None and device.device_playing:
+    if device.device_playing and device.last_callback_mono_s is not None:
         # When the device took its last buffer, on the session clock, plus the latency the
         # sink assumes before it is heard; and where that buffer starts in the device file
-        # (frames handed over, plus the silence SDL wrote before the stream began).
-        if device.last_callback_mono_s is not None:
-            taken_s = timeline.now_s() - (now - device.last_callback_mono_s) + device.latency_s
-            first = device.frames_delivered - device.last_callback_frames + device.frames_unprimed
-            log.write(json.dumps([taken_s, first, engine.drift_ratio]) + "\n")
+        # (frames handed over, plus the silence SDL wrote before the stream began). Also
+        # the drift loop's own view: its ratio and the error it measured.
+        taken_s = timeline.now_s() - (now - device.last_callback_mono_s) + device.latency_s
+        first = device.frames_delivered - device.last_callback_frames + device.frames_unprimed
+        log.write(json.dumps([taken_s, first, engine.drift_ratio, engine.last_error_s]) + "\n")
 engine.tick = tick
 live.start()
 dose_at = 5.0
@@ -152,8 +155,19 @@ while timeline.now_s() < end_at:
     if timeline.now_s() >= dose_at and not timeline.state().dose_given:
         timeline.mark_dose_given()
     time.sleep(0.05)
+clock_at_end = sink.device_clock()
 live.close()
 log.close()
+summary = {
+    "alerts": alerts,
+    "snaps": engine.snaps,
+    "resyncs": engine.resyncs,
+    "frames_played": clock_at_end.frames_played,
+    "frames_delivered": clock_at_end.frames_delivered,
+    "device_buffer_frames": sink.block_frames,
+}
+with open(os.path.join(sys.argv[2], "summary.json"), "w") as out:
+    json.dump(summary, out)
 """
 
 
@@ -245,7 +259,14 @@ def run_timing(folder: Path) -> dict:
     )
     wall_s = time.perf_counter() - started
 
-    heard = np.array([json.loads(line) for line in (sessions / "heard.jsonl").open()])
+    heard = np.array(
+        [
+            [np.nan if value is None else value for value in json.loads(line)]
+            for line in (sessions / "heard.jsonl").open()
+        ],
+        dtype=np.float64,
+    )
+    summary = json.loads((sessions / "summary.json").read_text())
     (journal,) = sessions.glob("sessions/*/journal.jsonl")
     events = [json.loads(line) for line in journal.open()]
     # No pauses in this session, so the audio timeline (tau) equals the session clock.
@@ -274,6 +295,9 @@ def run_timing(folder: Path) -> dict:
     first = errors_ms[: len(errors_ms) // 4]
     last = errors_ms[-len(errors_ms) // 4 :]
     ratio_ppm = (np.median(heard[len(heard) // 2 :, 2]) - 1) * 1e6
+    loop_error_ms = np.abs(heard[len(heard) // 10 :, 3]) * 1000  # after the first settling
+    loop_error_ms = loop_error_ms[np.isfinite(loop_error_ms)]
+    alert_kinds = [kind for kind, _ in summary["alerts"]]
     return {
         "cues_expected": len(expected),
         "cues_found": len(errors_ms),
@@ -284,6 +308,11 @@ def run_timing(folder: Path) -> dict:
         "mean_last_quarter_ms": float(last.mean()),
         "detector_bias_ms": detector_bias_s * 1000,
         "drift_ratio_ppm": float(ratio_ppm),
+        "loop_error_p99_ms": float(np.percentile(loop_error_ms, 99)),
+        "alerts": alert_kinds,
+        "snaps": summary["snaps"],
+        "resyncs": summary["resyncs"],
+        "device_buffer_frames": summary["device_buffer_frames"],
         "wall_s": wall_s,
         "speed": speed,
     }

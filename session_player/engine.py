@@ -47,6 +47,10 @@ SNAP_ERROR_S = 0.005
 # a resync after the laptop slept - the output fades in over this long, whatever the
 # schedule says: a resumed session must never start at full level.
 ENTRY_FADE_S = 2.0
+# A jump of the mixer (a snap or a resync) while sound is playing would be a click: the next
+# rendered block fades out first (at least this long), the mixer moves during the silence,
+# and the entry fade brings the sound back.
+JUMP_FADE_OUT_S = 0.08
 ERROR_SMOOTHING = 0.2  # exponential smoothing of the measured error, per tick
 # A second-order loop (a PLL): the proportional term works off a phase error, the integral
 # term learns the device's steady rate offset, so a constant drift leaves no lasting error.
@@ -96,6 +100,10 @@ class SessionEngine:
         self.resyncs = 0
         self._entry_fade_frames = int(ENTRY_FADE_S * sample_rate)
         self._entry_fade_done = self._entry_fade_frames
+        self._jump_fade_frames = max(1, int(JUMP_FADE_OUT_S * sample_rate))
+        self._jump_fade_done = 0
+        # Runs once the output is silent, with the output frame the new audio will start at.
+        self._pending_jump: Callable[[int], None] | None = None
         self.snaps = 0
 
     # --- the sink's side (its producer thread) ---------------------------------------------
@@ -106,17 +114,43 @@ class SessionEngine:
             if not self._positioned:
                 self._position_mixer(self.timeline.tau_now())
             out = self._drift.pull(frames)
-            if self._entry_fade_done < self._entry_fade_frames:
-                out = self._apply_entry_fade(out)
+            gain = self._entry_gain(frames)
+            if self._pending_jump is not None:
+                gain = self._jump_fade_gain(frames, gain)
+                if self._jump_fade_done >= self._jump_fade_frames:
+                    jump, self._pending_jump = self._pending_jump, None
+                    jump(self._output_frames + frames)  # silent now: move the mixer
+            if gain is not None:
+                out = out * gain[:, None]
             self._output_frames += frames
             return out
 
-    def _apply_entry_fade(self, out: np.ndarray) -> np.ndarray:
-        position = self._entry_fade_done + np.arange(len(out), dtype=np.float64)
+    def _entry_gain(self, frames: int) -> np.ndarray | None:
+        """Gains of the entry fade for the next ``frames`` (None once it is over)."""
+        if self._entry_fade_done >= self._entry_fade_frames:
+            return None
+        position = self._entry_fade_done + np.arange(frames, dtype=np.float64)
         u = np.minimum(position / self._entry_fade_frames, 1.0)
-        gain = (np.sin(0.5 * np.pi * u) ** 2).astype(np.float32)
-        self._entry_fade_done += len(out)
-        return out * gain[:, None]
+        self._entry_fade_done += frames
+        return (np.sin(0.5 * np.pi * u) ** 2).astype(np.float32)
+
+    def _jump_fade_gain(self, frames: int, gain: np.ndarray | None) -> np.ndarray:
+        """A raised-cosine fade to silence over the pending jump's fade (then zeros)."""
+        position = self._jump_fade_done + np.arange(1, frames + 1, dtype=np.float64)
+        u = np.minimum(position / self._jump_fade_frames, 1.0)
+        self._jump_fade_done += frames
+        fade = (np.cos(0.5 * np.pi * u) ** 2).astype(np.float32)
+        fade[u >= 1.0] = 0.0
+        return fade if gain is None else gain * fade
+
+    def _jump_after_fade_out(self, jump: Callable[[int], None]) -> None:
+        """Fade the output out, then ``jump(output_frame)`` the mixer and fade back in. Until then no
+        measurement counts (the audio being measured is about to be replaced)."""
+        self._ignore_before_source_frame = float("inf")
+        self._error_s = None
+        if self._pending_jump is None:
+            self._jump_fade_done = 0
+        self._pending_jump = jump
 
     def _pull_mix(self, frames: int) -> np.ndarray:
         self._refresh_schedule()
@@ -181,7 +215,7 @@ class SessionEngine:
             error = tau_heard - self.timeline.tau_now()
             self.last_error_s = error
             if abs(error) > RESYNC_ERROR_S:
-                self._resync()
+                self._resync(heard)
                 return
             if self._snap_pending:
                 self._snap_pending = False
@@ -222,21 +256,34 @@ class SessionEngine:
         return None
 
     def _snap(self, error_s: float) -> None:
-        self.mixer.seek(max(0.0, self.mixer.position_s - error_s))
-        # Frames already rendered still carry the old offset: judge only newer ones.
-        self._ignore_before_source_frame = self._source_frames
-        self._error_s = None
+        def jump(_output_frame: int) -> None:
+            # Relative to wherever the mixer is by then: the offset to the clock is the same.
+            self.mixer.seek(max(0.0, self.mixer.position_s - error_s))
+            # Frames already rendered still carry the old offset: judge only newer ones.
+            self._ignore_before_source_frame = self._source_frames
+            self._entry_fade_done = 0
+
+        self._jump_after_fade_out(jump)
         self.snaps += 1
 
-    def _resync(self) -> None:
-        # Far off the dose clock (the machine slept, or a resumed session): jump, with fades.
-        latency_s = self._drift.buffered_source_s
-        self.mixer.seek(self.timeline.tau_now() + latency_s)
-        self._entry_fade_done = 0
-        self._ignore_before_source_frame = self._source_frames
-        self._snap_pending = True
-        self._error_s = None
-        self._drift.set_ratio(1.0 + self._integral)
+    def _resync(self, heard_frame: float) -> None:
+        # Far off the dose clock (the machine slept, or a resumed session): fade out, jump,
+        # fade in; the first measurement afterwards snaps off what the jump could not know.
+        # ``heard_frame`` is heard now, at ``tau``. The new audio starts at output frame
+        # ``start`` (after the ring, the device buffer and the fade-out, all still to be
+        # heard) and behind what the resampler holds: that is where it must land.
+        tau_s = self.timeline.tau_now()
+
+        def jump(start: int) -> None:
+            ahead_s = (start - heard_frame) / self.sample_rate + self._drift.buffered_source_s
+            self.mixer.seek(tau_s + max(0.0, ahead_s))
+            self._entry_fade_done = 0
+            self._ignore_before_source_frame = self._source_frames
+            self._snap_pending = True
+            self._error_s = None
+            self._drift.set_ratio(1.0 + self._integral)
+
+        self._jump_after_fade_out(jump)
         self.resyncs += 1
 
     # --- alerts from the mixer and the sink ------------------------------------------------

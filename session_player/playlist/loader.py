@@ -17,6 +17,7 @@ from session_player.playlist.errors import problems_from_validation
 from session_player.playlist.model import Library, Playlist
 from session_player.playlist.problems import Problem, Severity, error, sorted_problems
 from session_player.playlist.yaml_source import (
+    UNTRACKED,
     YamlDocument,
     YamlLoadFailed,
     load_yaml_file,
@@ -47,6 +48,10 @@ class LoadResult:
     salvaged: bool = False
     arc_unusable: bool = False
     placeholder_phases: set[int] = field(default_factory=set)
+    # Every file the result depends on: path -> sha256 of the bytes parsed, None for an
+    # included file that was not there, UNTRACKED for one that could not be read. A cached
+    # result is only as good as this list (``session_player.start_check``).
+    inputs: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -89,13 +94,16 @@ def load_playlist(
 def _load_document(
     path: Path, result: LoadResult, include_stack: tuple[Path, ...]
 ) -> Playlist | Library | None:
+    read: dict[str, str | None] = {}
     try:
-        doc = load_yaml_file(path)
+        doc = load_yaml_file(path, inputs=read)
     except YamlLoadFailed as failure:
+        _note_inputs(result, read)
         result.problems.extend(failure.problems)
         if not include_stack and getattr(failure, "unreadable", False):
             result.unreadable = True
         return None
+    _note_inputs(result, read)
     model: type[BaseModel] = (
         Library if isinstance(doc.data, dict) and doc.data.get("kind") == "library" else Playlist
     )
@@ -141,6 +149,7 @@ def _merge_includes(
             result.problems.append(error(doc.source, where, "includes are nested too deeply"))
             continue
         if not include_path.is_file():
+            _note_inputs(result, {str(include_path): None})
             result.problems.append(error(doc.source, where, f"included file not found: {name}"))
             continue
         included = _load_document(include_path, result, include_stack)
@@ -154,6 +163,13 @@ def _merge_includes(
     for kind, definitions in merged.items():
         definitions.update(getattr(document, kind))
         setattr(document, kind, definitions)
+
+
+def _note_inputs(result: LoadResult, read: dict[str, str | None]) -> None:
+    for source, state in read.items():
+        if result.inputs.get(source, state) != state:
+            state = UNTRACKED  # read twice with different outcomes: it changed meanwhile
+        result.inputs[source] = state
 
 
 def _record_origins(doc: YamlDocument, data: dict, result: LoadResult, *, own: bool) -> None:

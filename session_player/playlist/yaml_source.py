@@ -20,6 +20,7 @@ while it looks ahead on a line, which :func:`load_yaml_bytes` handles.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import os
 import re
 import stat
@@ -143,9 +144,22 @@ class YamlDocument:
         return position if position is not None else self.position_of(path)
 
 
-def load_yaml_file(path: str | os.PathLike[str]) -> YamlDocument:
-    """Read and load a playlist file; raises :class:`YamlLoadFailed` only."""
+# In ``inputs`` (see :func:`load_yaml_file`): a file whose outcome no digest describes.
+UNTRACKED = "?"
+
+
+def load_yaml_file(
+    path: str | os.PathLike[str], *, inputs: dict[str, str | None] | None = None
+) -> YamlDocument:
+    """Read and load a playlist file; raises :class:`YamlLoadFailed` only.
+
+    ``inputs``, when given, receives ``source -> sha256 hex digest`` of exactly the bytes that
+    were parsed, or :data:`UNTRACKED` when the file could not be read (the result then depends
+    on more than its content): what a cached validation result must be keyed on.
+    """
     source = str(path)
+    if inputs is not None:
+        inputs[source] = UNTRACKED
 
     def unreadable(message: str) -> YamlLoadFailed:
         return YamlLoadFailed([error(source, _ROOT_POSITION, message)], unreadable=True)
@@ -173,6 +187,8 @@ def load_yaml_file(path: str | os.PathLike[str]) -> YamlDocument:
         raise unreadable("the file cannot be read (permission denied)") from None
     except OSError as exc:
         raise unreadable(f"the file cannot be read ({_os_reason(exc)})") from None
+    if inputs is not None:
+        inputs[source] = hashlib.sha256(raw).hexdigest()
     return load_yaml_bytes(raw, source)
 
 

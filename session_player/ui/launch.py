@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
+from session_player.start_check import ValidationCache
 from session_player.ui import theme
 from session_player.ui.main_window import MainWindow
 from session_player.ui.ports import EnginePort
@@ -42,6 +43,7 @@ def build_window(
     playlist: str | None = None,
     bundled_folder: Path = BUNDLED_PLAYLISTS,
     demo_playlist: Path = DEMO_PLAYLIST,
+    validation_cache: ValidationCache | None = None,
 ) -> MainWindow:
     # QSettings() with no arguments: the platform's usual place, named after the app.
     settings = AppSettings(qsettings if qsettings is not None else QSettings())
@@ -51,13 +53,15 @@ def build_window(
         bundled_folder=bundled_folder,
         demo_playlist=demo_playlist,
         initial_playlist=playlist or None,
+        validation_cache=validation_cache,
     )
     return window
 
 
 def run(port: EnginePort, *, playlist: str | None = None, argv: list[str] | None = None) -> int:
     app = make_app(argv)
-    window = build_window(port, playlist=playlist)
+    # Structure checks are cached in the user's cache folder (see session_player.start_check).
+    window = build_window(port, playlist=playlist, validation_cache=ValidationCache())
     if os.environ.get(STARTUP_PROBE_ENV):
         install_startup_probe(app, window)
     window.show_first()

@@ -31,6 +31,7 @@ from session_player.ui.worker import TaskRunner
 # the session engine's modules (and the playlist model), which the start screen loads on a
 # worker thread while the window is being shown. Startup only pays for what it shows.
 if TYPE_CHECKING:
+    from session_player.start_check import ValidationCache
     from session_player.ui.console import Console
     from session_player.ui.patient_view import PatientView
     from session_player.ui.preflight import Preflight
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         demo_playlist: Path,
         offer_resume: bool = True,
         initial_playlist: str | Path | None = None,
+        validation_cache: ValidationCache | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -98,6 +100,7 @@ class MainWindow(QMainWindow):
             demo_playlist=demo_playlist,
             serial_runner=self._runner,
             initial_playlist=initial_playlist,
+            validation_cache=validation_cache,
         )
         self.start_screen.settings_requested.connect(self.open_settings)
         self._preflight: Preflight | None = None  # made when first needed (see preflight)

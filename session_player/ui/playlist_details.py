@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
 from session_player.durations import format_duration
 
 if TYPE_CHECKING:
-    from session_player.playlist.model import Playlist
+    from session_player.start_check import PlaylistOverview
 
 
 def _when(at) -> str:
@@ -69,33 +69,24 @@ class PlaylistDetails(QFrame):
         layout.addWidget(self.description)
         layout.addLayout(form)
 
-    def show_playlist(self, playlist: Playlist) -> None:
-        # Imported here: shown once a playlist has been validated, when the playlist model
-        # (which the session package needs) is loaded anyway; startup does not wait for it.
-        from session_player.session.vitals import check_specs
-
-        self.title.setText(f"About this session · {playlist.route}")
-        self.description.setText(" ".join(playlist.description.split()))
-        self.description.setVisible(bool(playlist.description))
+    def show_overview(self, overview: PlaylistOverview) -> None:
+        self.title.setText(f"About this session · {overview.route}")
+        self.description.setText(" ".join(overview.description.split()))
+        self.description.setVisible(bool(overview.description))
         arc = " → ".join(
-            f"{p.display_name} {format_duration(p.duration)}"
-            + (" (holds)" if p.end == "hold" else "")
-            for p in playlist.phases
+            f"{p.name} {format_duration(p.duration_s)}" + (" (holds)" if p.holds else "")
+            for p in overview.phases
         )
         self._values["arc"].setText(f"Settling until the dose, then {arc}")
-        checks = check_specs(playlist.clinical)
         self._values["vitals"].setText(
-            "; ".join(_check_text(spec.label, spec.at) for spec in checks) or "none scheduled"
+            "; ".join(_check_text(check.label, check.at) for check in overview.vitals)
+            or "none scheduled"
         )
-        minimum = playlist.clinical.minimum_observation
+        minimum = overview.minimum_observation_s
         self._values["observation"].setText(
             f"at least {format_duration(minimum)} after the dose" if minimum else "no minimum set"
         )
-        names = [
-            playlist.soundscapes[s].name
-            for s in playlist.patient.soundscapes
-            if s in playlist.soundscapes
-        ]
-        phases = playlist.patient.phases
-        where = "" if phases == "all" else f" (during {', '.join(phases)})"
+        names = overview.patient_soundscapes
+        phases = overview.patient_phases
+        where = "" if phases is None else f" (during {', '.join(phases)})"
         self._values["patient"].setText(", ".join(names) + where if names else "no choices")

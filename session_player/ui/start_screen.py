@@ -1,9 +1,10 @@
 """The first screen: choose a playlist, name the patient by an alias, pick the output.
 
 Recent playlists come first (remembered), then the bundled ones; "Open…" finds any other.
-The chosen file is validated on a worker thread (it decodes every audio file, which takes a
-moment) and its problems are listed with line and column; a playlist with errors cannot go
-on, and the button says why. Nothing personal is asked: an alias, and optional notes.
+The chosen file is validated on worker threads (its structure first, shown at once, then
+every audio file decoded, which takes a moment) and its problems are listed with line and
+column; a playlist with errors cannot go on, and the button says why. Nothing personal is
+asked: an alias, and optional notes.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from session_player.start_check import PlaylistCheck, check_fully, check_structure
 from session_player.ui import theme
 from session_player.ui.playlist_delegate import SUBTITLE_ROLE, PlaylistDelegate
 from session_player.ui.playlist_details import PlaylistDetails
@@ -41,6 +43,7 @@ from session_player.ui.worker import TaskRunner
 
 if TYPE_CHECKING:
     from session_player.playlist.loader import LoadResult
+    from session_player.start_check import ValidationCache
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 _TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
@@ -71,15 +74,21 @@ def playlist_title(path: Path) -> str | None:
     return match.group(1).strip("'\"") if match else path.stem
 
 
-def _load(path: str, *, check_audio: bool) -> LoadResult:
-    # Imported here, on the worker thread: the playlist model (pydantic) takes a while to
-    # import, and the window can be built and shown meanwhile. The session package too:
-    # the details card needs it on the GUI thread the moment this returns, and importing it
-    # there while a worker imports something else is what must not happen (see __init__).
-    import session_player.session  # noqa: F401
-    from session_player.playlist.loader import load_playlist
+def _check(
+    path: str, *, check_audio: bool, cache: ValidationCache | None = None, fresh: bool = False
+) -> PlaylistCheck:
+    """One step of the check, on a worker thread (``session_player.start_check``).
 
-    return load_playlist(path, check_audio=check_audio)
+    The structure step answers from ``cache`` when it can (``fresh`` validates anyway): the
+    playlist model (pydantic) takes longer to import than the rest of the start together.
+    """
+    if check_audio:
+        return check_fully(path)
+    if fresh:
+        from session_player.start_check import validate_structure
+
+        return validate_structure(path, cache)
+    return check_structure(path, cache)
 
 
 def card(parent: QWidget | None = None) -> QFrame:
@@ -92,8 +101,8 @@ class StartScreen(QWidget):
     """Emits ``chosen(StartChoice)`` when the clinician continues to the pre-flight."""
 
     chosen = Signal(object)
-    # The LoadResult each time the chosen file's check moves on: its structure first (shown
-    # at once), then the full result with every audio file decoded (``checking_audio``).
+    # The PlaylistCheck each time the chosen file's check moves on: its structure first
+    # (shown at once), then the full check with every audio file decoded (``checking_audio``).
     validated = Signal(object)
     settings_requested = Signal()
     devices_listed = Signal()  # the output devices are in the list (listed on a worker)
@@ -107,10 +116,12 @@ class StartScreen(QWidget):
         demo_playlist: Path,
         serial_runner: TaskRunner | None = None,
         initial_playlist: str | Path | None = None,
+        validation_cache: ValidationCache | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("start_screen")
+        self._validation_cache = validation_cache
         self._port = port
         self._settings = settings
         self._bundled_folder = Path(bundled_folder)
@@ -126,7 +137,7 @@ class StartScreen(QWidget):
         self._devices_task = None
         self._devices_listed = False
         self._tasks: list = []
-        self._result: LoadResult | None = None
+        self._result: PlaylistCheck | None = None
         self._audio_checked = False
         self._checking_path: str | None = None
         self._build()
@@ -347,12 +358,14 @@ class StartScreen(QWidget):
         self._validate(path)
 
     def _validate(self, path: str) -> None:
-        """Check the file in two steps, both on a worker thread.
+        """Check the file in two steps, both on worker threads (``session_player.start_check``).
 
-        First its structure (the YAML, the schema, the references: milliseconds), which is
-        shown at once; then every audio file it names is decoded (about a second or two for
-        the demo, once per process), and the result replaces the first. Continue waits for
-        the second step: the pre-flight needs the list of decoded files.
+        First its structure (the YAML, the schema, the references), which is shown at once:
+        from the validation cache when nothing it depends on changed since an earlier check,
+        else validated (a fraction of a second, most of it importing the playlist model).
+        Then every audio file it names is decoded (about a second or two for the demo, once
+        per process), and that full check, validated afresh, replaces the first. Continue
+        waits for the second step: the pre-flight needs the list of decoded files.
         """
         for task in self._tasks:
             task.cancel()
@@ -365,22 +378,48 @@ class StartScreen(QWidget):
         self._update_start()
         self._tasks = [
             self.serial_runner.start(
-                lambda _progress, _cancelled: _load(path, check_audio=False),
-                on_done=lambda result, p=path: self._on_structure_checked(p, result),
+                lambda _progress, _cancelled: _check(
+                    path, check_audio=False, cache=self._validation_cache
+                ),
+                on_done=lambda check, p=path: self._on_structure_checked(p, check),
                 on_failed=lambda message, p=path: self._on_validation_failed(p, message),
             )
         ]
 
-    def _on_structure_checked(self, path: str, result: LoadResult) -> None:
+    def _on_structure_checked(self, path: str, check: PlaylistCheck) -> None:
         if path != self._checking_path:
             return
-        self._on_validated(path, result, audio=False)
-        # Then the audio files, after the structure is on the screen: decoding them
-        # meanwhile would only slow the first answer down.
+        self._on_validated(path, check)
+        if check.from_cache:
+            # Shown from the cache: validate the structure again, after the work queued
+            # before it (the outputs, the unfinished sessions, the session's pages), on the
+            # thread that imports, so the audio check that follows imports nothing new.
+            self._tasks.append(
+                self.serial_runner.start(
+                    lambda _progress, _cancelled: _check(
+                        path, check_audio=False, cache=self._validation_cache, fresh=True
+                    ),
+                    on_done=lambda fresh, p=path: self._on_revalidated(p, check, fresh),
+                    on_failed=lambda message, p=path: self._on_validation_failed(p, message),
+                )
+            )
+            return
+        self._start_audio_check(path)
+
+    def _on_revalidated(self, path: str, cached: PlaylistCheck, fresh: PlaylistCheck) -> None:
+        if path != self._checking_path:
+            return
+        if not fresh.same_answer(cached):
+            self._on_validated(path, fresh)  # the cache was wrong: show the truth at once
+        self._start_audio_check(path)
+
+    def _start_audio_check(self, path: str) -> None:
+        # After the structure is on the screen: decoding the files meanwhile would only slow
+        # the first answer down.
         self._tasks.append(
             self._audio_runner.start(
-                lambda _progress, _cancelled: _load(path, check_audio=True),
-                on_done=lambda result, p=path: self._on_validated(p, result, audio=True),
+                lambda _progress, _cancelled: _check(path, check_audio=True),
+                on_done=lambda check, p=path: self._on_validated(p, check),
                 on_failed=lambda message, p=path: self._on_validation_failed(p, message),
             )
         )
@@ -390,44 +429,44 @@ class StartScreen(QWidget):
         """The structure is checked and shown; the audio files are still being decoded."""
         return self._result is not None and not self._audio_checked
 
-    def _on_validated(self, path: str, result: LoadResult, *, audio: bool) -> None:
+    def _on_validated(self, path: str, check: PlaylistCheck) -> None:
         if path != self._checking_path:
             return  # a later selection won
-        if self._audio_checked and not audio:
+        if self._audio_checked and not check.audio_checked:
             return  # the full check finished first: keep it
-        self._audio_checked = audio
-        self._result = result
-        playlist = result.playlist
-        if result.ok and playlist is not None:
-            minutes = round(playlist.planned_length_s / 60)
-            phases = " · ".join(p.display_name for p in playlist.phases)
-            warnings = len(result.warnings)
+        self._audio_checked = check.audio_checked
+        self._result = check
+        overview = check.overview
+        if check.ok and overview is not None:
+            minutes = round(overview.planned_length_s / 60)
+            phases = " · ".join(p.name for p in overview.phases)
+            warnings = len(check.warnings)
             tail = f" · {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
-            if not audio:
+            if not check.audio_checked:
                 tail += " · checking the audio files…"
             theme.set_role(self.status, "ok")
             self.status.setText(
-                f"✓ {playlist.title} · {playlist.route} · {minutes} min after the dose{tail}\n"
+                f"✓ {overview.title} · {overview.route} · {minutes} min after the dose{tail}\n"
                 f"{phases}"
             )
-            self.dose.setPlaceholderText(f"Optional, e.g. {playlist.route} dose and rate")
-            self.details.show_playlist(playlist)
+            self.dose.setPlaceholderText(f"Optional, e.g. {overview.route} dose and rate")
+            self.details.show_overview(overview)
             self.details.show()
         else:
             self.details.hide()
-            errors = len(result.errors)
+            errors = len(check.errors)
             theme.set_role(self.status, "warning")
             self.status.setText(
                 f"{errors} problem{'s' if errors != 1 else ''} to fix in "
                 f"{Path(path).name} before it can be used. Select one to see the place."
             )
-        if result.problems:
-            self.problems.set_problems(path, result.problems)
+        if check.problems:
+            self.problems.set_problems(path, check.problems)
             self.problems.show()
         else:
             self.problems.hide()
         self._update_start()
-        self.validated.emit(result)
+        self.validated.emit(check)
 
     def _on_validation_failed(self, path: str, message: str) -> None:
         if path != self._checking_path:
@@ -499,7 +538,11 @@ class StartScreen(QWidget):
         self.reason.setText(reason or "")
 
     def _continue(self) -> None:
-        if self.blocking_reason() is not None or self._result is None:
+        if (
+            self.blocking_reason() is not None
+            or self._result is None
+            or self._result.load_result is None
+        ):
             return
         path = self._checking_path or ""
         self._settings.remember_playlist(path)
@@ -507,7 +550,7 @@ class StartScreen(QWidget):
         self.chosen.emit(
             StartChoice(
                 playlist_path=path,
-                load_result=self._result,
+                load_result=self._result.load_result,
                 alias=self.alias.text().strip(),
                 dose_note=self.dose.text().strip(),
                 notes=self.notes.text().strip(),
@@ -523,7 +566,8 @@ class StartScreen(QWidget):
         self._refresh_devices()
 
     @property
-    def result(self) -> LoadResult | None:
+    def result(self) -> PlaylistCheck | None:
+        """The latest step of the chosen playlist's check (its ``load_result`` once full)."""
         return self._result
 
     @property

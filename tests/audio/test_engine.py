@@ -1,0 +1,118 @@
+"""SessionEngine: the mix kept on the dose clock, and never a click when it has to jump.
+
+The engine is driven here as the live path drives it, minus the sound card: blocks are
+rendered as a device would pull them while a fake clock advances, and each tick hands the
+engine a device clock that says which output frame is being heard (a plain object with the
+two things the engine reads). The timeline, the mixer and the decoders are the real ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from session_player.engine import ENTRY_FADE_S, SessionEngine
+from session_player.session.clock import FakeClock
+from session_player.session.store import SessionStore
+from session_player.session.timeline import SessionTimeline
+
+BLOCK = 4096
+FREQ_HZ = 375.0  # 128 samples per period: the 4 s file loops seamlessly
+
+
+@dataclass
+class HeardClock:
+    """What the sink reports: output frame ``heard_frame`` is heard at ``now``."""
+
+    heard_frame: float
+    device_playing: bool = True
+
+    def frame_heard_at(self, _now_s: float) -> float:
+        return self.heard_frame
+
+
+@pytest.fixture
+def make_engine(au, tmp_path):
+    def make() -> tuple[SessionEngine, FakeClock]:
+        bed = au.file("engine-bed.wav", au.stereo(au.sine(FREQ_HZ, 4.0, 0.3)))
+        playlist = au.playlist(
+            {
+                "soundscapes": {"bed": {"name": "Bed", "layers": [{"bed": bed}]}},
+                "patient": {"default": "bed"},
+                "settling": {"soundscape": "bed"},
+                "phases": [{"id": "onset", "duration": "10m", "soundscape": "bed"}],
+            }
+        )
+        from session_player.audio.mixer import Mixer
+
+        clock = FakeClock()
+        timeline = SessionTimeline(
+            playlist, SessionStore(tmp_path / "data"), clock, clock.wall, seed=1
+        )
+        timeline.start("engine test", "")
+        mixer = Mixer(playlist, au.analyse(bed))
+        return SessionEngine(timeline, mixer), clock
+
+    return make
+
+
+def play(engine: SessionEngine, clock: FakeClock, seconds: float, late_s: float = 0.0):
+    """Render ``seconds`` in device-sized blocks as real time passes, ticking after each.
+
+    The device hears output frame ``n`` at ``n / rate + late_s`` on the clock (counted from
+    the first block): a positive ``late_s`` is a device that opened late.
+    """
+    blocks = []
+    for _ in range(int(seconds * 48000 / BLOCK)):
+        blocks.append(engine.render(BLOCK))
+        clock.advance(BLOCK / 48000)
+        play.elapsed_s += BLOCK / 48000
+        heard = (play.elapsed_s - late_s) * 48000 - BLOCK  # one block of latency
+        engine.tick(clock(), HeardClock(heard))
+    return np.concatenate(blocks)
+
+
+def test_a_late_device_is_snapped_onto_the_clock_without_a_click(make_engine, au):
+    reference, reference_clock = make_engine()
+    play.elapsed_s = 0.0
+    level = np.abs(play(reference, reference_clock, 4.0)[-4800:]).max()
+    engine, clock = make_engine()
+    play.elapsed_s = 0.0
+    out = play(engine, clock, 8.0, late_s=0.3)
+    assert engine.snaps == 1 and engine.resyncs == 0
+    assert au.jump_ratio(out, FREQ_HZ) < 1.5  # no click at the snap
+    # After the snap the sound is on the clock: the loop sees (almost) no error.
+    assert abs(engine.last_error_s) < 0.002
+    # And the sound came back: the last second is at the level of a session that never
+    # had to snap.
+    assert np.abs(out[-48000:]).max() > 0.95 * level
+
+
+def test_a_resync_after_a_long_stall_fades_out_then_in(make_engine, au):
+    engine, clock = make_engine()
+    play.elapsed_s = 0.0
+    before = play(engine, clock, 4.0)
+    assert engine.resyncs == 0
+    level = np.abs(before[-4800:]).max()
+    assert level > 0.01  # playing (the sine, normalised to the session's loudness)
+    snaps = engine.snaps
+    # The laptop slept for 10 s: the clock moved, the device did not.
+    clock.advance(10.0)
+    after = play(engine, clock, 6.0)  # the device goes on from where it stopped
+    assert engine.resyncs == 1
+    # The jump allowed for the audio still queued ahead of it: no second correction needed.
+    assert engine.snaps == snaps and abs(engine.last_error_s) < 0.005
+    joined = np.concatenate([before, after])
+    assert au.jump_ratio(joined, FREQ_HZ) < 1.5  # no step down or up anywhere
+    # It went quiet (the fade out before the jump) ...
+    usable = len(after) - len(after) % 480
+    envelope = np.abs(after[:usable, 0]).reshape(-1, 480).max(axis=1)
+    quietest = int(np.argmin(envelope))
+    assert envelope[quietest] < 0.01 * level
+    assert quietest * 480 < 0.3 * 48000  # within the first blocks after the stall
+    # ... and then faded back in over ENTRY_FADE_S, not at once.
+    back = quietest * 480
+    assert np.abs(after[back : back + 4800]).max() < 0.2 * level
+    assert np.abs(after[back + int(ENTRY_FADE_S * 48000) :]).max() > 0.9 * level
