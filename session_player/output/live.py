@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from session_player.output.sink import AudioSink, DeviceClock, RenderFn, SinkState
+from session_player.output.thread_name import set_native_thread_name
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +100,7 @@ class LivePlayer:
             self._thread.start()
 
     def _loop(self) -> None:
+        set_native_thread_name("sp-ticks")
         start = self._clock()
         index = 0
         while not self._stop.is_set():

@@ -53,6 +53,7 @@ import numpy as np
 
 from session_player.output import _sdl
 from session_player.output.feed import Feed
+from session_player.output.thread_name import set_native_thread_name
 
 log = logging.getLogger(__name__)
 
@@ -424,6 +425,7 @@ class AudioSink:
 
     # -- threads -----------------------------------------------------------------------
     def _produce(self, run: _Run) -> None:
+        set_native_thread_name("sp-mixer")
         feed, block = run.feed, self.render_frames
         feed.wake_free_frames = block
         block_s = block / self.sample_rate  # the wait's timeout is only a safety net
@@ -446,6 +448,7 @@ class AudioSink:
                 feed.write(data)
 
     def _supervise(self, run: _Run) -> None:
+        set_native_thread_name("sp-watchdog")
         while not run.quit.wait(SUPERVISOR_PERIOD_S):
             try:
                 self._supervise_once(run)
