@@ -13,15 +13,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from session_player.ui.ports import LAYERS, LayerNowPlaying, OutputStatus, SessionRequest
-
 # The engine's modules (the mixer and numpy, the session package and the playlist model) are
 # imported when first used, not with this module: the composition root builds this port
-# before the window, and the window should not wait for what only a session needs.
+# before the window, and the window should not wait for what only a session needs (the
+# port's own data types included).
 if TYPE_CHECKING:
     from session_player.app_services import LiveSession, LoadedPlaylist
     from session_player.audio.analysis import AnalysisCache
     from session_player.session.store import SessionStore
+    from session_player.ui.ports import LayerNowPlaying, OutputStatus, SessionRequest
 
 log = logging.getLogger(__name__)
 
@@ -79,11 +79,13 @@ class LiveSessionPort:
         return str(self._live.timeline.journal_path)
 
     def tick(self) -> None:
-        # The live player's own thread ticks the timeline 20 times a second, in step with
+        # The live player's own thread ticks the timeline (TICK_HZ a second), in step with
         # the sound card's clock; the console's display timer has nothing to add.
         return None
 
     def now_playing(self) -> Sequence[LayerNowPlaying]:
+        from session_player.ui.ports import LAYERS, LayerNowPlaying
+
         by_layer: dict[str, list] = {layer: [] for layer in LAYERS}
         for layer, items in self._live.mixer.now_playing().items():
             by_layer.setdefault(_CONSOLE_LAYER.get(layer, layer), []).extend(items)
@@ -112,6 +114,7 @@ class LiveSessionPort:
 
     def output_status(self) -> OutputStatus:
         from session_player.output.sink import SinkState
+        from session_player.ui.ports import OutputStatus
 
         state = self._live.player.sink.state
         messages = {
@@ -163,6 +166,8 @@ class LiveEnginePort:
         return [SYSTEM_DEFAULT, *list_output_devices()]
 
     def output_status(self, device: str) -> OutputStatus:
+        from session_player.ui.ports import OutputStatus
+
         if _device_name(device) is None:
             return OutputStatus(device or SYSTEM_DEFAULT, True)
         from session_player.output.devices import list_output_devices

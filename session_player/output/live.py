@@ -31,8 +31,10 @@ log = logging.getLogger(__name__)
 # moves smoothly. Cue and phase *sounds* do not wait for a tick: the mixer renders them from
 # the schedule, sample-exact. Every wake-up costs CPU for hours, so no more often than that.
 TICK_HZ = 10.0
-# The device's buffer: 43 ms at 48 kHz. Each buffer is one call from SDL's audio thread into
-# Python; half as many calls as with 1024 frames, and still far below the ring (250 ms).
+# The device's buffer: 85 ms at 48 kHz. Each buffer is one call from SDL's audio thread into
+# Python (about 0.2 ms of CPU each, most of it SDL's and the interpreter's fixed cost): a
+# quarter of the calls of 1024-frame buffers, for 64 ms more latency, which nobody notices on
+# ambient sound (a command reaches the ear within ~0.35 s: this buffer plus the 256 ms ring).
 DEVICE_BUFFER_FRAMES = 4096
 
 

@@ -76,6 +76,9 @@ def test_the_demo_arc_lasts_40_minutes():
     assert playlist.phases[-1].end == "hold"
     assert playlist.clinical.minimum_observation is not None
     assert playlist.clinical.minimum_observation >= 40 * 60 + 60 * 60
+    # The clinician can Hold the peak (the console's H): the demo shows every command.
+    peak = next(phase for phase in playlist.phases if phase.id == "peak")
+    assert peak.end == "advance" and peak.max_hold == 20 * 60
 
 
 def test_esketamine_observes_two_hours_and_checks_blood_pressure():
