@@ -7,7 +7,8 @@ must be corrected. We cannot skip or repeat samples (that clicks) and we must no
 schedule, so we resample the mix by a tiny ratio until the error is gone. A real sound card
 is within about ±100 ppm of nominal (1/600 of a semitone); we allow up to ±5000 ppm
 (8.6 cents, below what listeners notice on sustained ambient sound) so that even a badly
-clocked device, such as SDL's file-writing ``disk`` driver (+2,600 ppm here), stays on time.
+clocked device, such as SDL's file-writing ``disk`` driver (off by 1,000 to 4,000 ppm here,
+moving with the machine's load), stays on time.
 
 When no correction is needed the ratio is exactly 1 and the read position stays on whole
 samples, so the audio passes through bit for bit.
