@@ -144,8 +144,9 @@ class SessionEngine:
         return fade if gain is None else gain * fade
 
     def _jump_after_fade_out(self, jump: Callable[[int], None]) -> None:
-        """Fade the output out, then ``jump(output_frame)`` the mixer and fade back in. Until then no
-        measurement counts (the audio being measured is about to be replaced)."""
+        """Fade the output out, then ``jump(output_frame)`` the mixer and fade back in.
+
+        Until then no measurement counts: the audio being measured is about to be replaced."""
         self._ignore_before_source_frame = float("inf")
         self._error_s = None
         if self._pending_jump is None:
