@@ -35,6 +35,8 @@ class HeardClock:
 
 @pytest.fixture
 def make_engine(au, tmp_path):
+    mixers = []
+
     def make() -> tuple[SessionEngine, FakeClock]:
         bed = au.file("engine-bed.wav", au.stereo(au.sine(FREQ_HZ, 4.0, 0.3)))
         playlist = au.playlist(
@@ -53,9 +55,12 @@ def make_engine(au, tmp_path):
         )
         timeline.start("engine test", "")
         mixer = Mixer(playlist, au.analyse(bed))
+        mixers.append(mixer)
         return SessionEngine(timeline, mixer), clock
 
-    return make
+    yield make
+    for mixer in mixers:
+        mixer.close()  # its decoders (ffmpeg processes) end with the test
 
 
 def play(engine: SessionEngine, clock: FakeClock, seconds: float, late_s: float = 0.0):
