@@ -9,7 +9,6 @@ lists audio outputs. Exit codes: 0 success, 1 problems found, 2 usage or unreada
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 
@@ -101,6 +100,8 @@ def _validate(files: list[str], *, strict: bool, check_audio: bool) -> int:
 
 
 def _schema() -> int:
+    import json
+
     from session_player.playlist.schema import json_schema
 
     try:

@@ -31,8 +31,6 @@ validates everything afresh in any case.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,10 +39,14 @@ from typing import TYPE_CHECKING
 from session_player import __version__
 from session_player.playlist.problems import Position, Problem, Severity
 
+# json and hashlib are imported where they are used: this module comes with the start screen,
+# on the GUI thread, and they are needed only on the worker that checks (which needs them
+# for the output list and the session store anyway).
 if TYPE_CHECKING:
     from session_player.playlist.loader import LoadResult
 
 CACHE_FORMAT = 1
+MAX_ENTRIES = 256  # one per playlist path (and app version): older ones are removed beyond
 MAX_INPUT_BYTES = 4 * 1024 * 1024 + 1  # the YAML loader's limit, plus the byte that tells
 _PACKAGE = Path(__file__).resolve().parent
 # Our code whose change can change a check's answer (besides the libraries below).
@@ -257,6 +259,8 @@ def default_cache_dir() -> Path:
 
 def _file_digest(path: str) -> str | None:
     """As the loader records it: the sha256 of the bytes it would parse, None for no file."""
+    import hashlib
+
     if not os.path.isfile(path):
         return None
     try:
@@ -308,6 +312,9 @@ class ValidationCache:
         return self._cache_dir
 
     def _entry_path(self, path: str | Path) -> Path:
+        import hashlib
+        import json
+
         if self._fingerprint is None:
             self._fingerprint = _code_fingerprint()
         key = [
@@ -320,6 +327,8 @@ class ValidationCache:
         return self.cache_dir / f"{digest}.json"
 
     def lookup(self, path: str | Path) -> PlaylistCheck | None:
+        import json
+
         try:
             data = json.loads(self._entry_path(path).read_text(encoding="utf-8"))
             if data["format"] != CACHE_FORMAT or data["path"] != str(path):
@@ -335,6 +344,9 @@ class ValidationCache:
         return check
 
     def store(self, path: str | Path, inputs: dict[str, str | None], check: PlaylistCheck) -> None:
+        import json
+        import tempfile
+
         from session_player.playlist.yaml_source import UNTRACKED
 
         if check.unreadable or not inputs or UNTRACKED in inputs.values():
@@ -345,8 +357,6 @@ class ValidationCache:
             "inputs": inputs,
             "check": check.to_json(),
         }
-        import tempfile
-
         temp_name = None
         try:
             target = self._entry_path(path)
@@ -355,8 +365,28 @@ class ValidationCache:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 json.dump(entry, out)
             os.replace(temp_name, target)
+            temp_name = None
+            self._prune(keep=target)
         except OSError:
             # A read-only cache only costs time: the next start validates again.
             if temp_name is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(temp_name)
+
+    def _prune(self, keep: Path) -> None:
+        """Beyond MAX_ENTRIES (old app versions, playlists long gone), drop the oldest half."""
+        entries = list(self.cache_dir.glob("*.json"))
+        if len(entries) <= MAX_ENTRIES:
+            return
+
+        def age(entry: Path) -> int:
+            try:
+                return entry.stat().st_mtime_ns
+            except OSError:
+                return 0
+
+        entries.sort(key=age)
+        for entry in entries[: len(entries) - MAX_ENTRIES // 2]:
+            if entry != keep:
+                with contextlib.suppress(OSError):
+                    entry.unlink()

@@ -1,8 +1,13 @@
 """The app explains missing Qt system libraries instead of showing Qt's plugin error."""
 
+import ctypes.util
+import os
+
+from session_player import platform_check
 from session_player.platform_check import (
     explain_missing_libraries,
     has_display,
+    library_finder,
     missing_qt_packages,
     uses_xcb,
 )
@@ -28,3 +33,27 @@ def test_no_display_is_noticed():
     assert not has_display({}, "linux")
     assert has_display({"QT_QPA_PLATFORM": "offscreen"}, "linux")
     assert has_display({}, "win32")
+
+
+def test_the_linker_cache_is_read_once_and_find_library_asks_the_rest(monkeypatch):
+    """find_library runs ldconfig for each name; the finder reads its listing once."""
+    abi = platform_check._LDCONFIG_ABI.get(os.uname().machine, "")
+    other = "libc6" if abi else "none-such"  # an entry for another architecture
+    listing = (
+        "\t1234 libs found in cache `/etc/ld.so.cache'\n"
+        f"\tlibxcb-cursor.so.0 (libc6,{abi}) => /lib/x/libxcb-cursor.so.0\n"
+        f"\tlibEGL_mesa.so.0 (libc6,{abi}) => /lib/x/libEGL_mesa.so.0\n"
+        f"\tlibxcb-render-util.so.0 (libc6,{abi}, OS ABI: Linux 3.2.0) => /lib/x/r.so.0\n"
+        f"\tlibfontconfig.so.1 ({other}) => /lib/i386/libfontconfig.so.1\n"
+    )
+    asked = []
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: asked.append(name))
+    find = library_finder(listing)
+    assert find("xcb-cursor") == "/lib/x/libxcb-cursor.so.0"
+    assert find("xcb-render-util") == "/lib/x/r.so.0"
+    assert find("EGL") is None  # libEGL_mesa is another library
+    if abi:
+        assert find("fontconfig") is None  # only for another architecture
+    assert asked == (["EGL", "fontconfig"] if abi else ["EGL"])
+    packages = missing_qt_packages(find)
+    assert "libxcb-cursor0" not in packages and "libegl1" in packages

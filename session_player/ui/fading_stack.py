@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from session_player.ui import theme
-from session_player.ui.fades import fade_in
 
 
 class FadingStack(QStackedWidget):
@@ -16,6 +15,8 @@ class FadingStack(QStackedWidget):
             return
         self.setCurrentWidget(page)
         if fade_ms > 0 and self.isVisible():
+            from session_player.ui.fades import fade_in  # its animation classes: not at start
+
             fade_in(page, fade_ms)
 
     def remove_page(self, page: QWidget | None) -> None:

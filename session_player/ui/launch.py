@@ -10,6 +10,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
@@ -17,8 +18,10 @@ from PySide6.QtWidgets import QApplication
 from session_player.start_check import ValidationCache
 from session_player.ui import theme
 from session_player.ui.main_window import MainWindow
-from session_player.ui.ports import EnginePort
 from session_player.ui.settings import AppSettings
+
+if TYPE_CHECKING:
+    from session_player.ui.ports import EnginePort
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED_PLAYLISTS = REPO / "playlists"
@@ -78,12 +81,14 @@ def _print_probe(prefix: str) -> None:
 def install_startup_probe(app: QApplication, window: MainWindow) -> None:
     """For ``bench/startup.py``: report when the app is ready for the clinician, then quit.
 
-    Ready means: the window is shown, the first playlist has been validated and shown on
-    the start screen, its output devices are listed, the look for an unfinished session to
-    resume is done, and the event loop has nothing left to
-    do (two zero-timers in a row run only after the events already posted, paints
-    included). Prints ``startup-probe <time.monotonic()>``; the monotonic clock is shared by
-    every process on the machine, so the bench compares it with the moment it spawned us.
+    Ready means: the window is shown, the first playlist's structure has been checked
+    (validated, or the answer of an identical earlier validation read from the validation
+    cache) and shown on the start screen with every problem, its output devices are listed,
+    the look for an unfinished session to resume is done (``MainWindow.start_ready``), and
+    the event loop has nothing left to do
+    (two zero-timers in a row run only after the events already posted, paints included).
+    Prints ``startup-probe <time.monotonic()>``; the monotonic clock is shared by every
+    process on the machine, so the bench compares it with the moment it spawned us.
     """
     start = window.start_screen
     reported = False
@@ -94,16 +99,10 @@ def install_startup_probe(app: QApplication, window: MainWindow) -> None:
 
     def check(*_args) -> None:
         nonlocal reported
-        if (
-            reported
-            or start.result is None
-            or not start.devices_ready
-            or not window.unfinished_checked
-        ):
+        if reported or start.result is None or not window.is_start_ready:
             return
         reported = True
         QTimer.singleShot(0, lambda: QTimer.singleShot(0, report))
 
     start.validated.connect(check)
-    start.devices_listed.connect(check)
-    window.resume_checked.connect(check)
+    window.start_ready.connect(check)

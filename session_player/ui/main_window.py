@@ -15,26 +15,29 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from session_player.ui import theme
-from session_player.ui.fades import tween
 from session_player.ui.fading_stack import FadingStack
-from session_player.ui.ports import EnginePort, SessionPort, SessionRequest
-from session_player.ui.resume_offer import ResumeOffer
 from session_player.ui.settings import AppSettings
 from session_player.ui.start_screen import StartScreen
 from session_player.ui.worker import TaskRunner
 
-# The pages and windows of a running session are imported when a session opens: they need
-# the session engine's modules (and the playlist model), which the start screen loads on a
-# worker thread while the window is being shown. Startup only pays for what it shows.
+# The pages and windows of a running session are imported when a session opens (the worker
+# imports them ahead, once the start screen is complete: see _on_start_ready): they need the
+# session engine's modules and the playlist model. Startup only pays for what it shows (the
+# resume offer and the close box too are built when first needed).
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtWidgets import QMessageBox
+
     from session_player.start_check import ValidationCache
     from session_player.ui.console import Console
     from session_player.ui.patient_view import PatientView
+    from session_player.ui.ports import EnginePort, SessionPort, SessionRequest
     from session_player.ui.preflight import Preflight
+    from session_player.ui.resume_offer import ResumeOffer
     from session_player.ui.session_bridge import SessionBridge
     from session_player.ui.settings_dialog import SettingsDialog
     from session_player.ui.summary import SummaryScreen
@@ -63,6 +66,9 @@ def _import_session_pages() -> None:
 class MainWindow(QMainWindow):
     session_opened = Signal(object)  # the SessionBridge
     resume_checked = Signal(bool)  # the launch's look for unfinished sessions is done
+    # The start screen is complete (once, at launch): its playlist's check shown, the
+    # outputs listed and the unfinished sessions looked for.
+    start_ready = Signal()
 
     def __init__(
         self,
@@ -101,29 +107,31 @@ class MainWindow(QMainWindow):
             serial_runner=self._runner,
             initial_playlist=initial_playlist,
             validation_cache=validation_cache,
+            hold_follow_up=True,  # until start_ready (see _on_start_ready)
         )
         self.start_screen.settings_requested.connect(self.open_settings)
         self._preflight: Preflight | None = None  # made when first needed (see preflight)
-        self.resume_offer = ResumeOffer()
-        for page in (self.resume_offer, self.start_screen):
-            self.stack.addWidget(page)
+        self._resume_offer: ResumeOffer | None = None  # likewise (see resume_offer)
+        self.stack.addWidget(self.start_screen)
         self.stack.setCurrentWidget(self.start_screen)
 
         self.start_screen.chosen.connect(self._to_preflight)
-        self.resume_offer.resume_requested.connect(self.resume_session)
-        self.resume_offer.dismissed.connect(lambda: self.stack.show_page(self.start_screen))
 
         geometry = settings.window_geometry
         if geometry is None or not self.restoreGeometry(geometry):
             self._fit_to_screen()
         self.unfinished_checked = not offer_resume
+        self.is_start_ready = False
+        for signal in (
+            self.start_screen.checked,
+            self.start_screen.devices_listed,
+            self.resume_checked,
+        ):
+            signal.connect(self._check_start_ready)
         if offer_resume:
             self._look_for_unfinished()
-        # The session's pages, imported after the rest of the startup work on the same
-        # thread, before the audio check ends (and so before a session can start): imported
-        # on the GUI thread as a session starts, they would compete with the audio thread for
-        # the interpreter just as the sound begins.
-        self._runner.start(lambda _progress, _cancelled: _import_session_pages())
+        else:
+            self._check_start_ready()
 
     def _fit_to_screen(self) -> None:
         """First run: a comfortable size, but never larger than the screen.
@@ -159,6 +167,44 @@ class MainWindow(QMainWindow):
         self._runner.start(
             find, on_done=self._offer_resume, on_failed=lambda _message: self._offer_resume([])
         )
+
+    @property
+    def resume_offer(self) -> ResumeOffer:
+        """The page offering to resume an unfinished session, built when first needed."""
+        if self._resume_offer is None:
+            from session_player.ui.resume_offer import ResumeOffer
+
+            self._resume_offer = ResumeOffer()
+            self._resume_offer.resume_requested.connect(self.resume_session)
+            self._resume_offer.dismissed.connect(lambda: self.stack.show_page(self.start_screen))
+            self.stack.addWidget(self._resume_offer)
+        return self._resume_offer
+
+    def _check_start_ready(self, *_args) -> None:
+        if (
+            self.is_start_ready
+            or not self.start_screen.check_shown
+            or not self.start_screen.devices_ready
+            or not self.unfinished_checked
+        ):
+            return
+        self.is_start_ready = True
+        self.start_ready.emit()
+        self._on_start_ready()
+
+    def _on_start_ready(self) -> None:
+        """What comes once the start screen is complete; none of it shows there, and it would
+        have competed with what does for the interpreter.
+
+        The check's follow-up (a structure read from the cache is validated afresh on the
+        worker, then the audio files are decoded on their own thread), and the session's
+        pages, imported on the worker after it, so that they are in before the audio check
+        ends (and so before a session can start): imported on the GUI thread as a session
+        starts, they would compete with the audio thread for the interpreter just as the
+        sound begins.
+        """
+        self.start_screen.release_follow_up()
+        self._runner.start(lambda _progress, _cancelled: _import_session_pages())
 
     def _offer_resume(self, sessions: list) -> None:
         self.unfinished_checked = True
@@ -311,6 +357,8 @@ class MainWindow(QMainWindow):
         return others[0] if others else None
 
     def show_patient_view(self) -> None:
+        from session_player.ui.fades import tween
+
         view = self.patient_view
         if view is None:
             return
@@ -333,6 +381,8 @@ class MainWindow(QMainWindow):
         The patient's window fades out rather than vanishing, so the brighter console does
         not flash up on a screen the patient may still be looking at.
         """
+        from session_player.ui.fades import tween
+
         view = self.patient_view
         if view is None:
             return
@@ -357,6 +407,8 @@ class MainWindow(QMainWindow):
         return self.bridge is not None and self.bridge.state.status in ("settling", "running")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        from PySide6.QtWidgets import QMessageBox
+
         closing = QMessageBox.StandardButton.Close
         if self.session_running() and self.confirm_close().exec() != closing:
             event.ignore()
@@ -370,6 +422,8 @@ class MainWindow(QMainWindow):
         No icon: the platform's question mark is a saturated blue disc, the brightest thing
         on a dim screen. Cancel is the default, so Enter never stops the patient's sound.
         """
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self)
         box.setObjectName("confirm_close")
         box.setWindowTitle("A session is running")

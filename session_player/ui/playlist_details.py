@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
 
 from session_player.durations import format_duration
+from session_player.ui import qt_values
 
 if TYPE_CHECKING:
     from session_player.start_check import PlaylistOverview
@@ -42,7 +42,8 @@ class PlaylistDetails(QFrame):
         self.description.setWordWrap(True)
         self._values: dict[str, QLabel] = {}
         # A grid rather than a QFormLayout: captions sit level with the first line of a value
-        # that wraps (the form centres them on it), and each row grows with its text.
+        # that wraps (the form centres them on it), and each row grows with its text. Each
+        # label holds its text at its top (Qt's values, not its enums: see ui/qt_values.py).
         form = QGridLayout()
         form.setVerticalSpacing(6)
         form.setHorizontalSpacing(14)
@@ -59,8 +60,10 @@ class PlaylistDetails(QFrame):
             value.setWordWrap(True)
             caption_label = QLabel(caption)
             caption_label.setProperty("role", "secondary")
-            form.addWidget(caption_label, row, 0, Qt.AlignmentFlag.AlignTop)
-            form.addWidget(value, row, 1, Qt.AlignmentFlag.AlignTop)
+            for label in (caption_label, value):
+                label.setProperty("alignment", qt_values.ALIGN_LEFT | qt_values.ALIGN_TOP)
+            form.addWidget(caption_label, row, 0)
+            form.addWidget(value, row, 1)
             self._values[key] = value
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 12, 18, 12)

@@ -8,25 +8,24 @@ clinician to a terminal.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QTextCursor, QTextFormat
-from PySide6.QtWidgets import (
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QPlainTextEdit,
-    QTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from session_player.playlist.problems import Problem
-from session_player.ui import theme
+from session_player.ui import qt_values, theme
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QPlainTextEdit
 
 
 class ProblemsView(QWidget):
-    """The list of problems and, below it, the source around the selected one."""
+    """The list of problems and, below it, the source around the selected one.
+
+    The source view (a text editor) is built when a problem is first selected: most
+    playlists have no problems, and the start screen is on the screen sooner without it.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -38,29 +37,40 @@ class ProblemsView(QWidget):
         self.list.setWordWrap(True)
         self.list.currentRowChanged.connect(self._show_row)
         self.list.itemClicked.connect(lambda item: self._show_row(self.list.row(item)))
-        self.source = QPlainTextEdit(self)
-        self.source.setObjectName("problem_source")
-        self.source.setAccessibleName("The playlist file at the selected problem")
-        self.source.setReadOnly(True)
-        self.source.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        mono = theme.font(theme.CONSOLE_SMALL_PT)
-        mono.setFamilies(["DejaVu Sans Mono", "Noto Mono", "Menlo", "Consolas", "monospace"])
-        self.source.setFont(mono)
-        self.source.hide()
+        self._source: QPlainTextEdit | None = None
         self.place = QLabel(self)
         self.place.setProperty("role", "hint")
         self.place.hide()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(self.place)
-        layout.addWidget(self.source, 1)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(self.list, 1)
+        self._layout.addWidget(self.place)
+
+    @property
+    def source(self) -> QPlainTextEdit:
+        """The playlist file, scrolled to the selected problem (built when first needed)."""
+        if self._source is None:
+            from PySide6.QtWidgets import QPlainTextEdit
+
+            source = QPlainTextEdit(self)
+            source.setObjectName("problem_source")
+            source.setAccessibleName("The playlist file at the selected problem")
+            source.setReadOnly(True)
+            source.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+            mono = theme.font(theme.CONSOLE_SMALL_PT)
+            mono.setFamilies(["DejaVu Sans Mono", "Noto Mono", "Menlo", "Consolas", "monospace"])
+            source.setFont(mono)
+            source.hide()
+            self._layout.addWidget(source, 1)
+            self._source = source
+        return self._source
 
     def set_problems(self, main_file: str, problems: list[Problem]) -> None:
         self._main_file = str(main_file)
         self._problems = list(problems)
         self.list.clear()
-        self.source.hide()
+        if self._source is not None:
+            self._source.hide()
         self.place.hide()
         for problem in self._problems:
             item = QListWidgetItem(self._describe(problem))
@@ -79,6 +89,9 @@ class ProblemsView(QWidget):
         self.list.setCurrentRow(row)
 
     def _show_row(self, row: int) -> None:
+        from PySide6.QtGui import QTextCursor, QTextFormat
+        from PySide6.QtWidgets import QTextEdit
+
         if not 0 <= row < len(self._problems):
             return
         problem = self._problems[row]
@@ -117,6 +130,6 @@ class ProblemsView(QWidget):
         return self.source.textCursor().positionInBlock() + 1
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if event.key() in (qt_values.KEY_RETURN, qt_values.KEY_ENTER):
             self._show_row(self.list.currentRow())
         super().keyPressEvent(event)

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -32,11 +31,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from session_player.start_check import PlaylistCheck, check_fully, check_structure
-from session_player.ui import theme
+from session_player.start_check import (
+    PlaylistCheck,
+    check_fully,
+    check_structure,
+    validate_structure,
+)
+from session_player.ui import qt_values, theme
 from session_player.ui.playlist_delegate import SUBTITLE_ROLE, PlaylistDelegate
 from session_player.ui.playlist_details import PlaylistDetails
-from session_player.ui.ports import EnginePort
 from session_player.ui.problems_view import ProblemsView
 from session_player.ui.settings import AppSettings
 from session_player.ui.worker import TaskRunner
@@ -44,8 +47,9 @@ from session_player.ui.worker import TaskRunner
 if TYPE_CHECKING:
     from session_player.playlist.loader import LoadResult
     from session_player.start_check import ValidationCache
+    from session_player.ui.ports import EnginePort
 
-PATH_ROLE = Qt.ItemDataRole.UserRole
+PATH_ROLE = qt_values.USER_ROLE  # the values, not Qt's enums: see ui/qt_values.py
 _TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
 _LIBRARY = re.compile(r"^kind:\s*library\s*$", re.MULTILINE)
 
@@ -85,8 +89,6 @@ def _check(
     if check_audio:
         return check_fully(path)
     if fresh:
-        from session_player.start_check import validate_structure
-
         return validate_structure(path, cache)
     return check_structure(path, cache)
 
@@ -106,6 +108,7 @@ class StartScreen(QWidget):
     validated = Signal(object)
     settings_requested = Signal()
     devices_listed = Signal()  # the output devices are in the list (listed on a worker)
+    checked = Signal()  # a step of the check, or its failure, is on the screen
 
     def __init__(
         self,
@@ -117,11 +120,15 @@ class StartScreen(QWidget):
         serial_runner: TaskRunner | None = None,
         initial_playlist: str | Path | None = None,
         validation_cache: ValidationCache | None = None,
+        hold_follow_up: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("start_screen")
         self._validation_cache = validation_cache
+        # At launch the main window holds back the check's follow-up (see release_follow_up).
+        self._follow_up_held = hold_follow_up
+        self._held_follow_up: tuple[str, PlaylistCheck] | None = None
         self._port = port
         self._settings = settings
         self._bundled_folder = Path(bundled_folder)
@@ -138,6 +145,7 @@ class StartScreen(QWidget):
         self._devices_listed = False
         self._tasks: list = []
         self._result: PlaylistCheck | None = None
+        self._check_failed = False
         self._audio_checked = False
         self._checking_path: str | None = None
         self._build()
@@ -167,7 +175,8 @@ class StartScreen(QWidget):
         self.playlists.currentItemChanged.connect(self._on_playlist_selected)
         self.open_button = QPushButton("Open…")
         self.open_button.setObjectName("open_playlist")
-        self.open_button.setShortcut(QKeySequence.StandardKey.Open)
+        # Through the property: setShortcut() builds Qt's enums (see ui/qt_values.py).
+        self.open_button.setProperty("shortcut", QKeySequence(QKeySequence.StandardKey.Open))
         self.open_button.setToolTip("Open a playlist file (Ctrl+O)")
         self.open_button.clicked.connect(self._open_file)
         self.status = QLabel()
@@ -216,7 +225,7 @@ class StartScreen(QWidget):
         form = QFormLayout(right_card)
         form.setContentsMargins(18, 16, 18, 16)
         form.setVerticalSpacing(10)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.setProperty("labelAlignment", qt_values.ALIGN_RIGHT | qt_values.ALIGN_VCENTER)
         form.addRow("Patient", self.alias)
         form.addRow("", alias_hint)
         form.addRow("Route, dose", self.dose)
@@ -226,7 +235,7 @@ class StartScreen(QWidget):
         self.reason = QLabel()
         self.reason.setObjectName("start_reason")
         self.reason.setProperty("role", "secondary")
-        self.reason.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.reason.setProperty("alignment", qt_values.ALIGN_RIGHT | qt_values.ALIGN_VCENTER)
         self.reason.setWordWrap(True)
         self.start_button = QPushButton("Continue to pre-flight  ⏎")
         self.start_button.setObjectName("start_button")
@@ -258,7 +267,7 @@ class StartScreen(QWidget):
         self.right_scroll.setWidget(right)
         self.right_scroll.setWidgetResizable(True)
         self.right_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.right_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.right_scroll.setProperty("horizontalScrollBarPolicy", qt_values.SCROLL_BAR_ALWAYS_OFF)
         columns.addWidget(self.right_scroll, 1)
 
         bottom = QHBoxLayout()
@@ -341,6 +350,8 @@ class StartScreen(QWidget):
         self.playlists.setCurrentRow(0)
 
     def _open_file(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         folder = self._settings.playlist_folder or str(self._bundled_folder)
         path, _ = QFileDialog.getOpenFileName(
             self, "Open a playlist", folder, "Playlists (*.yaml *.yml);;All files (*)"
@@ -352,6 +363,7 @@ class StartScreen(QWidget):
     def _on_playlist_selected(self, current: QListWidgetItem | None, _previous=None) -> None:
         self._result = None
         if current is None:
+            self._checking_path = None
             self._update_start()
             return
         path = current.data(PATH_ROLE)
@@ -371,6 +383,7 @@ class StartScreen(QWidget):
             task.cancel()
         self._checking_path = path
         self._audio_checked = False
+        self._check_failed = False
         theme.set_role(self.status, "secondary")
         self.status.setText(f"Checking {Path(path).name}…")
         self.details.hide()
@@ -390,21 +403,43 @@ class StartScreen(QWidget):
         if path != self._checking_path:
             return
         self._on_validated(path, check)
+        if self._follow_up_held:
+            self._held_follow_up = (path, check)
+        else:
+            self._follow_up(path, check)
+
+    def release_follow_up(self) -> None:
+        """Let the check go on past its first step.
+
+        At launch the main window holds the follow-up (a structure read from the cache
+        validated afresh, which imports the playlist model, then the audio check) until the
+        start screen is complete: the outputs listed and the unfinished sessions looked for
+        too. Continue waits for the follow-up anyway, and meanwhile it would compete with
+        them for the interpreter.
+        """
+        self._follow_up_held = False
+        held, self._held_follow_up = self._held_follow_up, None
+        if held is not None and held[0] == self._checking_path:
+            self._follow_up(*held)
+
+    def _follow_up(self, path: str, check: PlaylistCheck) -> None:
         if check.from_cache:
-            # Shown from the cache: validate the structure again, after the work queued
-            # before it (the outputs, the unfinished sessions, the session's pages), on the
-            # thread that imports, so the audio check that follows imports nothing new.
-            self._tasks.append(
-                self.serial_runner.start(
-                    lambda _progress, _cancelled: _check(
-                        path, check_audio=False, cache=self._validation_cache, fresh=True
-                    ),
-                    on_done=lambda fresh, p=path: self._on_revalidated(p, check, fresh),
-                    on_failed=lambda message, p=path: self._on_validation_failed(p, message),
-                )
+            self._revalidate(path, check)
+        else:
+            self._start_audio_check(path)
+
+    def _revalidate(self, path: str, cached: PlaylistCheck) -> None:
+        # Shown from the cache: validate the structure again, on the thread that imports,
+        # so that the audio check that follows imports nothing new.
+        self._tasks.append(
+            self.serial_runner.start(
+                lambda _progress, _cancelled: _check(
+                    path, check_audio=False, cache=self._validation_cache, fresh=True
+                ),
+                on_done=lambda fresh, p=path: self._on_revalidated(p, cached, fresh),
+                on_failed=lambda message, p=path: self._on_validation_failed(p, message),
             )
-            return
-        self._start_audio_check(path)
+        )
 
     def _on_revalidated(self, path: str, cached: PlaylistCheck, fresh: PlaylistCheck) -> None:
         if path != self._checking_path:
@@ -423,6 +458,11 @@ class StartScreen(QWidget):
                 on_failed=lambda message, p=path: self._on_validation_failed(p, message),
             )
         )
+
+    @property
+    def check_shown(self) -> bool:
+        """The chosen playlist's check (a step of it, or its failure) is on the screen."""
+        return self._checking_path is None or self._result is not None or self._check_failed
 
     @property
     def checking_audio(self) -> bool:
@@ -467,14 +507,17 @@ class StartScreen(QWidget):
             self.problems.hide()
         self._update_start()
         self.validated.emit(check)
+        self.checked.emit()
 
     def _on_validation_failed(self, path: str, message: str) -> None:
         if path != self._checking_path:
             return
         self._result = None
+        self._check_failed = True
         theme.set_role(self.status, "warning")
         self.status.setText(f"Could not check {Path(path).name}: {message}")
         self._update_start()
+        self.checked.emit()
 
     # --- device -----------------------------------------------------------------------------
 

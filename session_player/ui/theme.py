@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -350,7 +351,9 @@ def set_role(widget, role: str | None) -> None:
         return
     widget.setProperty("role", role)
     widget.style().unpolish(widget)
-    widget.style().polish(widget)
+    # The polish a widget gets when first shown: ``style().polish(widget)`` does the same,
+    # but choosing among its overloads builds Qt's namespace enums (see ui/qt_values.py).
+    QCoreApplication.sendEvent(widget, QEvent(QEvent.Type.Polish))
 
 
 def apply(app: QApplication) -> None:

@@ -174,14 +174,14 @@ def test_the_structure_shows_first_and_continue_waits_for_the_audio(
     from session_player.ui import start_screen as start_module
 
     release = threading.Event()
-    real_load = start_module._load
+    real_check = start_module._check
 
-    def slow_audio(path, *, check_audio):
+    def slow_audio(path, *, check_audio, **options):
         if check_audio:
             release.wait(5)
-        return real_load(path, check_audio=check_audio)
+        return real_check(path, check_audio=check_audio, **options)
 
-    monkeypatch.setattr(start_module, "_load", slow_audio)
+    monkeypatch.setattr(start_module, "_check", slow_audio)
     window = make_window(port)
     start = window.start_screen
     qtbot.waitUntil(lambda: start.result is not None)
@@ -192,5 +192,5 @@ def test_the_structure_shows_first_and_continue_waits_for_the_audio(
     assert start.reason.text() == "Checking the audio files…"
     release.set()
     qtbot.waitUntil(lambda: not start.checking_audio)
-    assert start.start_button.isEnabled() and start.result.audio
+    assert start.start_button.isEnabled() and start.result.load_result.audio
     assert "checking" not in start.status.text()

@@ -122,8 +122,10 @@ def test_the_window_modules_load_nothing_the_start_screen_does_not_need():
     code = (
         "import sys\n"
         "import session_player.ui.launch, session_player.live_port, session_player.app\n"
-        "heavy = ('numpy', 'pydantic', 'pygame', 'session_player.session',\n"
-        "         'session_player.playlist.model', 'session_player.ui.console')\n"
+        "heavy = ('numpy', 'pydantic', 'yaml', 'pygame', 'session_player.session',\n"
+        "         'session_player.playlist.model', 'session_player.ui.console',\n"
+        "         'session_player.ui.resume_offer', 'session_player.ui.fades',\n"
+        "         'session_player.ui.ports')\n"
         "print([name for name in heavy if name in sys.modules])\n"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
