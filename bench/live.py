@@ -25,6 +25,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -183,7 +184,11 @@ def _band_levels(mono: np.ndarray, freq_hz: float, hop: int = 48) -> np.ndarray:
     t = np.arange(window) / RATE
     basis = np.hanning(window) * np.exp(-2j * np.pi * freq_hz * t)
     strided = np.lib.stride_tricks.sliding_window_view(mono, window)[::hop][:frames]
-    return np.abs(strided @ basis)
+    # In pieces: an hour of hops at once would be a (3.6 M x 480) complex matrix (26 GiB).
+    piece = 50_000
+    return np.concatenate(
+        [np.abs(strided[start : start + piece] @ basis) for start in range(0, frames, piece)]
+    )
 
 
 def _onsets_s(mono: np.ndarray, freq_hz: float, min_gap_s: float) -> list[float]:
@@ -527,16 +532,17 @@ def main() -> int:
     machine = f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores"
     command = _command(args.part)
     report = ROOT / "docs" / "benchmarks.md"
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        if args.part in ("all", "cpu"):
-            body = cpu_report(run_cpu(folder), command, machine)
-            print(body)
-            write_section(report, "Live CPU (bench/live.py)", body)
-        if args.part in ("all", "timing"):
-            body = timing_report(run_timing(folder), command, machine)
-            print(body)
-            write_section(report, "Live timing (bench/live.py)", body)
+    # Kept if anything fails: an hour of recorded device output is worth a second look.
+    folder = Path(tempfile.mkdtemp(prefix="bench-live-"))
+    if args.part in ("all", "cpu"):
+        body = cpu_report(run_cpu(folder), command, machine)
+        print(body)
+        write_section(report, "Live CPU (bench/live.py)", body)
+    if args.part in ("all", "timing"):
+        body = timing_report(run_timing(folder), command, machine)
+        print(body)
+        write_section(report, "Live timing (bench/live.py)", body)
+    shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 

@@ -102,6 +102,7 @@ class SessionEngine:
         self._entry_fade_done = self._entry_fade_frames
         self._jump_fade_frames = max(1, int(JUMP_FADE_OUT_S * sample_rate))
         self._jump_fade_done = 0
+        self._jump_fade_in_done = self._jump_fade_frames
         # Runs once the output is silent, with the output frame the new audio will start at.
         self._pending_jump: Callable[[int], None] | None = None
         self.snaps = 0
@@ -115,6 +116,8 @@ class SessionEngine:
                 self._position_mixer(self.timeline.tau_now())
             out = self._drift.pull(frames)
             gain = self._entry_gain(frames)
+            if self._jump_fade_in_done < self._jump_fade_frames:
+                gain = self._jump_fade_in_gain(frames, gain)
             if self._pending_jump is not None:
                 gain = self._jump_fade_gain(frames, gain)
                 if self._jump_fade_done >= self._jump_fade_frames:
@@ -133,6 +136,14 @@ class SessionEngine:
         u = np.minimum(position / self._entry_fade_frames, 1.0)
         self._entry_fade_done += frames
         return (np.sin(0.5 * np.pi * u) ** 2).astype(np.float32)
+
+    def _jump_fade_in_gain(self, frames: int, gain: np.ndarray | None) -> np.ndarray:
+        """After a snap: back from silence over the jump's fade length (raised cosine)."""
+        position = self._jump_fade_in_done + np.arange(1, frames + 1, dtype=np.float64)
+        u = np.minimum(position / self._jump_fade_frames, 1.0)
+        self._jump_fade_in_done += frames
+        fade = (np.sin(0.5 * np.pi * u) ** 2).astype(np.float32)
+        return fade if gain is None else gain * fade
 
     def _jump_fade_gain(self, frames: int, gain: np.ndarray | None) -> np.ndarray:
         """A raised-cosine fade to silence over the pending jump's fade (then zeros)."""
@@ -262,7 +273,8 @@ class SessionEngine:
             self.mixer.seek(max(0.0, self.mixer.position_s - error_s))
             # Frames already rendered still carry the old offset: judge only newer ones.
             self._ignore_before_source_frame = self._source_frames
-            self._entry_fade_done = 0
+            # Back in over the jump's own fade; an entry fade still running goes on.
+            self._jump_fade_in_done = 0
 
         self._jump_after_fade_out(jump)
         self.snaps += 1

@@ -121,3 +121,63 @@ def test_a_resync_after_a_long_stall_fades_out_then_in(make_engine, au):
     back = quietest * 480
     assert np.abs(after[back : back + 4800]).max() < 0.2 * level
     assert np.abs(after[back + int(ENTRY_FADE_S * 48000) :]).max() > 0.9 * level
+
+
+@pytest.mark.parametrize(("pipeline_blocks", "device_ppm"), [(1, 0.0), (3, 1000.0), (3, -2000.0)])
+def test_a_cue_is_heard_on_the_dose_clock_after_a_snap(au, tmp_path, pipeline_blocks, device_ppm):
+    # The device opened 0.3 s late, has ``pipeline_blocks`` of output queued before it (the
+    # ring and its buffer) and runs ``device_ppm`` fast. After the snap, the voice cue
+    # scheduled 5 s after the dose must be *heard* then: found in the output and mapped
+    # through the device's clock, independently of what the engine believes. (The drift
+    # loop has had only seconds to learn the rate: a few ms of error are expected.)
+    rate_x = 1 + device_ppm * 1e-6
+    from session_player.audio.mixer import Mixer
+
+    bed = au.file("engine-bed.wav", au.stereo(au.sine(FREQ_HZ, 4.0, 0.3)))
+    t = np.arange(int(0.3 * 48000)) / 48000
+    cue = au.file("engine-cue.wav", au.stereo(0.5 * np.sin(2 * np.pi * 3000 * t)))
+    playlist = au.playlist(
+        {
+            "soundscapes": {"bed": {"name": "Bed", "layers": [{"bed": bed}]}},
+            "patient": {"default": "bed"},
+            "settling": {"soundscape": "bed"},
+            "phases": [
+                {"id": "onset", "duration": "10m", "soundscape": "bed",
+                 "voice": [{"at": "5s", "file": cue}]},
+            ],
+        }
+    )  # fmt: skip
+    clock = FakeClock()
+    timeline = SessionTimeline(playlist, SessionStore(tmp_path / "data"), clock, clock.wall, seed=1)
+    timeline.start("engine test", "")
+    mixer = Mixer(playlist, au.analyse(bed, cue))
+    engine = SessionEngine(timeline, mixer)
+    start_s = clock()
+    blocks, elapsed_s, late_s = [], 0.0, 0.3
+    try:
+        while elapsed_s < 10.0:
+            if elapsed_s >= 1.0 and not timeline.state().dose_given:
+                timeline.mark_dose_given()
+                dose_s = clock()
+            blocks.append(engine.render(BLOCK))
+            clock.advance(BLOCK / 48000)
+            elapsed_s += BLOCK / 48000
+            heard = (elapsed_s - late_s) * 48000 * rate_x - pipeline_blocks * BLOCK
+            engine.tick(clock(), HeardClock(heard))
+    finally:
+        mixer.close()
+    out = np.concatenate(blocks)[:, 0]
+    assert engine.snaps == 1
+    # The cue's onset in the output (3 kHz: the 375 Hz bed does not reach it).
+    spectrum_hop = 48
+    onset = None
+    for index in range(0, len(out) - 480, spectrum_hop):
+        window = out[index : index + 480] * np.hanning(480)
+        level = abs(np.dot(window, np.exp(-2j * np.pi * 3000 * np.arange(480) / 48000)))
+        if level > 5 * 0.01:
+            onset = index + 240
+            break
+    assert onset is not None
+    # Output frame n is heard at start + late + (n + queued) / device rate (see above).
+    heard_s = start_s + late_s + (onset + pipeline_blocks * BLOCK) / 48000 / rate_x
+    assert abs(heard_s - (dose_s + 5.0)) < 0.015
