@@ -40,17 +40,28 @@ def run_app(playlist: str | None = None) -> int:
     # pydantic looks for plugins in every installed package's metadata when the playlist
     # model is first imported (tens of milliseconds at startup); we use none.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    from session_player.live_port import LiveEnginePort
-    from session_player.ui.launch import run
+    # Before Qt is imported: a second process does the start screen's background work (the
+    # structure check, the outputs, the unfinished sessions) on the other core while this
+    # one imports Qt and builds the window (see session_player.start_helper). Its answers
+    # are for the port and the validation cache on the platform's folders, as built here.
+    from session_player.start_helper import StartHelper
 
-    port = LiveEnginePort()
+    helper = StartHelper.spawn()
     try:
-        code = run(port, playlist=playlist)
-    finally:
-        port.shutdown()
-    from session_player.output.devices import exit_may_hang
+        from session_player.live_port import LiveEnginePort
+        from session_player.ui.launch import run
 
-    if exit_may_hang():
+        port = LiveEnginePort()
+        try:
+            code = run(port, playlist=playlist, helper=helper)
+        finally:
+            port.shutdown()
+    finally:
+        if helper is not None:
+            helper.close()
+    # Only if this process used its outputs (the start helper may have listed them for it).
+    devices = sys.modules.get("session_player.output.devices")
+    if devices is not None and devices.exit_may_hang():
         # A sound driver that never returns from a write would hang SDL's shutdown; the
         # journal is already on disk, so leave without waiting for it.
         sys.stdout.flush()

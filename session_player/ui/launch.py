@@ -21,6 +21,7 @@ from session_player.ui.main_window import MainWindow
 from session_player.ui.settings import AppSettings
 
 if TYPE_CHECKING:
+    from session_player.start_helper import StartHelper
     from session_player.ui.ports import EnginePort
 
 REPO = Path(__file__).resolve().parents[2]
@@ -47,9 +48,15 @@ def build_window(
     bundled_folder: Path = BUNDLED_PLAYLISTS,
     demo_playlist: Path = DEMO_PLAYLIST,
     validation_cache: ValidationCache | None = None,
+    helper: StartHelper | None = None,
 ) -> MainWindow:
     # QSettings() with no arguments: the platform's usual place, named after the app.
     settings = AppSettings(qsettings if qsettings is not None else QSettings())
+    launch_results = None
+    if helper is not None:
+        from session_player.ui.launch_results import LaunchResults
+
+        launch_results = LaunchResults(helper)
     window = MainWindow(
         port,
         settings,
@@ -57,14 +64,28 @@ def build_window(
         demo_playlist=demo_playlist,
         initial_playlist=playlist or None,
         validation_cache=validation_cache,
+        launch_results=launch_results,
     )
+    if launch_results is not None:
+        launch_results.setParent(window)
     return window
 
 
-def run(port: EnginePort, *, playlist: str | None = None, argv: list[str] | None = None) -> int:
+def run(
+    port: EnginePort,
+    *,
+    playlist: str | None = None,
+    argv: list[str] | None = None,
+    helper: StartHelper | None = None,
+) -> int:
+    """``helper``: the start helper process, spawned before Qt was imported for ``port``
+    (a ``LiveEnginePort`` on the platform's folders) and the default validation cache
+    (``session_player.start_helper``); None: the worker thread does all."""
     app = make_app(argv)
     # Structure checks are cached in the user's cache folder (see session_player.start_check).
-    window = build_window(port, playlist=playlist, validation_cache=ValidationCache())
+    window = build_window(
+        port, playlist=playlist, validation_cache=ValidationCache(), helper=helper
+    )
     if os.environ.get(STARTUP_PROBE_ENV):
         install_startup_probe(app, window)
     window.show_first()

@@ -14,7 +14,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QWidget
 
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from session_player.start_check import ValidationCache
     from session_player.ui.console import Console
+    from session_player.ui.launch_results import LaunchResults
     from session_player.ui.patient_view import PatientView
     from session_player.ui.ports import EnginePort, SessionPort, SessionRequest
     from session_player.ui.preflight import Preflight
@@ -80,10 +81,13 @@ class MainWindow(QMainWindow):
         offer_resume: bool = True,
         initial_playlist: str | Path | None = None,
         validation_cache: ValidationCache | None = None,
+        launch_results: LaunchResults | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("main_window")
+        # The start helper process's answers (session_player.start_helper), if it runs.
+        self._launch_results = launch_results
         self.setWindowTitle("Session Player")
         self.port = port
         self.settings = settings
@@ -93,6 +97,7 @@ class MainWindow(QMainWindow):
         self.summary: SummaryScreen | None = None
         self.patient_view: PatientView | None = None
         self._window_fade = None
+        self._shutting_down = False
         self.start_maximized = False
 
         self.stack = FadingStack(self)
@@ -108,6 +113,7 @@ class MainWindow(QMainWindow):
             initial_playlist=initial_playlist,
             validation_cache=validation_cache,
             hold_follow_up=True,  # until start_ready (see _on_start_ready)
+            launch_results=launch_results,
         )
         self.start_screen.settings_requested.connect(self.open_settings)
         self._preflight: Preflight | None = None  # made when first needed (see preflight)
@@ -132,6 +138,8 @@ class MainWindow(QMainWindow):
             self._look_for_unfinished()
         else:
             self._check_start_ready()
+        if launch_results is not None:
+            launch_results.send()  # everything it can answer has been asked for
 
     def _fit_to_screen(self) -> None:
         """First run: a comfortable size, but never larger than the screen.
@@ -156,8 +164,15 @@ class MainWindow(QMainWindow):
         a while to import, and the window need not wait for it. If a session was left
         unfinished, the resume offer fades in over the start screen a moment later, long
         before anything could have been started there (Continue waits for the audio check).
+        At launch the start helper process looks instead, when it can.
         """
+        results = self._launch_results
+        if results is None or not results.take(
+            "unfinished", self._offer_resume, self._look_for_unfinished_here
+        ):
+            self._look_for_unfinished_here()
 
+    def _look_for_unfinished_here(self) -> None:
         def find(_progress, _cancelled) -> list:
             try:
                 return list(self.port.unfinished_sessions())
@@ -202,7 +217,16 @@ class MainWindow(QMainWindow):
         ends (and so before a session can start): imported on the GUI thread as a session
         starts, they would compete with the audio thread for the interpreter just as the
         sound begins.
+
+        It starts once the completed screen has been painted: two zero-timers in a row run
+        only after the events already posted, paints included. Started at once, importing the
+        playlist model on the worker would slow that paint down (by tens of milliseconds).
         """
+        QTimer.singleShot(0, self, lambda: QTimer.singleShot(0, self, self._start_follow_up))
+
+    def _start_follow_up(self) -> None:
+        if self._shutting_down:
+            return
         self.start_screen.release_follow_up()
         self._runner.start(lambda _progress, _cancelled: _import_session_pages())
 
@@ -441,8 +465,11 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Remember the window, stop the workers, close the session (it stays resumable)."""
+        self._shutting_down = True
         self.settings.window_geometry = self.saveGeometry()
         self.settings.sync()
+        if self._launch_results is not None:
+            self._launch_results.close()
         self._runner.cancel_all()
         self._runner.wait(5000)
         self.start_screen.shutdown()

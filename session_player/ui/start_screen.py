@@ -47,6 +47,7 @@ from session_player.ui.worker import TaskRunner
 if TYPE_CHECKING:
     from session_player.playlist.loader import LoadResult
     from session_player.start_check import ValidationCache
+    from session_player.ui.launch_results import LaunchResults
     from session_player.ui.ports import EnginePort
 
 PATH_ROLE = qt_values.USER_ROLE  # the values, not Qt's enums: see ui/qt_values.py
@@ -121,10 +122,14 @@ class StartScreen(QWidget):
         initial_playlist: str | Path | None = None,
         validation_cache: ValidationCache | None = None,
         hold_follow_up: bool = False,
+        launch_results: LaunchResults | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("start_screen")
+        # At launch: the first structure check and device list come from the start helper
+        # process when it can answer them (see session_player.start_helper).
+        self._launch_results = launch_results
         self._validation_cache = validation_cache
         # At launch the main window holds back the check's follow-up (see release_follow_up).
         self._follow_up_held = hold_follow_up
@@ -142,6 +147,7 @@ class StartScreen(QWidget):
         self.serial_runner = serial_runner if serial_runner is not None else TaskRunner(self, 1)
         self._audio_runner = TaskRunner(self, max_threads=1)
         self._devices_task = None
+        self._devices_round = 0
         self._devices_listed = False
         self._tasks: list = []
         self._result: PlaylistCheck | None = None
@@ -389,7 +395,21 @@ class StartScreen(QWidget):
         self.details.hide()
         self.problems.hide()
         self._update_start()
-        self._tasks = [
+        self._tasks = []
+        results = self._launch_results
+        if results is not None and results.take(
+            "structure",
+            lambda check, p=path: self._on_structure_checked(p, check),
+            lambda p=path: self._check_structure_here(p),
+            playlist=path,
+        ):
+            return
+        self._check_structure_here(path)
+
+    def _check_structure_here(self, path: str) -> None:
+        if path != self._checking_path:
+            return
+        self._tasks.append(
             self.serial_runner.start(
                 lambda _progress, _cancelled: _check(
                     path, check_audio=False, cache=self._validation_cache
@@ -397,7 +417,7 @@ class StartScreen(QWidget):
                 on_done=lambda check, p=path: self._on_structure_checked(p, check),
                 on_failed=lambda message, p=path: self._on_validation_failed(p, message),
             )
-        ]
+        )
 
     def _on_structure_checked(self, path: str, check: PlaylistCheck) -> None:
         if path != self._checking_path:
@@ -523,16 +543,34 @@ class StartScreen(QWidget):
 
     def _refresh_devices(self) -> None:
         """List the outputs on a worker thread: the first listing starts SDL's audio (and
-        imports pygame and the output package), which the window need not wait for."""
+        imports pygame and the output package), which the window need not wait for. At
+        launch the start helper process lists them instead, when it can."""
         if self._devices_task is not None:
             self._devices_task.cancel()
+        self._devices_task = None
         self._devices_listed = False
+        self._devices_round += 1
+        listing = self._devices_round
+
+        def listed(devices: list[str]) -> None:
+            if listing == self._devices_round:
+                self._show_devices(devices)
+
+        def list_here() -> None:
+            if listing == self._devices_round:
+                self._list_devices_here()
+
+        results = self._launch_results
+        if results is None or not results.take("devices", listed, list_here):
+            self._list_devices_here()
+        self._update_start()
+
+    def _list_devices_here(self) -> None:
         self._devices_task = self.serial_runner.start(
             lambda _progress, _cancelled: list(self._port.output_devices()),
             on_done=self._show_devices,
             on_failed=lambda _message: self._show_devices([]),
         )
-        self._update_start()
 
     def _show_devices(self, devices: list[str]) -> None:
         remembered = self._settings.output_device

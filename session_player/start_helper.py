@@ -1,0 +1,300 @@
+"""The launch's second process: the start screen's background work, beside the window.
+
+At launch the window's own process spends its first ~190 ms importing Qt and building the
+start screen, and Python's threads share one interpreter lock: a worker thread doing the
+rest of the start screen's work (the playlist's structure check, the list of outputs, the
+look for an unfinished session) adds its time to the window's instead of overlapping it.
+So the app spawns this helper before it imports Qt (``session_player.app``); it runs on the
+other core and does exactly what the worker thread would, with the same functions:
+
+- lists the outputs (``LiveEnginePort.output_devices``: pygame and SDL's audio, in this
+  process; the app's own SDL is started only when it first needs a device);
+- looks for unfinished sessions (``LiveEnginePort.unfinished_sessions``);
+- reads one request line from stdin, ``{"playlist": path}`` (the start screen's choice,
+  known only once the app has read its settings), and checks that playlist's structure
+  (``start_check.check_structure``: from the validation cache, or validated and stored);
+
+then writes one JSON document to stdout and exits. Each part is ``{"value": ...}`` or
+``{"error": message}``. Anything else the process prints goes to stderr, which the app
+discards.
+
+The app's side (:class:`StartHelper`) reads that document on a thread of its own and hands
+it to the start screen and the main window (``session_player.ui.launch_results``). Whatever
+goes wrong (the helper does not start, crashes, prints garbage, answers a part with an
+error, or has not answered ``DEADLINE_S`` after the request), that part is done in the
+app's own process as before: the clinician sees the same, a little later. The helper never
+outlives the app: it exits after answering, on its own after ``ALARM_S`` whatever happens,
+at once if the app's end of its stdin closes before the request, and the app kills and
+reaps it when it closes. ``SESSION_PLAYER_START_HELPER=0`` turns it off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+
+DISABLE_ENV = "SESSION_PLAYER_START_HELPER"  # "0": everything in the app's own process
+DEADLINE_S = 4.0  # from the request to the answer; then the app does the work itself
+ALARM_S = 30  # the helper ends itself after this, whatever it is doing
+PARTS = ("structure", "devices", "unfinished")
+_PATH_FIELDS = ("folder", "journal_path")  # UnfinishedSession's Path fields
+
+
+def helper_command(sessions_dir: str | None = None, cache_dir: str | None = None) -> list[str]:
+    """The helper, run by this interpreter on this copy of the package.
+
+    ``sessions_dir`` and ``cache_dir``: as given to ``LiveEnginePort`` and
+    ``ValidationCache`` (None: the platform's folders, as the app's own).
+    """
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    code = (
+        f"import sys; sys.path.insert(0, {root!r}); "
+        "from session_player.start_helper import main; main()"
+    )
+    config = json.dumps({"sessions_dir": sessions_dir, "cache_dir": cache_dir})
+    return [sys.executable, "-c", code, config]
+
+
+class StartHelper:
+    """The app's handle on the helper process (see the module's docstring)."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self._process = process
+        self._lock = threading.Lock()
+        self._closed = False
+        self._expired = False
+        self._requested = False
+        self._reader: threading.Thread | None = None
+        self._timer: threading.Timer | None = None
+
+    @classmethod
+    def spawn(cls, command: list[str] | None = None) -> StartHelper | None:
+        """Start the helper; None if it is turned off or cannot start."""
+        if os.environ.get(DISABLE_ENV, "").strip() == "0":
+            return None
+        try:
+            process = subprocess.Popen(
+                command if command is not None else helper_command(),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except (OSError, ValueError, subprocess.SubprocessError):
+            return None
+        return cls(process)
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    def request(
+        self,
+        playlist: str | None,
+        on_answer: Callable[[dict | None], None],
+        deadline_s: float | None = None,
+    ) -> None:
+        """Ask for ``playlist``'s structure (None: no playlist) and the rest; once.
+
+        ``on_answer`` is called once, on a thread of its own, with the answer (a dict with
+        an entry per part, see ``PARTS``) or None when there is none to be had. It is not
+        called after :meth:`close` has returned. After ``deadline_s`` (default
+        ``DEADLINE_S``) without an answer the helper is killed and the answer is None.
+        """
+        with self._lock:
+            if self._requested or self._closed:
+                raise RuntimeError("the start helper was asked already")
+            self._requested = True
+            self._reader = threading.Thread(
+                target=self._read, args=(on_answer,), name="start-helper", daemon=True
+            )
+            self._reader.start()
+            wait_s = DEADLINE_S if deadline_s is None else deadline_s
+            self._timer = threading.Timer(wait_s, self._expire)
+            self._timer.daemon = True
+            self._timer.start()
+        try:
+            self._process.stdin.write(json.dumps({"playlist": playlist}).encode() + b"\n")
+            self._process.stdin.close()
+        except (OSError, ValueError):
+            self._kill()  # it is gone already: the reader sees the end and answers None
+
+    def _read(self, on_answer: Callable[[dict | None], None]) -> None:
+        try:
+            data = self._process.stdout.read()
+        except (OSError, ValueError):
+            data = b""
+        finally:
+            with contextlib.suppress(OSError, ValueError):
+                self._process.stdout.close()
+        answer = None if self._expired else parse_answer(data)
+        try:
+            self._process.wait(timeout=1.0)
+        except subprocess.TimeoutExpired:
+            self._kill()
+        if self._timer is not None:
+            self._timer.cancel()
+        with self._lock:
+            if self._closed:
+                return
+        on_answer(answer)
+
+    def _expire(self) -> None:
+        self._expired = True
+        self._kill()
+
+    def _kill(self) -> None:
+        try:
+            if self._process.poll() is None:
+                self._process.kill()
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        """Kill the helper if it still runs and reap it; no answer is delivered after this."""
+        with self._lock:
+            self._closed = True
+        if self._timer is not None:
+            self._timer.cancel()
+        self._kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._process.wait(timeout=2.0)
+        reader = self._reader
+        if reader is not None and reader is not threading.current_thread():
+            reader.join(timeout=2.0)
+        streams = [self._process.stdin]
+        if reader is None:
+            streams.append(self._process.stdout)  # else the reader closes it
+        for stream in streams:
+            if stream is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    stream.close()
+
+    def __del__(self) -> None:  # never leave it running, even if close() was forgotten
+        with contextlib.suppress(Exception):
+            self._kill()
+
+
+def parse_answer(data: bytes) -> dict | None:
+    """The helper's document, or None if it is not one (garbage, empty, cut short)."""
+    try:
+        answer = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(answer, dict):
+        return None
+    parts = {}
+    for part in PARTS:
+        entry = answer.get(part)
+        parts[part] = entry if isinstance(entry, dict) and "value" in entry else None
+    log = answer.get("log")
+    parts["log"] = [line for line in log if isinstance(line, list)] if isinstance(log, list) else []
+    return parts
+
+
+# --- the answers as JSON, and back ------------------------------------------------------------
+
+
+def unfinished_to_json(sessions) -> list[dict]:
+    import dataclasses
+
+    out = []
+    for session in sessions:
+        entry = dataclasses.asdict(session)
+        for name in _PATH_FIELDS:
+            entry[name] = str(entry[name])
+        out.append(entry)
+    return out
+
+
+def unfinished_from_json(entries: list) -> list:
+    if not entries:
+        return []  # the usual case: no need to import the session package for it
+    from pathlib import Path
+
+    from session_player.session.store import UnfinishedSession
+
+    sessions = []
+    for entry in entries:
+        values = dict(entry)
+        for name in _PATH_FIELDS:
+            values[name] = Path(values[name])
+        sessions.append(UnfinishedSession(**values))
+    return sessions
+
+
+# --- the helper process -------------------------------------------------------------------------
+
+
+def main() -> None:
+    # The document goes to the real stdout; anything else printed (pygame's greeting, SDL)
+    # goes to stderr, which the app discards.
+    out = os.dup(1)
+    os.dup2(2, 1)
+    import signal
+
+    if hasattr(signal, "alarm"):
+        signal.alarm(ALARM_S)
+    try:
+        config = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
+        answer = answer_all(config, sys.stdin)
+        data = json.dumps(answer).encode("utf-8")
+    except BaseException as exc:  # noqa: BLE001 - the app falls back; never a traceback
+        data = json.dumps({"error": f"{type(exc).__name__}: {exc}"}).encode("utf-8")
+    try:
+        while data:
+            data = data[os.write(out, data) :]
+        os.close(out)
+    except OSError:
+        pass
+    # Not the interpreter's exit: SDL's audio is up, and there is nothing to clean.
+    os._exit(0)
+
+
+def answer_all(config: dict, requests) -> dict:
+    import logging
+
+    from session_player.live_port import LiveEnginePort
+    from session_player.start_check import ValidationCache, check_structure
+
+    log_lines: list[list] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            log_lines.append([record.name, record.levelno, record.getMessage()])
+
+    root = logging.getLogger()
+    root.addHandler(Keep(logging.WARNING))
+
+    port = LiveEnginePort(sessions_dir=config.get("sessions_dir"))
+    answer: dict = {}
+    answer["devices"] = _part(lambda: list(port.output_devices()))
+
+    def unfinished() -> list[dict]:
+        try:
+            return unfinished_to_json(port.unfinished_sessions())
+        except OSError:
+            return []  # as the main window's own look
+
+    answer["unfinished"] = _part(unfinished)
+    cache = ValidationCache(config.get("cache_dir"))
+    line = requests.readline()
+    request = json.loads(line) if line.strip() else {}
+    playlist = request.get("playlist") if isinstance(request, dict) else None
+    if isinstance(playlist, str) and playlist:
+        answer["structure"] = _part(
+            lambda: {"playlist": playlist, "check": check_structure(playlist, cache).to_json()}
+        )
+    answer["log"] = log_lines
+    return answer
+
+
+def _part(work: Callable[[], object]) -> dict:
+    try:
+        return {"value": work()}
+    except Exception as exc:  # noqa: BLE001 - the app does this part itself, and reports
+        return {"error": f"{type(exc).__name__}: {exc}"}
