@@ -49,7 +49,8 @@ SNAP_ERROR_S = 0.005
 ENTRY_FADE_S = 2.0
 # A jump of the mixer (a snap or a resync) while sound is playing would be a click: the next
 # rendered block fades out first (at least this long), the mixer moves during the silence,
-# and the entry fade brings the sound back.
+# and the sound comes back over the same length after a snap, or over the entry fade after a
+# resync.
 JUMP_FADE_OUT_S = 0.08
 ERROR_SMOOTHING = 0.2  # exponential smoothing of the measured error, per tick
 # A second-order loop (a PLL): the proportional term works off a phase error, the integral
