@@ -152,7 +152,14 @@ def tick(now, device):
         # the drift loop's own view: its ratio and the error it measured.
         taken_s = timeline.now_s() - (now - device.last_callback_mono_s) + device.latency_s
         first = device.frames_delivered - device.last_callback_frames + device.frames_unprimed
-        log.write(json.dumps([taken_s, first, engine.drift_ratio, engine.last_error_s]) + "\n")
+        # SDL also writes silence that never passes through our callback (while the device
+        # is still paused after opening): the file's own length tells how much.
+        counted = device.frames_delivered + device.frames_unprimed
+        in_file = os.path.getsize(os.environ["SDL_DISKAUDIOFILE"]) // 8
+        log.write(
+            json.dumps([taken_s, first, engine.drift_ratio, engine.last_error_s, in_file - counted])
+            + "\n"
+        )
 engine.tick = tick
 live.start()
 dose_at = 5.0
@@ -295,6 +302,11 @@ def run_timing(folder: Path) -> dict:
         np.array(_onsets_s(np.asarray(device[:, 0], dtype=np.float64), 1000, 5.0)) * RATE
     )
     # Device-file frame -> session clock, from when each buffer was taken (see CHILD).
+    # Frames in the file that the sink never counted (SDL's silence before our first
+    # callback): the median difference between the file's length and the frames counted, at
+    # each tick (a tick may read the length just before SDL writes the last buffer: median).
+    uncounted = float(np.median(heard[:, 4]))
+    heard[:, 1] += uncounted
     heard = heard[np.argsort(heard[:, 1], kind="stable")]
     # device frame -> session clock, from the log of (session_s, frame heard)
     onset_session_s = np.interp(onsets_frames, heard[:, 1], heard[:, 0]) - detector_bias_s
@@ -327,6 +339,7 @@ def run_timing(folder: Path) -> dict:
         "snaps": summary["snaps"],
         "resyncs": summary["resyncs"],
         "device_buffer_frames": summary["device_buffer_frames"],
+        "uncounted_frames": uncounted,
         "wall_s": wall_s,
         "speed": speed,
     }
@@ -492,6 +505,7 @@ A {SESSION_MIN}-minute session ({phases} phases of {PHASE_S // 60} minutes, a vo
 | drift correction the loop settled on | {timing["drift_ratio_ppm"]:+.0f} ppm |
 | the loop's own error, p99 (after the first tenth) | {timing["loop_error_p99_ms"]:.1f} ms |
 | snaps / resyncs / alerts | {timing["snaps"]} / {timing["resyncs"]} / {alerts} |
+| silence SDL wrote before our first callback (in the file, not counted by the sink) | {timing["uncounted_frames"]:.0f} frames |
 
 Goal: p99 ≤ 25 ms with no accumulation (no sixth after the first off by 10 ms or more on average): {"met" if met else "not met"}. The disk driver's clock is far worse than a sound card's: it sleeps a whole number of milliseconds per buffer and its rate moves with the machine's load by thousands of ppm, where a sound card's crystal is within about ±100 ppm and steady; the drift loop has more to correct here than on real hardware."""
 
