@@ -71,6 +71,8 @@ class StartHelper:
         self._requested = False
         self._reader: threading.Thread | None = None
         self._timer: threading.Timer | None = None
+        self._answered = threading.Event()
+        self.answer: dict | None = None  # once answered (see wait_answer)
 
     @classmethod
     def spawn(cls, command: list[str] | None = None) -> StartHelper | None:
@@ -138,10 +140,18 @@ class StartHelper:
             self._kill()
         if self._timer is not None:
             self._timer.cancel()
+        self.answer = answer
+        self._answered.set()
         with self._lock:
             if self._closed:
                 return
         on_answer(answer)
+
+    def wait_answer(self, timeout_s: float) -> bool:
+        """Wait up to ``timeout_s`` for the answer (then in :attr:`answer`, None if there is
+        none to be had); False if it has not come, or the helper was closed. ``on_answer``
+        is still called as usual."""
+        return self._answered.wait(timeout_s) and not self._closed
 
     def _expire(self) -> None:
         self._expired = True

@@ -48,19 +48,40 @@ class LaunchResults(QObject):
         ``on_fallback`` called instead); False if this part was taken already, or is asked
         for too late: then the caller does the work itself, as it would without a helper.
 
-        "structure" needs ``playlist`` and must be taken before :meth:`send`.
+        "structure" needs ``playlist`` and must be taken before :meth:`send`, unless
+        :meth:`ask_early` asked for that very playlist.
         """
-        if part in self._taken or (part == "structure" and (self._sent or not playlist)):
+        if part in self._taken:
+            return False
+        if part == "structure" and (
+            not playlist or (self._sent and (self._playlist is None or playlist != self._playlist))
+        ):
             return False
         self._taken.add(part)
         self._waiting.append((part, on_value, on_fallback))
-        if part == "structure":
+        if part == "structure" and not self._sent:
             # At once: the helper answers while this process goes on building the window.
             self._playlist = playlist
             self.send()
         if self._arrived:
             self._deliver()
         return True
+
+    def ask_early(self, playlist: str) -> None:
+        """Send the request now, for the playlist the start screen is expected to show:
+        the helper checks it while this process builds the window. If the start screen
+        then checks another one, it checks that one itself (see :meth:`take`)."""
+        if not self._sent:
+            self._playlist = playlist
+            self.send()
+
+    def deliver_if_ready(self, wait_s: float) -> bool:
+        """Hand the answer over now, on this thread, if it comes within ``wait_s``: before
+        the window is first shown, so that it is painted once, complete. True if it was.
+        Otherwise it arrives as usual, through the event loop."""
+        if not self._arrived and self._sent and self._helper.wait_answer(wait_s):
+            self._on_answer(self._helper.answer)
+        return self._arrived
 
     def send(self) -> None:
         """Send the request: the playlist to check (taking "structure" sends it), or none."""
@@ -76,6 +97,8 @@ class LaunchResults(QObject):
         self._helper.close()
 
     def _on_answer(self, answer: dict | None) -> None:
+        if self._arrived:  # handed over already by deliver_if_ready
+            return
         self._arrived = True
         self._answer = answer
         for name, level, message in (answer or {}).get("log", []):

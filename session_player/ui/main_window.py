@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QMainWindow, QWidget
 from session_player.ui import theme
 from session_player.ui.fading_stack import FadingStack
 from session_player.ui.settings import AppSettings
-from session_player.ui.start_screen import StartScreen
+from session_player.ui.start_screen import StartScreen, first_choice
 from session_player.ui.worker import TaskRunner
 
 # The pages and windows of a running session are imported when a session opens (the worker
@@ -102,6 +102,10 @@ class MainWindow(QMainWindow):
 
         self.stack = FadingStack(self)
         self.setCentralWidget(self.stack)
+        if launch_results is not None:
+            # The helper process checks the playlist the start screen will show while this
+            # process builds the window (usually the answer is in before it is shown).
+            launch_results.ask_early(first_choice(settings, demo_playlist, prefer=initial_playlist))
         # Startup work that imports modules runs on this one thread, in order (see StartScreen).
         self._runner = TaskRunner(self, max_threads=1)
         self.start_screen = StartScreen(
@@ -114,6 +118,7 @@ class MainWindow(QMainWindow):
             validation_cache=validation_cache,
             hold_follow_up=True,  # until start_ready (see _on_start_ready)
             launch_results=launch_results,
+            parent=self.stack,
         )
         self.start_screen.settings_requested.connect(self.open_settings)
         self._preflight: Preflight | None = None  # made when first needed (see preflight)
@@ -128,6 +133,7 @@ class MainWindow(QMainWindow):
             self._fit_to_screen()
         self.unfinished_checked = not offer_resume
         self.is_start_ready = False
+        self._shown = False  # start_ready waits for the window to be on the screen
         for signal in (
             self.start_screen.checked,
             self.start_screen.devices_listed,
@@ -198,6 +204,7 @@ class MainWindow(QMainWindow):
     def _check_start_ready(self, *_args) -> None:
         if (
             self.is_start_ready
+            or not self._shown
             or not self.start_screen.check_shown
             or not self.start_screen.devices_ready
             or not self.unfinished_checked
@@ -417,6 +424,19 @@ class MainWindow(QMainWindow):
             self._window_fade.finished.connect(view.hide)
         self.raise_()
         self.activateWindow()
+
+    @property
+    def launch_results(self) -> LaunchResults | None:
+        """The start helper's answers at launch (None without the helper)."""
+        return self._launch_results
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._shown:
+            # The launch's answers may all be in before the window is first shown (see
+            # LaunchResults.deliver_if_ready): the start screen is complete from now on.
+            self._shown = True
+            self._check_start_ready()
 
     def show_first(self) -> None:
         """Show the window at launch: maximised on a small screen (see ``_fit_to_screen``)."""

@@ -6,9 +6,9 @@ to tell two versions apart.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QRectF, QSize
-from PySide6.QtGui import QFontMetrics, QPainter, QPainterPath, QPalette
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtCore import QModelIndex, QRect, QRectF, QSize
+from PySide6.QtGui import QCursor, QFontMetrics, QPainter, QPainterPath, QPalette
+from PySide6.QtWidgets import QListWidget, QStyledItemDelegate, QStyleOptionViewItem
 
 from session_player.ui import qt_values, theme
 
@@ -17,6 +17,9 @@ SUBTITLE_ROLE = qt_values.USER_ROLE + 1
 PADDING = 10
 _TITLE_FLAGS = qt_values.ALIGN_LEFT | qt_values.ALIGN_VCENTER
 _SUBTITLE_FLAGS = qt_values.ALIGN_LEFT | qt_values.ALIGN_TOP
+# The file name is the title's colour at this opacity: over a panel (SURFACE) that is TEXT_DIM,
+# within a unit per channel (tests/ui/test_start_screen_look.py measures it).
+SUBTITLE_OPACITY = 0.61
 
 
 def _rounded(rect: QRectF, radius: float) -> QPainterPath:
@@ -26,19 +29,20 @@ def _rounded(rect: QRectF, radius: float) -> QPainterPath:
 
 
 class PlaylistDelegate(QStyledItemDelegate):
-    """Paints each row with calls that leave Qt's namespace enums unbuilt (see
-    ui/qt_values.py): ``QPainter.setPen``/``setBrush`` would build them when the list is first
-    painted at launch, so shapes are filled with brushes from a palette and text is drawn by
-    the style in a palette role, as the style draws a label's."""
+    """Paints each row without touching Qt's enum types that the launch would otherwise
+    build only for it (see ui/qt_values.py): the namespace ``Qt`` (which ``QPen`` and
+    ``QPainter.setPen`` build) and ``QStyle`` (about 10 ms: 600 values; ``option.state`` and
+    ``QApplication.style()`` build it). So shapes are filled with brushes from a palette,
+    the row's state is asked of the list, and text is drawn with the pen the list's painter
+    starts with (its text colour), the file name at a lower opacity."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QListWidget) -> None:
         super().__init__(parent)
+        self._view = parent
         self._title_font = theme.font(theme.CONSOLE_PT)
         self._subtitle_font = theme.font(theme.CONSOLE_SMALL_PT)
         self._colours = QPalette()
         for role, colour in (
-            (QPalette.ColorRole.Text, theme.TEXT),  # the title
-            (QPalette.ColorRole.PlaceholderText, theme.TEXT_DIM),  # the file name below it
             (QPalette.ColorRole.Highlight, "#2f2519"),  # the selected row
             (QPalette.ColorRole.AlternateBase, theme.SURFACE_RAISED),  # the row under the mouse
             (QPalette.ColorRole.Accent, theme.ACCENT),  # the selected row's mark
@@ -50,12 +54,18 @@ class PlaylistDelegate(QStyledItemDelegate):
         height += QFontMetrics(self._subtitle_font).height()
         return QSize(200, height + 2 * PADDING + 4)
 
+    def _hovered(self, index: QModelIndex) -> bool:
+        viewport = self._view.viewport()
+        if not viewport.underMouse():
+            return False
+        return self._view.indexAt(viewport.mapFromGlobal(QCursor.pos())) == index
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = QRectF(option.rect).adjusted(2, 2, -2, -2)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
+        selected = self._view.selectionModel().isSelected(index)
+        hovered = not selected and self._hovered(index)
         if selected or hovered:
             ground = self._colours.highlight() if selected else self._colours.alternateBase()
             painter.fillPath(_rounded(rect, 6), ground)
@@ -64,30 +74,27 @@ class PlaylistDelegate(QStyledItemDelegate):
             painter.fillPath(_rounded(mark, 1), self._colours.accent())
         text_rect = rect.adjusted(PADDING + 6, PADDING, -PADDING, -PADDING)
         title_height = QFontMetrics(self._title_font).height()
-        style = QApplication.style()
         painter.setFont(self._title_font)
-        style.drawItemText(
-            painter,
-            QRectF(text_rect.left(), text_rect.top(), text_rect.width(), title_height).toRect(),
+        painter.drawText(
+            QRect(
+                round(text_rect.left()),
+                round(text_rect.top()),
+                round(text_rect.width()),
+                title_height,
+            ),
             _TITLE_FLAGS,
-            self._colours,
-            True,
             str(index.data() or ""),  # the display role
-            QPalette.ColorRole.Text,
         )
         painter.setFont(self._subtitle_font)
-        style.drawItemText(
-            painter,
-            QRectF(
-                text_rect.left(),
-                text_rect.top() + title_height + 2,
-                text_rect.width(),
-                text_rect.height() - title_height,
-            ).toRect(),
+        painter.setOpacity(SUBTITLE_OPACITY)
+        painter.drawText(
+            QRect(
+                round(text_rect.left()),
+                round(text_rect.top()) + title_height + 2,
+                round(text_rect.width()),
+                round(text_rect.height()) - title_height,
+            ),
             _SUBTITLE_FLAGS,
-            self._colours,
-            True,
             str(index.data(SUBTITLE_ROLE) or ""),
-            QPalette.ColorRole.PlaceholderText,
         )
         painter.restore()

@@ -36,9 +36,10 @@ class PlaylistDetails(QFrame):
         super().__init__(parent)
         self.setObjectName("playlist_details")
         self.setProperty("role", "card")
-        self.title = QLabel()
+        # Made with their parent: see StartScreen._build.
+        self.title = QLabel(self)
         self.title.setProperty("role", "secondary")
-        self.description = QLabel()
+        self.description = QLabel(self)
         self.description.setWordWrap(True)
         self._values: dict[str, QLabel] = {}
         # A grid rather than a QFormLayout: captions sit level with the first line of a value
@@ -56,9 +57,9 @@ class PlaylistDetails(QFrame):
                 ("patient", "Patient picks"),
             )
         ):
-            value = QLabel()
+            value = QLabel(self)
             value.setWordWrap(True)
-            caption_label = QLabel(caption)
+            caption_label = QLabel(caption, self)
             caption_label.setProperty("role", "secondary")
             for label in (caption_label, value):
                 label.setProperty("alignment", qt_values.ALIGN_LEFT | qt_values.ALIGN_TOP)

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -100,6 +99,17 @@ def card(parent: QWidget | None = None) -> QFrame:
     return frame
 
 
+def first_choice(
+    settings: AppSettings, demo_playlist: Path, prefer: str | Path | None = None
+) -> str:
+    """The playlist the start screen selects first, as it names it (see reload_playlists):
+    the one named on the command line, else the most recent, else the demo."""
+    if prefer is not None:
+        return str(Path(prefer).resolve())
+    recent = [p for p in settings.recent_playlists if Path(p).is_file()]
+    return str(Path(recent[0] if recent else demo_playlist).resolve())
+
+
 class StartScreen(QWidget):
     """Emits ``chosen(StartChoice)`` when the clinician continues to the pre-flight."""
 
@@ -160,11 +170,27 @@ class StartScreen(QWidget):
     # --- layout -----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        heading = QLabel("Session Player")
+        # Every widget is made with its final parent: with the app's stylesheet, moving a
+        # polished widget to a new parent re-polishes it and all it holds (about a third of
+        # the start screen's build time when it was made loose and put in place after).
+        left_card = card(self)
+        # The patient's fields and "About this session" scroll together when the window is
+        # too short for both (a laptop screen): squeezed, the wrapped rows of the details
+        # would overlap instead. The column goes into the scroll area while still empty.
+        self.right_scroll = QScrollArea(self)
+        self.right_scroll.setObjectName("start_right_scroll")
+        right = QWidget()
+        right.setObjectName("start_right_column")
+        self.right_scroll.setWidget(right)
+        self.right_scroll.setWidgetResizable(True)
+        self.right_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.right_scroll.setProperty("horizontalScrollBarPolicy", qt_values.SCROLL_BAR_ALWAYS_OFF)
+        right_card = card(right)
+        heading = QLabel("Session Player", self)
         heading.setProperty("role", "heading")
-        subtitle = QLabel("Choose the session, then check the room before the dose.")
+        subtitle = QLabel("Choose the session, then check the room before the dose.", self)
         subtitle.setProperty("role", "secondary")
-        self.settings_button = QPushButton("Settings…")
+        self.settings_button = QPushButton("Settings…", self)
         self.settings_button.setObjectName("open_settings")
         self.settings_button.setProperty("role", "quiet")
         self.settings_button.clicked.connect(self.settings_requested.emit)
@@ -173,28 +199,28 @@ class StartScreen(QWidget):
         top.addStretch(1)
         top.addWidget(self.settings_button)
 
-        self.playlists = QListWidget()
+        self.playlists = QListWidget(left_card)
         self.playlists.setObjectName("playlist_list")
         self.playlists.setAccessibleName("Playlists, recent first")
         self.playlists.setItemDelegate(PlaylistDelegate(self.playlists))
         self.playlists.setMouseTracking(True)  # hover highlight
         self.playlists.currentItemChanged.connect(self._on_playlist_selected)
-        self.open_button = QPushButton("Open…")
+        self.open_button = QPushButton("Open…", left_card)
         self.open_button.setObjectName("open_playlist")
-        # Through the property: setShortcut() builds Qt's enums (see ui/qt_values.py).
-        self.open_button.setProperty("shortcut", QKeySequence(QKeySequence.StandardKey.Open))
+        # Through the property, as text: setShortcut() builds Qt's enums, and QKeySequence's
+        # own cost 1 ms at launch (see ui/qt_values.py). Qt reads "Ctrl" as ⌘ on a Mac.
+        self.open_button.setProperty("shortcut", "Ctrl+O")
         self.open_button.setToolTip("Open a playlist file (Ctrl+O)")
         self.open_button.clicked.connect(self._open_file)
-        self.status = QLabel()
+        self.status = QLabel(left_card)
         self.status.setObjectName("playlist_status")
         self.status.setWordWrap(True)
-        self.problems = ProblemsView()
+        self.problems = ProblemsView(left_card)
         self.problems.hide()
 
-        left_card = card()
         left = QVBoxLayout(left_card)
         left.setContentsMargins(18, 16, 18, 16)
-        label = QLabel("Playlist")
+        label = QLabel("Playlist", left_card)
         label.setProperty("role", "secondary")
         left.addWidget(label)
         left.addWidget(self.playlists, 2)
@@ -205,29 +231,28 @@ class StartScreen(QWidget):
         left.addWidget(self.status)
         left.addWidget(self.problems, 3)
 
-        self.alias = QLineEdit()
+        self.alias = QLineEdit(right_card)
         self.alias.setObjectName("patient_alias")
         self.alias.setAccessibleName("Patient alias")
         self.alias.setPlaceholderText("An alias, not a real name (e.g. Blue Heron)")
         self.alias.setMaxLength(40)
         self.alias.textChanged.connect(self._update_start)
-        alias_hint = QLabel("Required. Only this alias is stored: no name, no ID.")
+        alias_hint = QLabel("Required. Only this alias is stored: no name, no ID.", right_card)
         alias_hint.setProperty("role", "hint")
         alias_hint.setWordWrap(True)
-        self.dose = QLineEdit()
+        self.dose = QLineEdit(right_card)
         self.dose.setObjectName("dose_note")
         self.dose.setAccessibleName("Route and dose (optional)")
         self.dose.setPlaceholderText("Optional, e.g. IV 0.5 mg/kg over 40 min")
-        self.notes = QLineEdit()
+        self.notes = QLineEdit(right_card)
         self.notes.setObjectName("session_notes")
         self.notes.setAccessibleName("Notes (optional)")
         self.notes.setPlaceholderText("Optional")
-        self.device = QComboBox()
+        self.device = QComboBox(right_card)
         self.device.setObjectName("output_device")
         self.device.setAccessibleName("Output device (the patient's headphones)")
         self.device.currentTextChanged.connect(self._on_device_changed)
 
-        right_card = card()
         form = QFormLayout(right_card)
         form.setContentsMargins(18, 16, 18, 16)
         form.setVerticalSpacing(10)
@@ -238,12 +263,12 @@ class StartScreen(QWidget):
         form.addRow("Notes", self.notes)
         form.addRow("Headphones", self.device)
 
-        self.reason = QLabel()
+        self.reason = QLabel(self)
         self.reason.setObjectName("start_reason")
         self.reason.setProperty("role", "secondary")
         self.reason.setProperty("alignment", qt_values.ALIGN_RIGHT | qt_values.ALIGN_VCENTER)
         self.reason.setWordWrap(True)
-        self.start_button = QPushButton("Continue to pre-flight  ⏎")
+        self.start_button = QPushButton("Continue to pre-flight  ⏎", self)
         self.start_button.setObjectName("start_button")
         self.start_button.setProperty("role", "primary")
         self.start_button.setDefault(True)
@@ -255,25 +280,14 @@ class StartScreen(QWidget):
         columns = QHBoxLayout()
         columns.setSpacing(20)
         columns.addWidget(left_card, 1)
-        self.details = PlaylistDetails()
+        self.details = PlaylistDetails(right)
         self.details.hide()
-        # The patient's fields and "About this session" scroll together when the window is
-        # too short for both (a laptop screen): squeezed, the wrapped rows of the details
-        # would overlap instead.
-        right = QWidget()
-        right.setObjectName("start_right_column")
         right_column = QVBoxLayout(right)
         right_column.setContentsMargins(0, 0, 0, 0)
         right_column.setSpacing(14)
         right_column.addWidget(right_card)
         right_column.addWidget(self.details)
         right_column.addStretch(1)
-        self.right_scroll = QScrollArea()
-        self.right_scroll.setObjectName("start_right_scroll")
-        self.right_scroll.setWidget(right)
-        self.right_scroll.setWidgetResizable(True)
-        self.right_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.right_scroll.setProperty("horizontalScrollBarPolicy", qt_values.SCROLL_BAR_ALWAYS_OFF)
         columns.addWidget(self.right_scroll, 1)
 
         bottom = QHBoxLayout()
@@ -330,7 +344,7 @@ class StartScreen(QWidget):
             self.select_playlist(prefer)
             self._refresh_devices()
             return
-        wanted = str(Path(recent[0] if recent else self._demo).resolve())
+        wanted = first_choice(self._settings, self._demo)
         for row in range(self.playlists.count()):
             if self.playlists.item(row).data(PATH_ROLE) == wanted:
                 self.playlists.setCurrentRow(row)

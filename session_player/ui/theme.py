@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -22,6 +22,7 @@ BACKGROUND = "#0e0c0b"  # near-black with a warm tint: the room's eyes are dark-
 SURFACE = "#1a1715"  # panels, one step up
 SURFACE_RAISED = "#24201d"  # buttons and inputs, one more step
 BORDER = "#332d29"  # hairlines between panels; visible without drawing the eye
+STYLE = "fusion"  # Qt's style, the same on every OS (see apply)
 TEXT = "#a39a91"  # soft warm grey: readable at a glance, never glaring
 TEXT_DIM = "#6f6760"  # secondary text, hints, shortcut labels
 ACCENT = "#c08a3e"  # the one accent: now-line, primary action, focus rings
@@ -349,17 +350,24 @@ def set_role(widget, role: str | None) -> None:
     """
     if widget.property("role") == role:
         return
+    from PySide6.QtCore import QEvent  # its 179 values: not before the start screen needs it
+
     widget.setProperty("role", role)
-    widget.style().unpolish(widget)
-    # The polish a widget gets when first shown: ``style().polish(widget)`` does the same,
-    # but choosing among its overloads builds Qt's namespace enums (see ui/qt_values.py).
+    # The polish a widget gets when first shown: the stylesheet's rules are matched afresh,
+    # and the colour and font of the old role are replaced (tests/ui/test_theme.py). Not
+    # ``style().unpolish()`` and ``polish()``: Python's QStyle costs ~10 ms at launch, and
+    # choosing among polish's overloads builds Qt's namespace enums (see ui/qt_values.py).
     QCoreApplication.sendEvent(widget, QEvent(QEvent.Type.Polish))
 
 
-def apply(app: QApplication) -> None:
-    """Give the whole app the dim theme: Fusion style (same on every OS), palette, QSS, font."""
+def apply(app: QApplication, *, style_chosen: bool = False) -> None:
+    """Give the whole app the dim theme: Fusion style (same on every OS), palette, QSS, font.
+
+    ``style_chosen``: the app was made with ``-style fusion`` (see ``ui.launch.make_app``).
+    """
     # Fusion draws everything from the palette, so native light-theme bits cannot leak in.
-    app.setStyle("Fusion")
+    if not style_chosen:
+        app.setStyle(STYLE)
     app.setPalette(palette())
     app.setFont(font(CONSOLE_PT))
     app.setStyleSheet(stylesheet())

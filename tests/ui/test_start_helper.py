@@ -236,3 +236,76 @@ def test_the_app_starts_and_ends_its_helper(tmp_path):
     assert any(line.startswith("startup-probe ") for line in lines)
     helper_line = [line for line in lines if line.startswith("helper ")][0]
     assert helper_line.split()[2] != "None"  # reaped before the app returned
+
+
+def _window(qtbot, qsettings, clinic, data, cache_dir, helper, playlist, launch_results=None):
+    from session_player.ui.main_window import MainWindow
+    from session_player.ui.settings import AppSettings
+
+    port = LiveEnginePort(sessions_dir=str(data))
+    if launch_results is None:
+        window = build_window(
+            port,
+            qsettings=qsettings,
+            playlist=str(playlist),
+            bundled_folder=clinic,
+            demo_playlist=clinic / "test-infusion.yaml",
+            validation_cache=ValidationCache(cache_dir),
+            helper=helper,
+        )
+    else:
+        window = MainWindow(
+            port,
+            AppSettings(qsettings),
+            bundled_folder=clinic,
+            demo_playlist=clinic / "test-infusion.yaml",
+            initial_playlist=str(playlist),
+            validation_cache=ValidationCache(cache_dir),
+            launch_results=launch_results,
+        )
+    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    return window
+
+
+def test_the_window_is_complete_when_first_shown(qtbot, qsettings, clinic, data, tmp_path):
+    """The helper is asked for the playlist while the window is built; its answer, in before
+    the window is shown, is on the start screen at the first paint. Ready waits for the show."""
+    playlist = clinic / "test-infusion.yaml"
+    cache_dir = tmp_path / "cache"
+    here = launch(qtbot, qsettings, clinic, data, cache_dir, None, playlist)
+    helper = StartHelper.spawn(helper_command(str(data), str(cache_dir)))
+    window = _window(qtbot, qsettings, clinic, data, cache_dir, helper, playlist)
+    ready: list = []
+    window.start_ready.connect(lambda: ready.append(window.isVisible()))
+    assert window.launch_results.deliver_if_ready(20.0)
+    start = window.start_screen
+    assert start.result is not None and start.result.from_cache
+    assert start.devices_ready and window.unfinished_checked
+    assert not window.is_start_ready and not ready  # not on the screen yet
+    window.show()
+    assert window.is_start_ready and ready == [True]  # at once, on the show
+    assert shown(start) == here["screen"]
+    assert window.stack.currentWidget() is window.resume_offer  # the unfinished session
+    qtbot.waitUntil(lambda: start.result.audio_checked, timeout=TIMEOUT_MS)
+    assert start.result.same_answer(here["full"])
+
+
+def test_asked_early_for_another_playlist_the_window_checks_its_own(
+    qtbot, qsettings, clinic, data, tmp_path
+):
+    from session_player.ui.launch_results import LaunchResults
+
+    cache_dir = tmp_path / "cache"
+    broken = clinic / "broken.yaml"
+    here = launch(qtbot, qsettings, clinic, data, cache_dir, None, broken)
+    helper = StartHelper.spawn(helper_command(str(data), str(cache_dir)))
+    results = LaunchResults(helper)
+    results.ask_early(str((clinic / "test-infusion.yaml").resolve()))  # not what is shown
+    window = _window(qtbot, qsettings, clinic, data, cache_dir, None, broken, results)
+    results.setParent(window)
+    window.show()
+    start = window.start_screen
+    qtbot.waitUntil(lambda: window.is_start_ready, timeout=TIMEOUT_MS)
+    assert shown(start) == here["screen"]
+    assert not start.result.ok and start.result.problems
+    assert start.devices_ready  # the helper's other answers were used

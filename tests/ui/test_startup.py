@@ -161,13 +161,14 @@ def test_the_values_take_effect(qtbot, make_window, port):
 
 def test_a_launch_loads_only_what_the_start_screen_shows(tmp_path):
     """At start_ready, on the real port with the demo's check in the cache: no numpy, no
-    pydantic, no playlist model, no session page, and no Python enums for Qt's namespace
-    (about 20 ms; see ui/qt_values.py)."""
+    pydantic, no playlist model, no session page, no Python enums for Qt's namespace
+    (about 20 ms; see ui/qt_values.py) and no Python QStyle (about 10 ms), and the app's
+    style is still Fusion."""
     cache = tmp_path / "cache"
     validate_structure(str(DEMO_PLAYLIST.resolve()), ValidationCache(cache))
     code = f"""
 import os, sys
-import PySide6.QtCore
+import PySide6.QtCore, PySide6.QtWidgets
 from PySide6.QtCore import QSettings, QTimer
 from session_player.live_port import LiveEnginePort
 from session_player.start_check import ValidationCache
@@ -185,8 +186,12 @@ def ready():
     heavy = ("numpy", "pydantic", "yaml", "session_player.playlist.model",
              "session_player.ui.preflight", "session_player.ui.console")
     print([name for name in heavy if name in sys.modules],
-          "Qt" in vars(PySide6.QtCore), window.start_screen.result.from_cache,
+          "Qt" in vars(PySide6.QtCore), "QStyle" in vars(PySide6.QtWidgets),
+          window.start_screen.result.from_cache,
           window.start_screen.device.count() > 0, flush=True)
+    # Asked only now (the question builds QStyle), of the style under the stylesheet.
+    app.setStyleSheet("")
+    print(app.style().name(), flush=True)
     os._exit(0)
 
 window.start_ready.connect(ready)
@@ -199,4 +204,5 @@ app.exec()
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
     )
     assert run.returncode == 0, run.stderr
-    assert run.stdout.strip().splitlines()[-1] == "[] False True True"
+    lines = run.stdout.strip().splitlines()
+    assert lines[-2:] == ["[] False False True True", "fusion"]
