@@ -8,16 +8,22 @@ lists audio outputs. Exit codes: 0 success, 1 problems found, 2 usage or unreada
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from session_player import __version__
 
 SUBCOMMANDS = ("validate", "schema", "render", "play", "devices")
 
 
+if TYPE_CHECKING:
+    import argparse
+
+
 def _parser() -> argparse.ArgumentParser:
+    import argparse  # not for the app itself (see _start_app)
+
     parser = argparse.ArgumentParser(
         prog="session-player",
         description="Music, soundscapes and guided voice for ketamine-assisted therapy sessions. "
@@ -71,13 +77,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _start_app(args_list: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="session-player", add_help=False)
-    parser.add_argument("playlist", nargs="?")
-    parser.add_argument("--fullscreen-patient", action="store_true")
-    args, _ = parser.parse_known_args(args_list)
+    """The app, on the first argument that is not an option (others are ignored, as Qt's
+    own options would be). Without argparse: building a parser looks for translations on
+    disk and imports ``locale`` and ``shutil``, a few milliseconds of every launch."""
+    playlist = next((arg for arg in args_list if not arg.startswith("-")), None)
     from session_player.app import run_app
 
-    return run_app(playlist=args.playlist)
+    return run_app(playlist=playlist)
 
 
 def _validate(files: list[str], *, strict: bool, check_audio: bool) -> int:

@@ -1,16 +1,17 @@
 """Durations written as people write them: ``90s``, ``12m``, ``1h30m``, ``1m30.5s``, ``2h``.
 
-A bare number means seconds. Cue times inside a phase also accept ``start``, ``end`` and
-``end-1m`` (one minute before the phase ends).
+A bare number means seconds. Cue times inside a phase (``start``, ``end``, ``end-1m``) are
+read by ``session_player.phase_time``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|h|m|s)")
-_WHOLE = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*(?:ms|h|m|s)\s*)+$")
+# Patterns rather than compiled: ``re`` compiles them on first use and keeps them. This module
+# comes with the start screen, which never parses a duration.
+_PART = r"(\d+(?:\.\d+)?)\s*(ms|h|m|s)"
+_WHOLE = r"^\s*(?:\d+(?:\.\d+)?\s*(?:ms|h|m|s)\s*)+$"
 
 MAX_DURATION_S = 7 * 24 * 3600  # a week: anything longer is a typo, not a session
 
@@ -32,12 +33,12 @@ def parse_duration_s(value: object) -> float:
         try:
             seconds = float(text)
         except ValueError:
-            if not _WHOLE.match(text):
+            if not re.match(_WHOLE, text):
                 raise DurationError(
                     f"expected a duration such as 90s, 12m or 1h30m, got {value!r}"
                 ) from None
             factors = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
-            seconds = sum(float(n) * factors[unit] for n, unit in _PART.findall(text))
+            seconds = sum(float(n) * factors[unit] for n, unit in re.findall(_PART, text))
     else:
         raise DurationError(
             f"expected a duration such as 90s, 12m or 1h30m, got {type(value).__name__}"
@@ -47,38 +48,6 @@ def parse_duration_s(value: object) -> float:
     if seconds > MAX_DURATION_S:
         raise DurationError(f"{value!r} is longer than a week; is it a typo?")
     return seconds
-
-
-@dataclass(frozen=True)
-class PhaseTime:
-    """A time inside a phase: ``offset_s`` from its start, or from its end when ``from_end``."""
-
-    offset_s: float
-    from_end: bool = False
-
-    def resolve_s(self, phase_duration_s: float) -> float:
-        return phase_duration_s - self.offset_s if self.from_end else self.offset_s
-
-    def __str__(self) -> str:
-        if self.from_end:
-            return "end" if self.offset_s == 0 else f"end-{format_duration(self.offset_s)}"
-        return "start" if self.offset_s == 0 else format_duration(self.offset_s)
-
-
-def parse_phase_time(value: object) -> PhaseTime:
-    """``start``, ``2m``, ``end``, ``end-1m`` (also ``end - 1m``)."""
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text == "start":
-            return PhaseTime(0.0)
-        if text == "end":
-            return PhaseTime(0.0, from_end=True)
-        if text.startswith("end"):
-            rest = text[3:].strip()
-            if not rest.startswith("-"):
-                raise DurationError(f"expected end-<duration> such as end-1m, got {value!r}")
-            return PhaseTime(parse_duration_s(rest[1:].strip()), from_end=True)
-    return PhaseTime(parse_duration_s(value))
 
 
 def format_duration(seconds: float) -> str:

@@ -32,9 +32,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from session_player import __version__
 from session_player.playlist.problems import Position, Problem, Severity
@@ -50,28 +49,32 @@ MAX_ENTRIES = 256  # one per playlist path (and app version): older ones are rem
 MAX_INPUT_BYTES = 4 * 1024 * 1024 + 1  # the YAML loader's limit, plus the byte that tells
 _PACKAGE = Path(__file__).resolve().parent
 # Our code whose change can change a check's answer (besides the libraries below).
-_OWN_CODE = ("__init__.py", "durations.py", "start_check.py", "session/vitals.py")
+_OWN_CODE = (
+    "__init__.py",
+    "durations.py",
+    "phase_time.py",
+    "start_check.py",
+    "session/vitals.py",
+)
 _LIBRARIES = ("pydantic", "pydantic_core", "yaml")
 
 
 # --- what the start screen shows ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PhaseOverview:
+# NamedTuples rather than dataclasses: see session_player.playlist.problems.
+class PhaseOverview(NamedTuple):
     name: str  # as the console shows it
     duration_s: float
     holds: bool  # end: hold
 
 
-@dataclass(frozen=True)
-class VitalsOverview:
+class VitalsOverview(NamedTuple):
     label: str  # as the console's vital-sign prompt says it
     at: float | str  # seconds after the dose, "pre-dose" or "discharge"
 
 
-@dataclass(frozen=True)
-class PlaylistOverview:
+class PlaylistOverview(NamedTuple):
     """A usable playlist in the few facts the start screen shows about it."""
 
     title: str
@@ -146,8 +149,7 @@ def overview_of(result: LoadResult) -> PlaylistOverview | None:
     )
 
 
-@dataclass
-class PlaylistCheck:
+class PlaylistCheck(NamedTuple):
     """One step of the start screen's check of a playlist file."""
 
     source: str
@@ -157,7 +159,7 @@ class PlaylistCheck:
     overview: PlaylistOverview | None = None
     audio_checked: bool = False  # the full check: every audio file decoded
     # The full check's own result (the pre-flight and the session need it); None otherwise.
-    load_result: LoadResult | None = field(default=None, repr=False)
+    load_result: LoadResult | None = None
     from_cache: bool = False
 
     @property

@@ -25,7 +25,8 @@ from pydantic import (
     model_validator,
 )
 
-from session_player.durations import PhaseTime, format_duration, parse_duration_s, parse_phase_time
+from session_player.durations import format_duration, parse_duration_s
+from session_player.phase_time import PhaseTime, parse_phase_time
 
 FORMAT_VERSION = 1
 

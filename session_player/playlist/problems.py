@@ -6,8 +6,8 @@ editors and terminals can jump to it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 
 class Severity(str, Enum):
@@ -15,16 +15,16 @@ class Severity(str, Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, order=True)
-class Position:
+# Records here and in start_check are NamedTuples, not frozen dataclasses: they come with the
+# start screen, and defining a dataclass costs ~0.6 ms (the dataclasses module ~4 ms more).
+class Position(NamedTuple):
     """1-based line and column of a YAML node, as editors count them."""
 
     line: int = 1
     col: int = 1
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     path: str
     position: Position
     severity: Severity

@@ -55,10 +55,14 @@ class PlaylistDelegate(QStyledItemDelegate):
         return QSize(200, height + 2 * PADDING + 4)
 
     def _hovered(self, index: QModelIndex) -> bool:
-        viewport = self._view.viewport()
-        if not viewport.underMouse():
+        # The viewport's coordinates from the list's own: ``viewport()`` itself would cost
+        # ~15 ms at launch (PySide looks for the class of the widget it returns among all
+        # the widget classes, and builds their enums on the way).
+        view = self._view
+        if not view.underMouse():
             return False
-        return self._view.indexAt(viewport.mapFromGlobal(QCursor.pos())) == index
+        at = view.mapFromGlobal(QCursor.pos()) - view.contentsRect().topLeft()
+        return view.indexAt(at) == index
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         painter.save()

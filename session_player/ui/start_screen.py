@@ -10,9 +10,8 @@ asked: an alias, and optional notes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -54,8 +53,7 @@ _TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
 _LIBRARY = re.compile(r"^kind:\s*library\s*$", re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class StartChoice:
+class StartChoice(NamedTuple):
     """What the start screen hands to the pre-flight."""
 
     playlist_path: str
@@ -97,6 +95,13 @@ def card(parent: QWidget | None = None) -> QFrame:
     frame = QFrame(parent)
     frame.setProperty("role", "card")
     return frame
+
+
+def _button(text: str, parent: QWidget) -> QPushButton:
+    # Not QPushButton(text, parent): choosing among its overloads builds QIcon's enums (3 ms).
+    button = QPushButton(parent)
+    button.setText(text)
+    return button
 
 
 def first_choice(
@@ -190,7 +195,7 @@ class StartScreen(QWidget):
         heading.setProperty("role", "heading")
         subtitle = QLabel("Choose the session, then check the room before the dose.", self)
         subtitle.setProperty("role", "secondary")
-        self.settings_button = QPushButton("Settings…", self)
+        self.settings_button = _button("Settings…", self)
         self.settings_button.setObjectName("open_settings")
         self.settings_button.setProperty("role", "quiet")
         self.settings_button.clicked.connect(self.settings_requested.emit)
@@ -205,7 +210,7 @@ class StartScreen(QWidget):
         self.playlists.setItemDelegate(PlaylistDelegate(self.playlists))
         self.playlists.setMouseTracking(True)  # hover highlight
         self.playlists.currentItemChanged.connect(self._on_playlist_selected)
-        self.open_button = QPushButton("Open…", left_card)
+        self.open_button = _button("Open…", left_card)
         self.open_button.setObjectName("open_playlist")
         # Through the property, as text: setShortcut() builds Qt's enums, and QKeySequence's
         # own cost 1 ms at launch (see ui/qt_values.py). Qt reads "Ctrl" as ⌘ on a Mac.
@@ -268,7 +273,7 @@ class StartScreen(QWidget):
         self.reason.setProperty("role", "secondary")
         self.reason.setProperty("alignment", qt_values.ALIGN_RIGHT | qt_values.ALIGN_VCENTER)
         self.reason.setWordWrap(True)
-        self.start_button = QPushButton("Continue to pre-flight  ⏎", self)
+        self.start_button = _button("Continue to pre-flight  ⏎", self)
         self.start_button.setObjectName("start_button")
         self.start_button.setProperty("role", "primary")
         self.start_button.setDefault(True)
@@ -310,9 +315,10 @@ class StartScreen(QWidget):
 
     # --- playlists --------------------------------------------------------------------------
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        # The alias is the one thing always typed here: start there.
+    def focus_first_field(self) -> None:
+        """The alias is the one thing always typed here: start there (each time the screen
+        is shown; the main window calls this, rather than a showEvent override here, whose
+        event would cost QEvent's Python type, 2 ms, at launch)."""
         self.alias.setFocus()
 
     def reload_playlists(self, prefer: str | Path | None = None) -> None:

@@ -99,6 +99,31 @@ def test_the_helper_never_outlives_the_app(tmp_path):
     assert orphan.wait(20) == 0
 
 
+def test_the_child_process_is_started_waited_for_and_killed():
+    from session_player.start_helper import ChildProcess
+
+    child = ChildProcess.start(
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.stdout.write(sys.stdin.read().upper()); sys.exit(3)",
+        ]
+    )
+    child.stdin.write(b"heard\n")
+    child.stdin.close()
+    assert child.stdout.read() == b"HEARD\n"
+    assert child.wait(10) == 3 and child.poll() == 3
+    child.stdout.close()
+    sleeper = ChildProcess.start([sys.executable, "-c", "import time; time.sleep(60)"])
+    with pytest.raises(TimeoutError):
+        sleeper.wait(0.05)
+    assert sleeper.poll() is None
+    sleeper.kill()
+    assert sleeper.wait(10) == -9
+    with pytest.raises(OSError):
+        ChildProcess.start(["/nonexistent/python", "-c", "pass"])
+
+
 def test_turned_off_or_unable_to_start(monkeypatch):
     monkeypatch.setenv(start_helper.DISABLE_ENV, "0")
     assert StartHelper.spawn() is None
@@ -171,15 +196,20 @@ def test_the_window_shows_the_same_with_the_helper(qtbot, qsettings, clinic, dat
 BROKEN_HELPERS = {
     "crashes": "import sys; sys.exit(3)",
     "garbage": "print('Hello from the pygame community'); print('{not json')",
+    "not a document": "import marshal, sys; sys.stdout.buffer.write(marshal.dumps([1, 2]))",
     "a part fails": (
-        "import json, sys; sys.stdin.readline(); print(json.dumps({"
+        "import marshal, sys; sys.stdin.buffer.read(); sys.stdout.buffer.write(marshal.dumps({"
         "'devices': {'error': 'SDL says no'}, 'unfinished': {'error': 'OSError'}, "
         "'structure': {'error': 'ValueError'}}))"
     ),
     "wrong shapes": (
-        "import json, sys; sys.stdin.readline(); print(json.dumps({"
+        "import marshal, sys; sys.stdin.buffer.read(); sys.stdout.buffer.write(marshal.dumps({"
         "'devices': {'value': [1, 2]}, 'unfinished': {'value': [{'alias': 'x'}]}, "
         "'structure': {'value': {'playlist': '/elsewhere.yaml', 'check': {}}}}))"
+    ),
+    "cut short": (
+        "import marshal, sys; sys.stdin.buffer.read(); sys.stdout.buffer.write(marshal.dumps({"
+        "'devices': {'value': ['Speakers']}, 'unfinished': {'value': []}})[:-3])"
     ),
     "hangs": "import time; time.sleep(60)",
 }
@@ -282,8 +312,9 @@ def test_the_window_is_complete_when_first_shown(qtbot, qsettings, clinic, data,
     assert start.result is not None and start.result.from_cache
     assert start.devices_ready and window.unfinished_checked
     assert not window.is_start_ready and not ready  # not on the screen yet
-    window.show()
+    window.show_first()
     assert window.is_start_ready and ready == [True]  # at once, on the show
+    assert window.focusWidget() is start.alias  # the one field always typed in
     assert shown(start) == here["screen"]
     assert window.stack.currentWidget() is window.resume_offer  # the unfinished session
     qtbot.waitUntil(lambda: start.result.audio_checked, timeout=TIMEOUT_MS)
