@@ -17,7 +17,7 @@ def test_missing_libraries_are_named_with_their_packages():
     def find(name):
         return None if name == "xcb-cursor" else f"lib{name}.so"
 
-    assert missing_qt_packages(find) == ["libxcb-cursor0"]
+    assert missing_qt_packages(find, folders=[]) == ["libxcb-cursor0"]
     message = explain_missing_libraries(["libxcb-cursor0"])
     assert "sudo apt-get install libxcb-cursor0" in message
 
@@ -55,5 +55,27 @@ def test_the_linker_cache_is_read_once_and_find_library_asks_the_rest(monkeypatc
     if abi:
         assert find("fontconfig") is None  # only for another architecture
     assert asked == (["EGL", "fontconfig"] if abi else ["EGL"])
-    packages = missing_qt_packages(find)
+    packages = missing_qt_packages(find, folders=[])
     assert "libxcb-cursor0" not in packages and "libegl1" in packages
+
+
+def test_libraries_in_the_standard_folders_need_no_linker_cache(tmp_path):
+    """A library file in a folder the linker searches is enough; only the others are
+    looked up (ldconfig), so a desktop with all of them does not run it at all."""
+    for name in ("libxcb-cursor.so.0", "libEGL.so.1.1.0", "libxcb-icccm.so.4.0.0"):
+        (tmp_path / name).touch()
+    (tmp_path / "libxcb-shape-extra.so.0").touch()  # another library: not xcb-shape
+    asked: list[str] = []
+
+    def find(name):
+        asked.append(name)
+        return None if name == "xcb-shape" else f"/lib/lib{name}.so"
+
+    assert missing_qt_packages(find, folders=[str(tmp_path)]) == ["libxcb-shape0"]
+    assert not {"xcb-cursor", "EGL", "xcb-icccm"} & set(asked) and "xcb-shape" in asked
+    everything = [f"lib{name}.so.1" for name in platform_check.XCB_LIBRARIES]
+    full = tmp_path / "full"
+    full.mkdir()
+    for name in everything:
+        (full / name).touch()
+    assert missing_qt_packages(lambda name: asked.append(name), folders=[str(full)]) == []
