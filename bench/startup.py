@@ -194,6 +194,11 @@ CACHED = "the demo's structure check, from the validation cache (after PySide6)"
 VALIDATED = "the demo's structure check, validated: pydantic model, YAML (after PySide6)"
 OUTPUTS = "listing the outputs: output package, pygame, SDL audio (after PySide6)"
 UNFINISHED = "the look for unfinished sessions, none (after PySide6)"
+HISTORY_SESSIONS = 300
+HISTORY = (
+    f"the look for unfinished sessions, {HISTORY_SESSIONS} ended ones in the history "
+    "(after PySide6)"
+)
 HELPER = (
     "the start helper, spawned until it has answered: outputs, unfinished sessions, "
     "the demo's structure from the cache (the app's second process; in parallel)"
@@ -239,6 +244,11 @@ PARTS = (
         UNFINISHED,
         AFTER_PYSIDE + "from session_player.session.store import find_unfinished_sessions\n"
         "find_unfinished_sessions({data!r})",
+    ),
+    (
+        HISTORY,
+        AFTER_PYSIDE + "from session_player.session.store import find_unfinished_sessions\n"
+        "assert find_unfinished_sessions({history!r}) == []",
     ),
     (
         HELPER,
@@ -292,7 +302,55 @@ def measure_parts(repeats: int) -> list[tuple[str, float]]:
             f"validate_structure({str(DEMO)!r}, ValidationCache({values['cache']!r}))"
         )
         subprocess.run([sys.executable, "-c", fill], env=part_env(), cwd=ROOT, check=True)
+        values["history"] = str(Path(tmp) / "history")
+        make_history(Path(values["history"]), HISTORY_SESSIONS)
         return [(name, part_ms(code.format(**values), repeats)) for name, code in PARTS]
+
+
+# One ended session of the demo on a fake clock (started, dosed, every phase, the vital
+# signs when due, a side effect and a note, ended after observation), copied as a clinic's
+# history: the journals the look for unfinished sessions reads at every launch.
+HISTORY_SCRIPT = """
+import sys
+from session_player.playlist.loader import load_playlist
+from session_player.session.clock import FakeClock
+from session_player.session.store import SessionStore
+from session_player.session.timeline import SessionTimeline
+
+playlist = load_playlist(sys.argv[1], check_audio=False).playlist
+clock = FakeClock(start_s=1_000_000.0)
+timeline = SessionTimeline(playlist, SessionStore(sys.argv[2]), clock, clock.wall, seed=1)
+timeline.start("History", "route and dose")
+clock.advance(300)
+timeline.mark_dose_given()
+for minute in range(180):
+    clock.advance(60)
+    timeline.tick()
+    if timeline.state().due_vitals or minute % 15 == 0:
+        timeline.record_vitals(120, 80, 72, 98)
+    if minute == 20:
+        timeline.log_side_effect("nausea/vomiting", "mild")
+    if minute % 30 == 10:
+        timeline.add_note("resting, eyes closed, breathing slow and even")
+timeline.end_session(reason="discharged")
+print(timeline.journal_path)
+"""
+
+
+def make_history(base: Path, count: int) -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", HISTORY_SCRIPT, str(DEMO), str(base)],
+        env=part_env(),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    journal = Path(out.stdout.split()[-1])
+    for number in range(1, count):
+        copy = journal.parent.with_name(f"{journal.parent.name}-{number}")
+        copy.mkdir(mode=0o700)
+        shutil.copy2(journal, copy / journal.name)
 
 
 def python_start_ms(repeats: int) -> float:

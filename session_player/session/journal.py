@@ -108,10 +108,35 @@ def _parse_line(raw: bytes) -> tuple[dict | None, str]:
     return event, ""
 
 
-def read_journal(path: str | os.PathLike) -> JournalContents:
-    """Every good event of a journal, in order, tolerating a torn tail and bad lines."""
+def has_complete_event(data: bytes, event_type: str) -> bool:
+    """Whether a journal's bytes hold a whole, valid line whose event is ``event_type``,
+    found without parsing the rest (the look for unfinished sessions skips every ended one
+    this way: a clinic's history is hundreds of journals).
+
+    Events are written compactly with every string escaped (``encode_event``), so the
+    bytes ``"type":"<event_type>"`` come from an event's own key, or a nested one, never
+    from inside a note; the line holding them is parsed to be sure.
+    """
+    marker = b'"type":' + json.dumps(event_type).encode("ascii")
+    at = data.rfind(marker)
+    while at >= 0:
+        start = data.rfind(b"\n", 0, at) + 1
+        end = data.find(b"\n", at)
+        if end >= 0:  # a line without its newline is torn: it does not count
+            event, _why = _parse_line(data[start:end])
+            if event is not None and event["type"] == event_type:
+                return True
+        at = data.rfind(marker, 0, start)
+    return False
+
+
+def read_journal(path: str | os.PathLike, data: bytes | None = None) -> JournalContents:
+    """Every good event of a journal, in order, tolerating a torn tail and bad lines.
+
+    ``data``: its bytes, if they have been read already."""
     path = Path(path)
-    data = path.read_bytes()
+    if data is None:
+        data = path.read_bytes()
     # (start offset, line bytes, ended by a newline?)
     lines: list[tuple[int, bytes, bool]] = []
     start = 0

@@ -23,6 +23,7 @@ from session_player.session.journal import (
     JOURNAL_NAME,
     Journal,
     JournalContents,
+    has_complete_event,
     make_private_folder,
     read_journal,
 )
@@ -147,10 +148,12 @@ def find_unfinished_sessions(base_dir: str | os.PathLike | None = None) -> list[
         if not journal_path.is_file():
             continue
         try:
-            contents = read_journal(journal_path)
+            data = journal_path.read_bytes()
         except OSError:
             continue
-        session = _unfinished(folder, contents)
+        if has_complete_event(data, "session_ended"):
+            continue  # most of them: no need to parse the rest
+        session = _unfinished(folder, read_journal(journal_path, data))
         if session is not None:
             found.append(session)
     # Compare instants, not texts: two sessions may straddle a change of UTC offset (DST).

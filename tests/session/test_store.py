@@ -61,3 +61,38 @@ def test_find_unfinished_sessions_newest_first(tmp_path: Path, make_timeline, cl
     assert found[0].journal_path == newer.journal_path
     assert found[0].event_count == 1 and not found[0].torn_tail
     assert SessionStore(base).unfinished() == found
+
+
+def test_ended_sessions_are_passed_over_without_parsing_them(
+    tmp_path: Path, make_timeline, clock, monkeypatch
+) -> None:
+    """A clinic's history is hundreds of journals; the look at launch parses only those that
+    are not plainly ended. A note quoting the end event is not an end; nor is a torn one."""
+    from session_player.session import store
+
+    base = tmp_path / "data"
+    for name in ("one", "two", "three"):
+        done = make_timeline()
+        done.start(name)
+        clock.advance(60)
+        done.end_session(reason="test")
+    quoting = make_timeline()
+    quoting.start("quoting")
+    quoting.add_note('the log said "type":"session_ended" and {"type":"session_ended"}')
+    clock.advance(60)
+    torn = make_timeline()
+    torn.start("torn")
+    with open(torn.journal_path, "ab") as journal:  # the end event cut off by a crash
+        journal.write(b'{"seq":99,"type":"session_ended","wall":"2026-01-01T00:0')
+    parsed: list[str] = []
+    real = store.read_journal
+
+    def counting(path, data=None):
+        parsed.append(Path(path).parent.name)
+        return real(path, data)
+
+    monkeypatch.setattr(store, "read_journal", counting)
+    found = find_unfinished_sessions(base)
+    assert [s.alias for s in found] == ["torn", "quoting"]
+    assert found[0].torn_tail
+    assert len(parsed) == 2  # the three ended ones were never parsed
