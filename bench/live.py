@@ -335,6 +335,9 @@ def run_timing(folder: Path) -> dict:
         "drift_ratio_ppm": float(ratio_ppm),
         "loop_error_p99_ms": float(np.percentile(loop_error_ms, 99)),
         "mean_by_sixth_ms": sixths,
+        # Where the largest errors were: a burst of them at one time points at the machine
+        # (other work slowing the disk driver's thread), not at the engine.
+        "largest": sorted(errors, key=lambda item: -abs(item[1]))[:5],
         "alerts": alert_kinds,
         "snaps": summary["snaps"],
         "resyncs": summary["resyncs"],
@@ -491,6 +494,10 @@ def timing_report(timing: dict, command: str, machine: str) -> str:
     )
     alerts = ", ".join(timing["alerts"]) or "none"
     sixths = " · ".join(f"{value:+.1f}" for value in timing["mean_by_sixth_ms"])
+    largest = ", ".join(
+        f"{error:+.0f} ms at {int(at // 60)}:{int(at % 60):02d}"
+        for at, error in timing.get("largest", [])
+    )
     return f"""Command: `{command}` ({machine}).
 
 A {SESSION_MIN}-minute session ({phases} phases of {PHASE_S / 60:g} minutes, a voice cue every {CUE_EVERY_S} s, a bell at every phase change) played {pace} through SDL's `disk` driver, which writes what the device would play to a file, in {DEVICE_BUFFER_FRAMES}-frame buffers (the run took {timing["wall_s"]:.0f} s). Each cue's onset in the device file is converted to the session clock through a log, written at every tick ({TICK_HZ:g} a second), of when the device took its last buffer and where that buffer sits in the file (plus the one-buffer latency the sink assumes before a frame is heard), and compared with when the timeline scheduled it. The onset detector's own offset ({timing["detector_bias_ms"]:.1f} ms) is measured on an offline render of the same session and subtracted.
@@ -502,6 +509,7 @@ A {SESSION_MIN}-minute session ({phases} phases of {PHASE_S / 60:g} minutes, a v
 | onset error, p99 (abs) | {timing["p99_ms"]:.1f} ms |
 | onset error, max (abs) | {timing["max_ms"]:.1f} ms |
 | mean error in each sixth of the session | {sixths} ms |
+| the largest errors, and where in the session (min:s) | {largest} |
 | drift correction the loop settled on | {timing["drift_ratio_ppm"]:+.0f} ppm |
 | the loop's own error, p99 (after the first tenth) | {timing["loop_error_p99_ms"]:.1f} ms |
 | snaps / resyncs / alerts | {timing["snaps"]} / {timing["resyncs"]} / {alerts} |
