@@ -135,16 +135,7 @@ def test_turned_off_or_unable_to_start(monkeypatch):
 
 
 def launch(qtbot, qsettings, clinic, data, cache_dir, helper, playlist=None):
-    window = build_window(
-        LiveEnginePort(sessions_dir=str(data)),
-        qsettings=qsettings,
-        playlist=str(playlist) if playlist else None,
-        bundled_folder=clinic,
-        demo_playlist=clinic / "test-infusion.yaml",
-        validation_cache=ValidationCache(cache_dir),
-        helper=helper,
-    )
-    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    window = _window(qtbot, qsettings, clinic, data, cache_dir, helper, playlist)
     checks: list = []
     start = window.start_screen
     start.validated.connect(checks.append)
@@ -277,7 +268,7 @@ def _window(qtbot, qsettings, clinic, data, cache_dir, helper, playlist, launch_
         window = build_window(
             port,
             qsettings=qsettings,
-            playlist=str(playlist),
+            playlist=str(playlist) if playlist else None,
             bundled_folder=clinic,
             demo_playlist=clinic / "test-infusion.yaml",
             validation_cache=ValidationCache(cache_dir),
