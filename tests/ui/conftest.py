@@ -151,19 +151,27 @@ def port(tmp_path, clock) -> FakeEnginePort:
     return FakeEnginePort(tmp_path / "data", clock=clock)
 
 
+def clinic_window(qtbot, qsettings, clinic, port, playlist: Path | None = None, **options):
+    """The main window on the test clinic's playlists (not shown yet); ``options`` go to
+    ``build_window`` (a validation cache, a start helper)."""
+    window = build_window(
+        port,
+        qsettings=qsettings,
+        playlist=str(playlist) if playlist else None,
+        bundled_folder=clinic,
+        demo_playlist=clinic / "test-infusion.yaml",
+        **options,
+    )
+    # Before qtbot closes the window: close the session, or closing would ask "are you
+    # sure?" in a modal box that nobody answers.
+    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    return window
+
+
 @pytest.fixture
 def make_window(qtbot, qsettings, clinic):
     def make(port, *, playlist: Path | None = None):
-        window = build_window(
-            port,
-            qsettings=qsettings,
-            playlist=str(playlist) if playlist else None,
-            bundled_folder=clinic,
-            demo_playlist=clinic / "test-infusion.yaml",
-        )
-        # Before qtbot closes the window: close the session, or closing would ask "are you
-        # sure?" in a modal box that nobody answers.
-        qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+        window = clinic_window(qtbot, qsettings, clinic, port, playlist)
         window.show()
         qtbot.waitExposed(window)
         return window

@@ -16,9 +16,8 @@ from session_player import start_helper
 from session_player.live_port import LiveEnginePort
 from session_player.start_check import ValidationCache, check_structure, validate_structure
 from session_player.start_helper import StartHelper, helper_command
-from session_player.ui.launch import build_window
 
-from .conftest import TIMEOUT_MS
+from .conftest import TIMEOUT_MS, clinic_window
 from .test_resume import crashed_session
 from .test_startup import shown
 
@@ -265,25 +264,24 @@ def _window(qtbot, qsettings, clinic, data, cache_dir, helper, playlist, launch_
 
     port = LiveEnginePort(sessions_dir=str(data))
     if launch_results is None:
-        window = build_window(
+        return clinic_window(
+            qtbot,
+            qsettings,
+            clinic,
             port,
-            qsettings=qsettings,
-            playlist=str(playlist) if playlist else None,
-            bundled_folder=clinic,
-            demo_playlist=clinic / "test-infusion.yaml",
+            playlist,
             validation_cache=ValidationCache(cache_dir),
             helper=helper,
         )
-    else:
-        window = MainWindow(
-            port,
-            AppSettings(qsettings),
-            bundled_folder=clinic,
-            demo_playlist=clinic / "test-infusion.yaml",
-            initial_playlist=str(playlist),
-            validation_cache=ValidationCache(cache_dir),
-            launch_results=launch_results,
-        )
+    window = MainWindow(
+        port,
+        AppSettings(qsettings),
+        bundled_folder=clinic,
+        demo_playlist=clinic / "test-infusion.yaml",
+        initial_playlist=str(playlist),
+        validation_cache=ValidationCache(cache_dir),
+        launch_results=launch_results,
+    )
     qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
     return window
 

@@ -16,22 +16,14 @@ from session_player.start_check import ValidationCache, validate_structure
 from session_player.ui import qt_values
 from session_player.ui import start_screen as start_module
 from session_player.ui.fake_engine import FakeEnginePort
-from session_player.ui.launch import DEMO_PLAYLIST, build_window
+from session_player.ui.launch import DEMO_PLAYLIST
 
-from .conftest import TIMEOUT_MS
+from .conftest import TIMEOUT_MS, clinic_window
 
 
 def open_window(qtbot, qsettings, clinic, port, cache, playlist: Path | None = None):
     """The window and the steps of its check (recorded from before it shows)."""
-    window = build_window(
-        port,
-        qsettings=qsettings,
-        playlist=str(playlist) if playlist else None,
-        bundled_folder=clinic,
-        demo_playlist=clinic / "test-infusion.yaml",
-        validation_cache=cache,
-    )
-    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    window = clinic_window(qtbot, qsettings, clinic, port, playlist, validation_cache=cache)
     steps = first_steps(window.start_screen)
     window.show()
     qtbot.waitExposed(window)
