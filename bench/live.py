@@ -132,6 +132,10 @@ CHILD = r"""
 import json, os, sys, time
 from session_player.app_services import build_live_session, load_for_session
 speed = float(sys.argv[3])
+if os.environ.get("BENCH_LOOP_KP"):  # try another loop gain side by side (not the docs')
+    import session_player.engine as engine_module
+    engine_module.LOOP_KP = float(os.environ["BENCH_LOOP_KP"])
+    engine_module.LOOP_KI = (engine_module.LOOP_KP / 2) ** 2
 start = time.monotonic()
 clock = lambda: start + (time.monotonic() - start) * speed
 loaded = load_for_session(sys.argv[1], report=lambda line: None)
@@ -157,7 +161,12 @@ def tick(now, device):
         counted = device.frames_delivered + device.frames_unprimed
         in_file = os.path.getsize(os.environ["SDL_DISKAUDIOFILE"]) // 8
         log.write(
-            json.dumps([taken_s, first, engine.drift_ratio, engine.last_error_s, in_file - counted])
+            json.dumps(
+                [
+                    taken_s, first, engine.drift_ratio, engine.last_error_s, in_file - counted,
+                    engine.device_offset_ppm, engine.correction_ppm,
+                ]
+            )
             + "\n"
         )
 engine.tick = tick
@@ -212,6 +221,8 @@ def _onsets_s(mono: np.ndarray, freq_hz: float, min_gap_s: float) -> list[float]
 
 
 def run_timing(folder: Path) -> dict:
+    from session_player.output.live import TICK_HZ
+
     path = timing_playlist(folder)
     session_s = SESSION_MIN * 60 + 10
     # Offline: where the detector finds each cue when onsets are exact.
@@ -320,6 +331,10 @@ def run_timing(folder: Path) -> dict:
     first = errors_ms[: len(errors_ms) // 4]
     last = errors_ms[-len(errors_ms) // 4 :]
     ratio_ppm = (np.median(heard[len(heard) // 2 :, 2]) - 1) * 1e6
+    # The device's rate as the loop learnt it, and the audible part of the correction.
+    settled = heard[len(heard) // 10 :]
+    device_ppm = np.percentile(settled[:, 5], [1, 50, 99])
+    correction_ppm = np.abs(settled[:, 6])
     loop_error_ms = np.abs(heard[len(heard) // 10 :, 3]) * 1000  # after the first settling
     loop_error_ms = loop_error_ms[np.isfinite(loop_error_ms)]
     alert_kinds = [kind for kind, _ in summary["alerts"]]
@@ -341,6 +356,11 @@ def run_timing(folder: Path) -> dict:
         "mean_last_quarter_ms": float(last.mean()),
         "detector_bias_ms": detector_bias_s * 1000,
         "drift_ratio_ppm": float(ratio_ppm),
+        "device_ppm": [float(value) for value in device_ppm],
+        "correction_p99_ppm": float(np.percentile(correction_ppm, 99)),
+        "correction_at_limit_s": float(np.count_nonzero(correction_ppm >= 4999.0))
+        / TICK_HZ
+        * speed,
         "loop_error_p99_ms": float(np.percentile(loop_error_ms, 99)),
         "mean_by_sixth_ms": sixths,
         # Where the largest errors were: a burst of them at one time points at the machine
@@ -491,6 +511,7 @@ def _command(part: str) -> str:
 
 
 def timing_report(timing: dict, command: str, machine: str) -> str:
+    from session_player.audio.drift import MAX_CORRECTION_PPM
     from session_player.output.live import DEVICE_BUFFER_FRAMES, TICK_HZ
 
     phases = SESSION_MIN * 60 // PHASE_S
@@ -525,7 +546,9 @@ A {SESSION_MIN}-minute session ({phases} phases of {PHASE_S / 60:g} minutes, a v
 | mean error in each sixth of the session | {sixths} ms |
 | the largest errors, and where in the session (min:s) | {largest} |
 | the device's callbacks more than 50 ms late: how many; the latest, and where | {timing.get("stalls_over_50_ms", 0)}; {stalls or "none over 20 ms"} |
-| drift correction the loop settled on | {timing["drift_ratio_ppm"]:+.0f} ppm |
+| drift correction the loop settled on (median over the second half) | {timing["drift_ratio_ppm"]:+.0f} ppm |
+| the device's rate offset as the loop learnt it: 1st percentile · median · 99th | {" · ".join(f"{value:+.0f}" for value in timing["device_ppm"])} ppm |
+| the audible correction (pitch away from the device's own rate): p99; time at its {MAX_CORRECTION_PPM:.0f} ppm limit | {timing["correction_p99_ppm"]:.0f} ppm; {timing["correction_at_limit_s"]:.0f} s |
 | the loop's own error, p99 (after the first tenth) | {timing["loop_error_p99_ms"]:.1f} ms |
 | snaps / resyncs / alerts | {timing["snaps"]} / {timing["resyncs"]} / {alerts} |
 | silence SDL wrote before our first callback (in the file, not counted by the sink) | {timing["uncounted_frames"]:.0f} frames |
@@ -566,6 +589,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=("all", "cpu", "timing"), default="all")
     parser.add_argument("--no-write", action="store_true", help="print, do not update the docs")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the recorded device file and the tick log"
+    )
     args = parser.parse_args()
     machine = f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores"
     command = _command(args.part)
@@ -582,7 +608,10 @@ def main() -> int:
         print(body)
         if not args.no_write:
             write_section(report, "Live timing (bench/live.py)", body)
-    shutil.rmtree(folder, ignore_errors=True)
+    if args.keep:
+        print(f"Kept: {folder}")
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from session_player.audio.drift import MAX_RATIO_PPM, DriftCorrector
+from session_player.audio.drift import MAX_CORRECTION_PPM, MAX_DEVICE_OFFSET_PPM, DriftCorrector
 from session_player.audio.mixer import Mixer
 from session_player.session.commands import CommandRefused
 from session_player.session.schedule import AudioSchedule
@@ -54,10 +54,17 @@ ENTRY_FADE_S = 2.0
 JUMP_FADE_OUT_S = 0.08
 ERROR_SMOOTHING = 0.2  # exponential smoothing of the measured error, per tick
 # A second-order loop (a PLL): the proportional term works off a phase error, the integral
-# term learns the device's steady rate offset, so a constant drift leaves no lasting error.
-# Kp 0.1/s: a 10 ms error asks for 1000 ppm; Ki = (Kp/2)^2 makes the loop critically
-# damped with a time constant of about 20 s.
-LOOP_KP = 0.1
+# term learns the device's rate offset, so a constant drift leaves no lasting error.
+# Kp 0.2/s: a 10 ms error asks for 2000 ppm; Ki = (Kp/2)^2 makes the loop critically
+# damped with a time constant of about 10 s. When the device's rate jumps by 5000 ppm (the
+# disk driver's does, with the machine's load) the error peaks near 20 ms; with Kp 0.1 it
+# peaked near 40 ms. Measurement jitter of a few ms moves the pitch by well under 1 cent.
+# The two terms are limited apart (see audio/drift.py): only the proportional term is
+# heard as a pitch change, so only it is held to MAX_CORRECTION_PPM. The integral always
+# integrates: freezing it while the proportional term is at its limit (a common anti-
+# wind-up) would never learn a rate jump larger than that limit, and the error would grow
+# without end. The price is an overshoot of ~15 ms after a sudden 100 ms step.
+LOOP_KP = 0.2
 LOOP_KI = (LOOP_KP / 2) ** 2
 
 
@@ -98,6 +105,8 @@ class SessionEngine:
         self._last_correction_mono_s: float | None = None
         self._positioned = False
         self.last_error_s: float | None = None
+        # What the loop is doing, for benchmarks and diagnostics: the audible correction.
+        self.correction_ppm = 0.0
         self.resyncs = 0
         self._entry_fade_frames = int(ENTRY_FADE_S * sample_rate)
         self._entry_fade_done = self._entry_fade_frames
@@ -243,11 +252,12 @@ class SessionEngine:
             if self._last_correction_mono_s is not None:
                 dt = min(0.5, max(0.0, now_mono_s - self._last_correction_mono_s))
             self._last_correction_mono_s = now_mono_s
-            proportional = -LOOP_KP * self._error_s
+            correction_limit = MAX_CORRECTION_PPM * 1e-6
+            proportional = min(correction_limit, max(-correction_limit, -LOOP_KP * self._error_s))
+            offset_limit = MAX_DEVICE_OFFSET_PPM * 1e-6
             integral = self._integral - LOOP_KI * self._error_s * dt
-            limit = MAX_RATIO_PPM * 1e-6
-            if abs(integral + proportional) < limit:  # no wind-up while saturated
-                self._integral = integral
+            self._integral = min(offset_limit, max(-offset_limit, integral))
+            self.correction_ppm = proportional * 1e6
             self._drift.set_ratio(1.0 + self._integral + proportional)
 
     def _source_frame_of_output(self, output_frame: float) -> float:
@@ -321,3 +331,8 @@ class SessionEngine:
     @property
     def drift_ratio(self) -> float:
         return self._drift.ratio
+
+    @property
+    def device_offset_ppm(self) -> float:
+        """The device's rate offset from nominal, as the loop has learnt it."""
+        return self._integral * 1e6

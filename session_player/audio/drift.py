@@ -4,11 +4,18 @@ A sound card plays at its own crystal's idea of 48 kHz, which differs from the s
 monotonic clock by tens of parts per million: tens of milliseconds an hour, a few hundred
 over a long session. Cues and phase changes are scheduled on the dose clock, so that error
 must be corrected. We cannot skip or repeat samples (that clicks) and we must not change the
-schedule, so we resample the mix by a tiny ratio until the error is gone. A real sound card
-is within about ±100 ppm of nominal (1/600 of a semitone); we allow up to ±5000 ppm
-(8.6 cents, below what listeners notice on sustained ambient sound) so that even a badly
-clocked device, such as SDL's file-writing ``disk`` driver (off by 1,000 to 4,000 ppm here,
-moving with the machine's load), stays on time.
+schedule, so we resample the mix by a tiny ratio until the error is gone.
+
+The ratio has two parts, limited separately (the engine's drift loop sets them):
+
+- the device's own rate offset, learnt by the loop. Compensating it changes no pitch the
+  patient hears: a device running 0.3 % fast plays everything 0.3 % sharp, and consuming the
+  mix 0.3 % slower only undoes that. A real sound card is within about ±100 ppm of nominal;
+  SDL's file-writing ``disk`` driver is off by thousands of ppm and moves with the machine's
+  load. Up to ±MAX_DEVICE_OFFSET_PPM is accepted.
+- the correction that draws the sound ahead or holds it back to close an error. That one
+  *is* heard as a pitch change, so it stays within ±MAX_CORRECTION_PPM (8.6 cents, below what
+  listeners notice on sustained ambient sound).
 
 When no correction is needed the ratio is exactly 1 and the read position stays on whole
 samples, so the audio passes through bit for bit.
@@ -20,7 +27,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-MAX_RATIO_PPM = 5000.0
+MAX_CORRECTION_PPM = 5000.0  # the audible part: pitch away from the device's own rate
+MAX_DEVICE_OFFSET_PPM = 20000.0  # the device's rate, as learnt (a third of a semitone)
+MAX_RATIO_PPM = MAX_DEVICE_OFFSET_PPM + MAX_CORRECTION_PPM  # the resampler's own bound
 CORRECTION_TIME_S = 10.0  # set_error: an error is worked off over about this long
 DEADBAND_S = 0.001  # set_error: errors below this are left alone (measurement jitter)
 
@@ -44,7 +53,7 @@ class DriftCorrector:
             self.ratio = 1.0
             return
         correction = -error_s / CORRECTION_TIME_S
-        limit = MAX_RATIO_PPM * 1e-6
+        limit = MAX_CORRECTION_PPM * 1e-6
         self.ratio = 1.0 + float(np.clip(correction, -limit, limit))
 
     def set_ratio(self, ratio: float) -> None:

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from session_player.audio.drift import MAX_RATIO_PPM, DriftCorrector
+from session_player.audio.drift import MAX_CORRECTION_PPM, MAX_RATIO_PPM, DriftCorrector
 
 RATE = 48000
 
@@ -31,9 +31,14 @@ def test_ratio_is_bounded_and_deadbanded():
     corrector.set_error(0.0005)
     assert corrector.ratio == 1.0
     corrector.set_error(10.0)
-    assert corrector.ratio == 1.0 - MAX_RATIO_PPM * 1e-6
+    assert corrector.ratio == 1.0 - MAX_CORRECTION_PPM * 1e-6
     corrector.set_error(-10.0)
+    assert corrector.ratio == 1.0 + MAX_CORRECTION_PPM * 1e-6
+    # A ratio set by the engine's loop (device offset plus correction) has a wider bound.
+    corrector.set_ratio(1.5)
     assert corrector.ratio == 1.0 + MAX_RATIO_PPM * 1e-6
+    corrector.set_ratio(1.012)
+    assert corrector.ratio == 1.012
 
 
 def test_correcting_consumes_more_source_without_clicks():

@@ -181,3 +181,76 @@ def test_a_cue_is_heard_on_the_dose_clock_after_a_snap(au, tmp_path, pipeline_bl
     # Output frame n is heard at start + late + (n + queued) / device rate (see above).
     heard_s = start_s + late_s + (onset + pipeline_blocks * BLOCK) / 48000 / rate_x
     assert abs(heard_s - (dose_s + 5.0)) < 0.015
+
+
+def _onset_frame(out: np.ndarray, freq_hz: float) -> int | None:
+    """First frame where ``freq_hz`` is present (a 480-frame window, 1 ms hops)."""
+    basis = np.exp(-2j * np.pi * freq_hz * np.arange(480) / 48000) * np.hanning(480)
+    for index in range(0, len(out) - 480, 48):
+        if abs(np.dot(out[index : index + 480], basis)) > 0.05:
+            return index + 240
+    return None
+
+
+def test_a_device_far_off_its_nominal_rate_is_followed_through_a_rate_jump(au, tmp_path):
+    # SDL's disk driver runs thousands of ppm off nominal, and its rate jumps with the
+    # machine's load. This device starts 8000 ppm slow (more than the audible correction
+    # may be), and 60 s after the dose its rate jumps by 5000 ppm. A voice cue 75 s after the
+    # dose must still be *heard* on time: found in the output and mapped through the
+    # modelled device, independently of what the engine believes.
+    from session_player.audio.drift import MAX_CORRECTION_PPM
+    from session_player.audio.mixer import Mixer
+
+    bed = au.file("engine-bed.wav", au.stereo(au.sine(FREQ_HZ, 4.0, 0.3)))
+    t = np.arange(int(0.3 * 48000)) / 48000
+    cue = au.file("engine-cue.wav", au.stereo(0.5 * np.sin(2 * np.pi * 3000 * t)))
+    playlist = au.playlist(
+        {
+            "soundscapes": {"bed": {"name": "Bed", "layers": [{"bed": bed}]}},
+            "patient": {"default": "bed"},
+            "settling": {"soundscape": "bed"},
+            "phases": [
+                {"id": "onset", "duration": "10m", "soundscape": "bed",
+                 "voice": [{"at": "75s", "file": cue}]},
+            ],
+        }
+    )  # fmt: skip
+    clock = FakeClock()
+    timeline = SessionTimeline(playlist, SessionStore(tmp_path / "data"), clock, clock.wall, seed=1)
+    timeline.start("engine test", "")
+    mixer = Mixer(playlist, au.analyse(bed, cue))
+    engine = SessionEngine(timeline, mixer)
+    pipeline = 2 * BLOCK  # queued ahead of the frame being heard
+    blocks, consumed, times = [], [0], [clock()]
+    errors_s, audible_ppm = [], []
+    dose_s = None
+    try:
+        while dose_s is None or clock() < dose_s + 77.0:
+            if dose_s is None and clock() >= 1.0:
+                timeline.mark_dose_given()
+                dose_s = clock()
+            device_ppm = -8000.0 if dose_s is None or clock() < dose_s + 60.0 else -3000.0
+            if device_ppm == -8000.0:
+                learnt_before_jump_ppm = engine.device_offset_ppm
+            blocks.append(engine.render(BLOCK))
+            # The device takes one block, at its own pace.
+            clock.advance(BLOCK / (48000 * (1 + device_ppm * 1e-6)))
+            consumed.append(consumed[-1] + BLOCK)
+            times.append(clock())
+            engine.tick(clock(), HeardClock(consumed[-1] - pipeline))
+            if dose_s is not None and clock() > dose_s + 40.0:  # learnt (about 10 s a time constant)
+                errors_s.append(engine.last_error_s)
+                audible_ppm.append((engine.drift_ratio - 1) * 1e6 - engine.device_offset_ppm)
+    finally:
+        mixer.close()
+    # The loop learnt the device's rate, beyond the limit of the audible correction ...
+    assert learnt_before_jump_ppm == pytest.approx(8000.0, abs=300.0)
+    # ... while what the patient hears as a pitch change stayed within its limit,
+    assert max(map(abs, audible_ppm)) <= MAX_CORRECTION_PPM + 1e-6
+    # and the error stayed small through the jump (a model of the loop: ~20 ms at most).
+    assert max(map(abs, errors_s)) < 0.025
+    out = np.concatenate(blocks)[:, 0]
+    onset = _onset_frame(out, 3000.0)
+    assert onset is not None
+    heard_s = float(np.interp(onset + pipeline, consumed, times))
+    assert abs(heard_s - (dose_s + 75.0)) < 0.025
