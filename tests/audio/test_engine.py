@@ -238,7 +238,9 @@ def test_a_device_far_off_its_nominal_rate_is_followed_through_a_rate_jump(au, t
             consumed.append(consumed[-1] + BLOCK)
             times.append(clock())
             engine.tick(clock(), HeardClock(consumed[-1] - pipeline))
-            if dose_s is not None and clock() > dose_s + 40.0:  # learnt (about 10 s a time constant)
+            if (
+                dose_s is not None and clock() > dose_s + 40.0
+            ):  # learnt (about 10 s a time constant)
                 errors_s.append(engine.last_error_s)
                 audible_ppm.append((engine.drift_ratio - 1) * 1e6 - engine.device_offset_ppm)
     finally:
