@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 import wave
 from pathlib import Path
@@ -220,6 +221,38 @@ def _onsets_s(mono: np.ndarray, freq_hz: float, min_gap_s: float) -> list[float]
     return onsets
 
 
+class PauseMeter(threading.Thread):
+    """Pauses of the whole machine, seen from outside the player's process.
+
+    Sleeps ``PERIOD_S`` again and again and notes every wake-up more than ``THRESHOLD_S``
+    late. When the disk driver's thread (in the player's process) takes a buffer late at
+    the same moment, the machine stood still (a virtual machine's host took the CPU), not
+    our process: a sound card's clock would have gone on, the disk driver's does not.
+    """
+
+    PERIOD_S = 0.005
+    THRESHOLD_S = 0.010
+
+    def __init__(self) -> None:
+        super().__init__(name="pause-meter", daemon=True)
+        self.pauses: list[tuple[float, float]] = []  # (monotonic s at wake-up, late by s)
+        self._stopping = threading.Event()
+
+    def run(self) -> None:
+        last = time.monotonic()
+        while not self._stopping.is_set():
+            time.sleep(self.PERIOD_S)
+            now = time.monotonic()
+            late_s = now - last - self.PERIOD_S
+            if late_s > self.THRESHOLD_S:
+                self.pauses.append((now, late_s))
+            last = now
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.join()
+
+
 def run_timing(folder: Path) -> dict:
     from session_player.output.live import TICK_HZ
 
@@ -273,20 +306,25 @@ def run_timing(folder: Path) -> dict:
     if ACCELERATION == 1.0:
         speed = 1.0  # real time: the session clock is the monotonic clock itself
     started = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            CHILD,
-            str(path),
-            str(sessions),
-            str(speed),
-            str(session_s - 5.0),
-        ],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    meter = PauseMeter()
+    meter.start()
+    try:
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                CHILD,
+                str(path),
+                str(sessions),
+                str(speed),
+                str(session_s - 5.0),
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    finally:
+        meter.stop()
     wall_s = time.perf_counter() - started
 
     heard = np.array(
@@ -346,6 +384,12 @@ def run_timing(folder: Path) -> dict:
     late_ms = (np.diff(taken_s) - np.diff(frames) / RATE) * 1000
     order = np.argsort(-late_ms)[:5]
     stalls = [(float(taken_s[i + 1]), float(late_ms[i])) for i in order if late_ms[i] > 20]
+    # Which late callbacks came with a pause of the whole machine (the pause meter, in this
+    # process). The session clock counts from the journal's first event (in real time only).
+    session_mono_s = events[0]["mono_s"]
+    pauses_s = np.array([at - session_mono_s for at, _ in meter.pauses])
+    late_at_s = taken_s[1:][late_ms > 10]
+    with_pause = sum(1 for at in late_at_s if len(pauses_s) and np.abs(pauses_s - at).min() < 0.3)
     return {
         "cues_expected": len(expected),
         "cues_found": len(errors_ms),
@@ -368,6 +412,10 @@ def run_timing(folder: Path) -> dict:
         "largest": sorted(errors, key=lambda item: -abs(item[1]))[:5],
         "stalls": stalls,
         "stalls_over_50_ms": int(np.count_nonzero(late_ms > 50)),
+        "late_over_10_ms": len(late_at_s),
+        "late_with_machine_pause": with_pause if speed == 1.0 else None,
+        "machine_pauses": len(meter.pauses),
+        "longest_machine_pause_ms": max((late for _, late in meter.pauses), default=0.0) * 1000,
         "alerts": alert_kinds,
         "snaps": summary["snaps"],
         "resyncs": summary["resyncs"],
@@ -546,6 +594,8 @@ A {SESSION_MIN}-minute session ({phases} phases of {PHASE_S / 60:g} minutes, a v
 | mean error in each sixth of the session | {sixths} ms |
 | the largest errors, and where in the session (min:s) | {largest} |
 | the device's callbacks more than 50 ms late: how many; the latest, and where | {timing.get("stalls_over_50_ms", 0)}; {stalls or "none over 20 ms"} |
+| the device's callbacks more than 10 ms late: how many; how many of them came within 0.3 s of a late wake-up of another process (below) | {timing["late_over_10_ms"]}; {"n/a (accelerated)" if timing["late_with_machine_pause"] is None else timing["late_with_machine_pause"]} |
+| late wake-ups of another process that only sleeps (5 ms at a time; woke more than 10 ms late), the machine standing still: how many; the longest | {timing["machine_pauses"]}; {timing["longest_machine_pause_ms"]:.0f} ms |
 | drift correction the loop settled on (median over the second half) | {timing["drift_ratio_ppm"]:+.0f} ppm |
 | the device's rate offset as the loop learnt it: 1st percentile · median · 99th | {" · ".join(f"{value:+.0f}" for value in timing["device_ppm"])} ppm |
 | the audible correction (pitch away from the device's own rate): p99; time at its {MAX_CORRECTION_PPM:.0f} ppm limit | {timing["correction_p99_ppm"]:.0f} ppm; {timing["correction_at_limit_s"]:.0f} s |
