@@ -170,6 +170,7 @@ class SessionEngine:
         Until then no measurement counts: the audio being measured is about to be replaced."""
         self._ignore_before_source_frame = float("inf")
         self._error_s = None
+        self.mixer.set_cue_offset_s(0.0)  # the jump itself takes the error away
         if self._pending_jump is None:
             self._jump_fade_done = 0
         self._pending_jump = jump
@@ -259,6 +260,12 @@ class SessionEngine:
             self._integral = min(offset_limit, max(-offset_limit, integral))
             self.correction_ppm = proportional * 1e6
             self._drift.set_ratio(1.0 + self._integral + proportional)
+            # Cues that have not sounded yet start where they will be heard on time (see
+            # Mixer.set_cue_offset_s): at the error now, less what the correction will have
+            # worked off by the time the audio rendered now is heard.
+            ahead_s = (self._output_frames - heard) / self.sample_rate
+            ahead_s += self._drift.buffered_source_s
+            self.mixer.set_cue_offset_s(self._error_s + proportional * max(0.0, ahead_s))
 
     def _source_frame_of_output(self, output_frame: float) -> float:
         """The mix frame that became the given output frame (through the drift resampler)."""

@@ -13,7 +13,7 @@ same inputs give the same frames, live, offline and after a crash.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from session_player.audio.analysis import FileAnalysis
@@ -73,6 +73,19 @@ class Clip:
     @property
     def content_frames(self) -> int:
         return self.segments[-1].end_offset_frames if self.segments else 0
+
+    def shifted(self, frames: int) -> Clip:
+        """The same clip ``frames`` later on the timeline (earlier if negative), fades too."""
+        if not frames:
+            return self
+        return replace(
+            self,
+            start_frame=self.start_frame + frames,
+            end_frame=None if self.end_frame is None else self.end_frame + frames,
+            fades=tuple(
+                replace(fade, start_frame=fade.start_frame + frames) for fade in self.fades
+            ),
+        )
 
     def is_active(self, start: int, frames: int) -> bool:
         if self.start_frame >= start + frames:

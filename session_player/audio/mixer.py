@@ -16,6 +16,14 @@ is compared with the old one at the next frame; a clip that goes on keeps its de
 gain that differs glides to the new curve over ``GLIDE_S``; a clip that is gone fades out
 over ``STOP_FADE_S``; a clip that should already be sounding glides in.
 
+Cues keep the dose clock even when the live output does not. The drift loop brings the
+whole mix back onto the dose clock by resampling, at most 5 ms a second; after a hiccup of
+the output that takes seconds. A voice cue or a bell has not begun yet, so it can simply
+begin where the output needs it: ``set_cue_offset_s`` (the engine's measured error) moves
+every cue that has not sounded yet by that much on the mix timeline, and a cue keeps its
+place once it sounds. Nothing else moves (a bed or a crossfade cannot jump without being
+heard). Offline the offset is 0 and every cue is where the plan puts it.
+
 Failures are never silent: a file that cannot be measured or decoded is reported through
 ``on_alert(kind, message)`` (kinds: ``missing``, ``decode``, ``silence``), its voice fades out
 within 50 ms, and the plan moves its layer on from that frame (next music item; the other
@@ -51,6 +59,8 @@ GLIDE_S = 0.25
 STOP_FADE_S = 0.25
 SILENCE_DBFS = -70.0
 SILENCE_ALERT_S = 2.0
+CUE_LAYERS = frozenset({"voice", "bell"})  # clips set_cue_offset_s may move
+MAX_CUE_OFFSET_S = 0.5  # larger errors are the engine's to resync, not ours to follow
 _AUDIBLE_GAIN = 1e-3  # a voice with less gain than this (-60 dB) is not "supposed to sound"
 _SAME_GAIN = 1e-4
 
@@ -116,6 +126,7 @@ class Mixer:
         self._silent_frames = 0
         self._silence_reported = False
         self._expected_sound = False
+        self._cue_offset_frames = 0
 
     # --- public API ----------------------------------------------------------------------
 
@@ -137,6 +148,15 @@ class Mixer:
         """Use ``schedule`` from the next rendered frame on, without any discontinuity."""
         with self._pending_lock:
             self._pending = schedule
+
+    def set_cue_offset_s(self, offset_s: float) -> None:
+        """Start cues that have not sounded yet ``offset_s`` later on the mix timeline.
+
+        The live engine passes its measured error (the sound heard ahead of the dose clock
+        is positive): a cue then starts where it will be *heard* on time. Any thread.
+        """
+        offset_s = max(-MAX_CUE_OFFSET_S, min(MAX_CUE_OFFSET_S, offset_s))
+        self._cue_offset_frames = int(round(offset_s * self.sample_rate))
 
     def seek(self, tau_s: float) -> None:
         """Position everything at ``tau_s`` (resume after a crash, ``--from``)."""
@@ -253,6 +273,8 @@ class Mixer:
         by_key = {clip.key: clip for clip in plan.clips}
         for key, voice in list(self._voices.items()):
             clip = by_key.get(key)
+            if clip is not None:
+                clip = clip.shifted(voice.shift_frames)  # a cue keeps its place
             if clip is None or (clip.end_frame is not None and clip.end_frame <= frame):
                 del self._voices[key]
                 self._orphan(voice, frame)
@@ -309,6 +331,8 @@ class Mixer:
         bus_gains = self._bus_gains(plan, start, frames)
         finished = []
         for key, voice in self._voices.items():
+            if voice.clip.layer in CUE_LAYERS and voice.clip.start_frame >= start:
+                self._place_cue(voice, start)
             clip = voice.clip
             if clip.start_frame >= start + frames:
                 continue  # opened ahead of time, not sounding yet
@@ -339,6 +363,17 @@ class Mixer:
             if clip.key in self._voices or (clip.end_frame is not None and clip.end_frame <= start):
                 continue
             self._start_voice(clip, start)
+
+    def _place_cue(self, voice: Voice, start: int) -> None:
+        """Move a cue that has not sounded yet to where the cue offset wants it.
+
+        Never before ``start`` (the block being mixed): a cue that should have begun
+        already begins now, from its first sample."""
+        planned = voice.clip.start_frame - voice.shift_frames
+        shift = max(start, planned + self._cue_offset_frames) - planned
+        if shift != voice.shift_frames:
+            voice.update_clip(voice.clip.shifted(shift - voice.shift_frames))
+            voice.shift_frames = shift
 
     def _bus_gains(self, plan: Plan, start: int, frames: int) -> dict[str, Gain]:
         master: Gain = 1.0

@@ -47,6 +47,9 @@ class Voice:
         self.current_length_frames = 0
         self.last_gain = 0.0  # gain applied to the last mixed frame (for glides)
         self.glide: tuple[int, int, float] | None = None  # (start frame, frames, from gain)
+        # How far the mixer moved this clip from where the plan put it (a cue placed on the
+        # live output's clock, see Mixer.set_cue_offset_s); ``clip`` is already moved.
+        self.shift_frames = 0
 
     # --- positioning ---------------------------------------------------------------------
 

@@ -192,13 +192,24 @@ def _onset_frame(out: np.ndarray, freq_hz: float) -> int | None:
     return None
 
 
-def test_a_device_far_off_its_nominal_rate_is_followed_through_a_rate_jump(au, tmp_path):
-    # SDL's disk driver runs thousands of ppm off nominal, and its rate jumps with the
-    # machine's load. This device starts 8000 ppm slow (more than the audible correction
-    # may be), and 60 s after the dose its rate jumps by 5000 ppm. A voice cue 75 s after the
-    # dose must still be *heard* on time: found in the output and mapped through the
-    # modelled device, independently of what the engine believes.
-    from session_player.audio.drift import MAX_CORRECTION_PPM
+@dataclass
+class ModelledRun:
+    engine: SessionEngine
+    cue_error_s: float  # when the cue was heard, against the dose clock
+    errors_s: list[float]  # the engine's own measurements, once settled
+    audible_ppm: list[float]  # the correction heard as a pitch change, once settled
+    learnt_before_s: dict[float, float]  # the learnt device rate (ppm) just before times
+
+
+def _run_modelled_device(au, tmp_path, *, cue_at_s, device_ppm, stall=None, settled_s=40.0):
+    """A session through a modelled device, with a voice cue ``cue_at_s`` after the dose.
+
+    The device takes one block at a time at its own pace: ``device_ppm(t)`` off nominal,
+    ``t`` in seconds after the dose. ``stall`` = (at_s, for_s): at ``at_s`` it stops taking
+    blocks for ``for_s`` (what a disk driver's thread does when the machine stands still).
+    The cue's onset is found in the output and mapped through the model (when the device
+    took that frame), independently of what the engine believes.
+    """
     from session_player.audio.mixer import Mixer
 
     bed = au.file("engine-bed.wav", au.stereo(au.sine(FREQ_HZ, 4.0, 0.3)))
@@ -211,7 +222,7 @@ def test_a_device_far_off_its_nominal_rate_is_followed_through_a_rate_jump(au, t
             "settling": {"soundscape": "bed"},
             "phases": [
                 {"id": "onset", "duration": "10m", "soundscape": "bed",
-                 "voice": [{"at": "75s", "file": cue}]},
+                 "voice": [{"at": f"{cue_at_s}s", "file": cue}]},
             ],
         }
     )  # fmt: skip
@@ -222,37 +233,59 @@ def test_a_device_far_off_its_nominal_rate_is_followed_through_a_rate_jump(au, t
     engine = SessionEngine(timeline, mixer)
     pipeline = 2 * BLOCK  # queued ahead of the frame being heard
     blocks, consumed, times = [], [0], [clock()]
-    errors_s, audible_ppm = [], []
+    run = ModelledRun(engine, float("nan"), [], [], {})
     dose_s = None
     try:
-        while dose_s is None or clock() < dose_s + 77.0:
+        while dose_s is None or clock() < dose_s + cue_at_s + 2.0:
             if dose_s is None and clock() >= 1.0:
                 timeline.mark_dose_given()
                 dose_s = clock()
-            device_ppm = -8000.0 if dose_s is None or clock() < dose_s + 60.0 else -3000.0
-            if device_ppm == -8000.0:
-                learnt_before_jump_ppm = engine.device_offset_ppm
+            after_dose_s = -1.0 if dose_s is None else clock() - dose_s
+            if stall is not None and after_dose_s >= stall[0]:
+                clock.advance(stall[1])  # the device stands still
+                stall = None
+            run.learnt_before_s[round(after_dose_s)] = engine.device_offset_ppm
             blocks.append(engine.render(BLOCK))
-            # The device takes one block, at its own pace.
-            clock.advance(BLOCK / (48000 * (1 + device_ppm * 1e-6)))
+            clock.advance(BLOCK / (48000 * (1 + device_ppm(after_dose_s) * 1e-6)))
             consumed.append(consumed[-1] + BLOCK)
             times.append(clock())
             engine.tick(clock(), HeardClock(consumed[-1] - pipeline))
-            if (
-                dose_s is not None and clock() > dose_s + 40.0
-            ):  # learnt (about 10 s a time constant)
-                errors_s.append(engine.last_error_s)
-                audible_ppm.append((engine.drift_ratio - 1) * 1e6 - engine.device_offset_ppm)
+            if after_dose_s > settled_s:
+                run.errors_s.append(engine.last_error_s)
+                run.audible_ppm.append((engine.drift_ratio - 1) * 1e6 - engine.device_offset_ppm)
     finally:
         mixer.close()
-    # The loop learnt the device's rate, beyond the limit of the audible correction ...
-    assert learnt_before_jump_ppm == pytest.approx(8000.0, abs=300.0)
-    # ... while what the patient hears as a pitch change stayed within its limit,
-    assert max(map(abs, audible_ppm)) <= MAX_CORRECTION_PPM + 1e-6
-    # and the error stayed small through the jump (a model of the loop: ~20 ms at most).
-    assert max(map(abs, errors_s)) < 0.025
-    out = np.concatenate(blocks)[:, 0]
-    onset = _onset_frame(out, 3000.0)
+    onset = _onset_frame(np.concatenate(blocks)[:, 0], 3000.0)
     assert onset is not None
-    heard_s = float(np.interp(onset + pipeline, consumed, times))
-    assert abs(heard_s - (dose_s + 75.0)) < 0.025
+    run.cue_error_s = float(np.interp(onset + pipeline, consumed, times)) - (dose_s + cue_at_s)
+    return run
+
+
+def test_a_device_far_off_its_nominal_rate_is_followed_through_a_rate_jump(au, tmp_path):
+    # SDL's disk driver runs thousands of ppm off nominal, and its rate jumps with the
+    # machine's load. This device starts 8000 ppm slow (more than the audible correction
+    # may be), and 60 s after the dose its rate jumps by 5000 ppm.
+    from session_player.audio.drift import MAX_CORRECTION_PPM
+
+    run = _run_modelled_device(
+        au, tmp_path, cue_at_s=75, device_ppm=lambda t: -8000.0 if t < 60.0 else -3000.0
+    )
+    # The loop learnt the device's rate, beyond the limit of the audible correction ...
+    assert run.learnt_before_s[60] == pytest.approx(8000.0, abs=300.0)
+    # ... while what the patient hears as a pitch change stayed within its limit,
+    assert max(map(abs, run.audible_ppm)) <= MAX_CORRECTION_PPM + 1e-6
+    # and the error stayed small through the jump (a model of the loop: ~20 ms at most).
+    assert max(map(abs, run.errors_s)) < 0.025
+    # The voice cue 75 s after the dose was heard on time.
+    assert abs(run.cue_error_s) < 0.005
+
+
+def test_a_cue_just_after_the_device_stood_still_is_heard_on_time(au, tmp_path):
+    # The device stops for 60 ms, 3 s before a cue. The drift loop needs about 12 s to work
+    # that off by resampling (at most 5 ms a second); the cue, which has not begun, starts
+    # where it will be heard on time instead.
+    run = _run_modelled_device(
+        au, tmp_path, cue_at_s=30, device_ppm=lambda t: 1000.0, stall=(27.0, 0.06), settled_s=27
+    )
+    assert min(run.errors_s) < -0.03  # the bed was still behind when the cue came
+    assert abs(run.cue_error_s) < 0.005
