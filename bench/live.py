@@ -603,7 +603,7 @@ A {SESSION_MIN}-minute session ({phases} phases of {PHASE_S / 60:g} minutes, a v
 | snaps / resyncs / alerts | {timing["snaps"]} / {timing["resyncs"]} / {alerts} |
 | silence SDL wrote before our first callback (in the file, not counted by the sink) | {timing["uncounted_frames"]:.0f} frames |
 
-Goal: p99 ≤ 25 ms with no accumulation (no sixth after the first off by 10 ms or more on average): {"met" if met else "not met"}. The disk driver's clock is far worse than a sound card's: it sleeps a whole number of milliseconds per buffer and its rate moves with the machine's load by thousands of ppm, where a sound card's crystal is within about ±100 ppm and steady; the drift loop has more to correct here than on real hardware."""
+Goal: p99 ≤ 25 ms with no accumulation (no sixth after the first off by 10 ms or more on average): {"met" if met else "not met"}. The disk driver's clock is far worse than a sound card's, whose crystal is within about ±100 ppm and steady: it sleeps a whole number of milliseconds per buffer, its rate moves with the machine's load by thousands of ppm (the learnt-rate row), and when the machine stands still (the late wake-ups row) its clock stands still too, a step that a sound card's clock never makes. The drift loop works rate changes and steps off by resampling, at most {MAX_CORRECTION_PPM:.0f} ppm away from the device's own rate; voice cues and bells that have not begun start where they will be heard on time (docs/architecture.md, "Cues begin where they will be heard on time")."""
 
 
 def cpu_report(cpu: dict, command: str, machine: str) -> str:
