@@ -123,14 +123,9 @@ def test_a_resync_after_a_long_stall_fades_out_then_in(make_engine, au):
     assert np.abs(after[back + int(ENTRY_FADE_S * 48000) :]).max() > 0.9 * level
 
 
-@pytest.mark.parametrize(("pipeline_blocks", "device_ppm"), [(1, 0.0), (3, 1000.0), (3, -2000.0)])
-def test_a_cue_is_heard_on_the_dose_clock_after_a_snap(au, tmp_path, pipeline_blocks, device_ppm):
-    # The device opened 0.3 s late, has ``pipeline_blocks`` of output queued before it (the
-    # ring and its buffer) and runs ``device_ppm`` fast. After the snap, the voice cue
-    # scheduled 5 s after the dose must be *heard* then: found in the output and mapped
-    # through the device's clock, independently of what the engine believes. (The drift
-    # loop has had only seconds to learn the rate: a few ms of error are expected.)
-    rate_x = 1 + device_ppm * 1e-6
+def _cue_session(au, tmp_path, *, cue_at_s: float):
+    """A started session on a 375 Hz bed with a 3 kHz voice cue ``cue_at_s`` after the dose
+    (the bed does not reach the cue's frequency): (engine, timeline, mixer, fake clock)."""
     from session_player.audio.mixer import Mixer
 
     bed = au.file("engine-bed.wav", au.stereo(au.sine(FREQ_HZ, 4.0, 0.3)))
@@ -143,7 +138,7 @@ def test_a_cue_is_heard_on_the_dose_clock_after_a_snap(au, tmp_path, pipeline_bl
             "settling": {"soundscape": "bed"},
             "phases": [
                 {"id": "onset", "duration": "10m", "soundscape": "bed",
-                 "voice": [{"at": "5s", "file": cue}]},
+                 "voice": [{"at": f"{cue_at_s}s", "file": cue}]},
             ],
         }
     )  # fmt: skip
@@ -151,7 +146,18 @@ def test_a_cue_is_heard_on_the_dose_clock_after_a_snap(au, tmp_path, pipeline_bl
     timeline = SessionTimeline(playlist, SessionStore(tmp_path / "data"), clock, clock.wall, seed=1)
     timeline.start("engine test", "")
     mixer = Mixer(playlist, au.analyse(bed, cue))
-    engine = SessionEngine(timeline, mixer)
+    return SessionEngine(timeline, mixer), timeline, mixer, clock
+
+
+@pytest.mark.parametrize(("pipeline_blocks", "device_ppm"), [(1, 0.0), (3, 1000.0), (3, -2000.0)])
+def test_a_cue_is_heard_on_the_dose_clock_after_a_snap(au, tmp_path, pipeline_blocks, device_ppm):
+    # The device opened 0.3 s late, has ``pipeline_blocks`` of output queued before it (the
+    # ring and its buffer) and runs ``device_ppm`` fast. After the snap, the voice cue
+    # scheduled 5 s after the dose must be *heard* then: found in the output and mapped
+    # through the device's clock, independently of what the engine believes. (The drift
+    # loop has had only seconds to learn the rate: a few ms of error are expected.)
+    rate_x = 1 + device_ppm * 1e-6
+    engine, timeline, mixer, clock = _cue_session(au, tmp_path, cue_at_s=5)
     start_s = clock()
     blocks, elapsed_s, late_s = [], 0.0, 0.3
     try:
@@ -210,27 +216,7 @@ def _run_modelled_device(au, tmp_path, *, cue_at_s, device_ppm, stall=None, sett
     The cue's onset is found in the output and mapped through the model (when the device
     took that frame), independently of what the engine believes.
     """
-    from session_player.audio.mixer import Mixer
-
-    bed = au.file("engine-bed.wav", au.stereo(au.sine(FREQ_HZ, 4.0, 0.3)))
-    t = np.arange(int(0.3 * 48000)) / 48000
-    cue = au.file("engine-cue.wav", au.stereo(0.5 * np.sin(2 * np.pi * 3000 * t)))
-    playlist = au.playlist(
-        {
-            "soundscapes": {"bed": {"name": "Bed", "layers": [{"bed": bed}]}},
-            "patient": {"default": "bed"},
-            "settling": {"soundscape": "bed"},
-            "phases": [
-                {"id": "onset", "duration": "10m", "soundscape": "bed",
-                 "voice": [{"at": f"{cue_at_s}s", "file": cue}]},
-            ],
-        }
-    )  # fmt: skip
-    clock = FakeClock()
-    timeline = SessionTimeline(playlist, SessionStore(tmp_path / "data"), clock, clock.wall, seed=1)
-    timeline.start("engine test", "")
-    mixer = Mixer(playlist, au.analyse(bed, cue))
-    engine = SessionEngine(timeline, mixer)
+    engine, timeline, mixer, clock = _cue_session(au, tmp_path, cue_at_s=cue_at_s)
     pipeline = 2 * BLOCK  # queued ahead of the frame being heard
     blocks, consumed, times = [], [0], [clock()]
     run = ModelledRun(engine, float("nan"), [], [], {})
