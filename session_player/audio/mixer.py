@@ -22,7 +22,10 @@ the output that takes seconds. A voice cue or a bell has not begun yet, so it ca
 begin where the output needs it: ``set_cue_offset_s`` (the engine's measured error) moves
 every cue that has not sounded yet by that much on the mix timeline, and a cue keeps its
 place once it sounds. Nothing else moves (a bed or a crossfade cannot jump without being
-heard). Offline the offset is 0 and every cue is where the plan puts it.
+heard). Offline the offset is 0 and every cue is where the plan puts it. For the same reason
+a cue that a new schedule says began a moment ago (less than ``MAX_CUE_OFFSET_S``: the bell
+of a dose marked now, while the mix is already a little ahead of now) begins from its first
+sample where the mix is, instead of part-way through.
 
 Failures are never silent: a file that cannot be measured or decoded is reported through
 ``on_alert(kind, message)`` (kinds: ``missing``, ``decode``, ``silence``), its voice fades out
@@ -127,6 +130,9 @@ class Mixer:
         self._silence_reported = False
         self._expected_sound = False
         self._cue_offset_frames = 0
+        # Cues that have played to their end: a re-plan must not start them again (a moved
+        # cue ends before or after the plan says, and a late one would begin from the top).
+        self._done_cues: set[tuple] = set()
 
     # --- public API ----------------------------------------------------------------------
 
@@ -250,6 +256,7 @@ class Mixer:
 
     def _seek_frame(self, frame: int) -> None:
         self.close()
+        self._done_cues.clear()
         self.limiter.reset()
         self._fifo = np.zeros((0, 2), dtype=np.float32)
         self._mix_frame = frame
@@ -271,6 +278,7 @@ class Mixer:
         self._plan = plan
         self._starts = [clip.start_frame for clip in plan.clips]
         by_key = {clip.key: clip for clip in plan.clips}
+        self._done_cues &= by_key.keys()
         for key, voice in list(self._voices.items()):
             clip = by_key.get(key)
             if clip is not None:
@@ -288,7 +296,17 @@ class Mixer:
         # Clips that should already be sounding but have no voice (a new plan, a seek).
         self._next_clip = bisect.bisect_left(self._starts, frame)
         for clip in plan.clips[: self._next_clip]:
-            if clip.key in self._voices or not clip.is_active(frame, 1):
+            if clip.key in self._voices or clip.key in self._done_cues:
+                continue
+            late = frame - clip.start_frame
+            if glide and clip.layer in CUE_LAYERS and late < MAX_CUE_OFFSET_S * self.sample_rate:
+                # A cue that a command started "now" (the bell of a dose or of an advance):
+                # the mix is already a little past now, so it begins here, from its first
+                # sample, instead of being joined part-way through.
+                voice = self._start_voice(clip.shifted(late), frame)
+                voice.shift_frames = late
+                continue
+            if not clip.is_active(frame, 1):
                 continue
             voice = self._start_voice(clip, frame)
             if glide and self._gain_at(clip, plan, frame) > 0:
@@ -342,7 +360,10 @@ class Mixer:
             gain = clip.gain * fades_block(clip.fades, start, frames) * bus_gains[clip.bus]
             self._mix_voice(voice, mix, start, frames, gain)
         for key in finished:
-            self._voices.pop(key).close()
+            voice = self._voices.pop(key)
+            if voice.clip.layer in CUE_LAYERS:
+                self._done_cues.add(key)
+            voice.close()
         for voice in list(self._orphans):
             self._mix_voice(voice, mix, start, frames, 0.0)
             if voice.glide is None:

@@ -275,3 +275,61 @@ def test_a_cue_just_after_the_device_stood_still_is_heard_on_time(au, tmp_path):
     )
     assert min(run.errors_s) < -0.03  # the bed was still behind when the cue came
     assert abs(run.cue_error_s) < 0.005
+
+
+def test_bells_of_the_dose_and_of_a_phase_change_are_heard_whole_and_on_time(au, tmp_path):
+    # The mix runs ahead of what is heard. The bell of an automatic phase change must still
+    # be heard on the dose clock (the next phase is scheduled before it starts), and the
+    # bell of the dose, marked "now", from its first sample rather than joined part-way.
+    from session_player.audio.mixer import Mixer
+
+    bed = au.file("engine-bed.wav", au.stereo(au.sine(FREQ_HZ, 4.0, 0.3)))
+    t = np.arange(int(0.3 * 48000)) / 48000
+    ring = au.file("engine-bell.wav", au.stereo(0.5 * np.sin(2 * np.pi * 2500 * t)))
+    playlist = au.playlist(
+        {
+            "soundscapes": {"bed": {"name": "Bed", "layers": [{"bed": bed}]}},
+            "bells": {"high": {"file": ring}},
+            "transitions": {"bell": "high", "phase_crossfade": "2s"},
+            "patient": {"default": "bed"},
+            "settling": {"soundscape": "bed"},
+            "phases": [
+                {"id": "onset", "duration": "20s", "soundscape": "bed"},
+                {"id": "peak", "duration": "10m", "soundscape": "bed"},
+            ],
+        }
+    )
+    clock = FakeClock()
+    timeline = SessionTimeline(playlist, SessionStore(tmp_path / "data"), clock, clock.wall, seed=1)
+    timeline.start("engine test", "")
+    mixer = Mixer(playlist, au.analyse(bed, ring))
+    engine = SessionEngine(timeline, mixer)
+    pipeline = 2 * BLOCK
+    blocks, consumed, times = [], [0], [clock()]
+    dose_s = None
+    try:
+        while dose_s is None or clock() < dose_s + 23.0:
+            if dose_s is None and clock() >= times[0] + 3.0:  # after the entry fade
+                timeline.mark_dose_given()
+                dose_s = clock()
+            blocks.append(engine.render(BLOCK))
+            clock.advance(BLOCK / 48000)
+            consumed.append(consumed[-1] + BLOCK)
+            times.append(clock())
+            engine.tick(clock(), HeardClock(consumed[-1] - pipeline))
+    finally:
+        mixer.close()
+    out = np.concatenate(blocks)[:, 0]
+    basis = np.exp(-2j * np.pi * 2500 * np.arange(480) / 48000) * np.hanning(480)
+    levels = np.array([abs(np.dot(out[i : i + 480], basis)) for i in range(0, len(out) - 480, 48)])
+    ringing = levels > 0.5 * levels.max()
+    starts = np.flatnonzero(ringing[1:] & ~ringing[:-1]) + 1
+    ends = np.flatnonzero(ringing[:-1] & ~ringing[1:]) + 1
+    assert len(starts) == 2 and len(ends) == 2  # two bells, neither doubled
+    heard_s = [float(np.interp(i * 48 + 240 + pipeline, consumed, times)) for i in starts]
+    lengths_s = (ends - starts) * 48 / 48000
+    # Each whole: 0.3 s less the two 20 ms edge fades, at half level in 10 ms windows.
+    assert all(0.26 < length < 0.3 for length in lengths_s)
+    assert 0.0 <= heard_s[0] - dose_s < 0.5  # as soon as the mix can: it was already ahead
+    # The phase change on the dose clock (the detector crosses half level ~10 ms in).
+    assert 0.0 <= heard_s[1] - (dose_s + 20.0) < 0.015
