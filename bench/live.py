@@ -253,6 +253,14 @@ class PauseMeter(threading.Thread):
         self.join()
 
 
+def _bell_onsets_s(mono: np.ndarray) -> list[float]:
+    """Onsets of the 2500 Hz bells: every bell has the same level, so half the loudest."""
+    levels = _band_levels(mono, 2500)
+    ringing = levels > 0.5 * levels.max()
+    starts = np.flatnonzero(ringing[1:] & ~ringing[:-1]) + 1
+    return [index * 48 / RATE for index in starts]
+
+
 def run_timing(folder: Path) -> dict:
     from session_player.output.live import TICK_HZ
 
@@ -279,6 +287,11 @@ def run_timing(folder: Path) -> dict:
     offline_onsets = _onsets_s(offline, 1000, 5.0)
     expected_first = [5.0 + k * CUE_EVERY_S + 15 for k in range(len(offline_onsets))]
     detector_bias_s = statistics.median(np.subtract(offline_onsets, expected_first))
+    # Bells ring at the dose (5 s) and at every phase change, PHASE_S apart.
+    offline_bells = _bell_onsets_s(offline)
+    bell_bias_s = statistics.median(
+        np.subtract(offline_bells, [5.0 + k * PHASE_S for k in range(len(offline_bells))])
+    )
 
     sessions = folder / "sessions"
     sessions.mkdir()
@@ -365,6 +378,16 @@ def run_timing(folder: Path) -> dict:
         if abs(nearest - onset) < 1.0:
             errors.append((nearest, (onset - nearest) * 1000))
     errors_ms = np.array([e for _, e in errors])
+    # The bells: at the dose (a command, heard as soon as the output can play it) and at
+    # each automatic phase change (scheduled ahead: on the dose clock).
+    bell_frames = np.array(_bell_onsets_s(np.asarray(device[:, 0], dtype=np.float64))) * RATE
+    bell_s = np.interp(bell_frames, heard[:, 1], heard[:, 0]) - bell_bias_s
+    dose_at_s = starts[0]
+    dose_bell_ms = [(at - dose_at_s) * 1000 for at in bell_s if abs(at - dose_at_s) < 1.0]
+    changes = [at for index, at in starts.items() if index > 0]
+    change_bell_ms = [
+        (min(bell_s, key=lambda at, c=change: abs(at - c)) - change) * 1000 for change in changes
+    ]
     sixths = [float(np.mean(part)) for part in np.array_split(errors_ms, 6) if len(part)]
     first = errors_ms[: len(errors_ms) // 4]
     last = errors_ms[-len(errors_ms) // 4 :]
@@ -391,6 +414,10 @@ def run_timing(folder: Path) -> dict:
     late_at_s = taken_s[1:][late_ms > 10]
     with_pause = sum(1 for at in late_at_s if len(pauses_s) and np.abs(pauses_s - at).min() < 0.3)
     return {
+        "bells_found": len(bell_s),
+        "bells_expected": 1 + len(changes),
+        "dose_bell_ms": dose_bell_ms,
+        "change_bell_ms": change_bell_ms,
         "cues_expected": len(expected),
         "cues_found": len(errors_ms),
         "p50_ms": float(np.percentile(np.abs(errors_ms), 50)),
@@ -592,6 +619,9 @@ A {SESSION_MIN}-minute session ({phases} phases of {PHASE_S / 60:g} minutes, a v
 | onset error, p99 (abs) | {timing["p99_ms"]:.1f} ms |
 | onset error, max (abs) | {timing["max_ms"]:.1f} ms |
 | mean error in each sixth of the session | {sixths} ms |
+| bells found / rung (the dose, and each automatic phase change) | {timing["bells_found"]} / {timing["bells_expected"]} |
+| the bells of the automatic phase changes: onset error | {", ".join(f"{value:+.1f}" for value in timing["change_bell_ms"]) or "none"} ms |
+| the bell of the dose (a command: heard as soon as the output can play it, after what it had already queued): delay | {", ".join(f"{value:.0f}" for value in timing["dose_bell_ms"]) or "not found"} ms |
 | the largest errors, and where in the session (min:s) | {largest} |
 | the device's callbacks more than 50 ms late: how many; the latest, and where | {timing.get("stalls_over_50_ms", 0)}; {stalls or "none over 20 ms"} |
 | the device's callbacks more than 10 ms late: how many; how many of them came within 0.3 s of a late wake-up of another process (below) | {timing["late_over_10_ms"]}; {"n/a (accelerated)" if timing["late_with_machine_pause"] is None else timing["late_with_machine_pause"]} |
