@@ -30,8 +30,6 @@ import numpy as np
 MAX_CORRECTION_PPM = 5000.0  # the audible part: pitch away from the device's own rate
 MAX_DEVICE_OFFSET_PPM = 20000.0  # the device's rate, as learnt (a third of a semitone)
 MAX_RATIO_PPM = MAX_DEVICE_OFFSET_PPM + MAX_CORRECTION_PPM  # the resampler's own bound
-CORRECTION_TIME_S = 10.0  # set_error: an error is worked off over about this long
-DEADBAND_S = 0.001  # set_error: errors below this are left alone (measurement jitter)
 
 
 class DriftCorrector:
@@ -46,15 +44,6 @@ class DriftCorrector:
         self._position = 0.0  # fractional read position in the buffer
         self.ratio = 1.0  # source frames consumed per output frame
         self.source_frames = 0  # frames taken from the source so far
-
-    def set_error(self, error_s: float) -> None:
-        """``error_s`` > 0: the sound is ahead of the dose clock (consume the source slower)."""
-        if abs(error_s) < DEADBAND_S:
-            self.ratio = 1.0
-            return
-        correction = -error_s / CORRECTION_TIME_S
-        limit = MAX_CORRECTION_PPM * 1e-6
-        self.ratio = 1.0 + float(np.clip(correction, -limit, limit))
 
     def set_ratio(self, ratio: float) -> None:
         """Source frames per output frame, clamped to ±MAX_RATIO_PPM around 1."""
