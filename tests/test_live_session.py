@@ -9,12 +9,14 @@ resumes at the right point of the arc.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -128,6 +130,75 @@ def read_disk(path: Path) -> np.ndarray:
     return np.fromfile(path, dtype=np.float32).reshape(-1, 2)
 
 
+FRAME_BYTES = 2 * 4  # what the disk driver writes per frame: stereo float32
+
+
+class DeviceWriteWatch:
+    """Watches the disk driver's file grow: when the patient would have heard each sample.
+
+    SDL's disk driver writes one buffer, then sleeps for about a buffer's length. When the
+    machine is busy its thread wakes late or runs slow, and the device's clock with it: a
+    position in the file is then not a time on the wall. The engine follows the device's
+    clock (it places cues that are not queued yet where they will be heard on time), so the
+    timing the patient gets is measured here on the wall clock, from outside the player.
+    """
+
+    def __init__(self, path: Path, poll_s: float = 0.002):
+        self._path = path
+        self._poll_s = poll_s
+        self.writes: list[tuple[float, int]] = []  # (monotonic s first seen, file bytes)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        size = -1
+        while not self._stop.is_set():
+            with contextlib.suppress(OSError):
+                now_size = self._path.stat().st_size
+                if now_size != size:
+                    size = now_size
+                    self.writes.append((time.monotonic(), now_size))
+            time.sleep(self._poll_s)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _write_times(self) -> list[tuple[float, float]]:
+        """(written at, seconds of audio in the file after the write), each write's time
+        taken at the earliest this watch can prove: the driver never writes faster than 1 %
+        above real time, so a later write seen promptly bounds an earlier one seen late."""
+        points = [(at_s, size / FRAME_BYTES / RATE) for at_s, size in self.writes]
+        for i in range(len(points) - 2, -1, -1):
+            at_s, audio_s = points[i]
+            next_at_s, next_audio_s = points[i + 1]
+            points[i] = (min(at_s, next_at_s - (next_audio_s - audio_s) / 1.01), audio_s)
+        return points
+
+    def heard_at_s(self, file_s: float) -> float:
+        """Wall-clock time (monotonic s) at which the sample ``file_s`` into the file plays,
+        less the device's constant latency (which differences cancel)."""
+        previous_audio_s = 0.0
+        for at_s, audio_s in self._write_times():
+            if audio_s > file_s:
+                return at_s + (file_s - previous_audio_s)
+            previous_audio_s = audio_s
+        raise AssertionError(f"{file_s:.3f} s is beyond what the device wrote")
+
+    def stood_still_s(self, from_s: float, to_s: float) -> float:
+        """How much longer than a buffer's length the device took between writes, summed
+        over the writes from ``from_s`` to ``to_s`` (seconds into the file). A few ms either
+        way is the driver's own jitter (and this watch's), not a halt."""
+        points = self._write_times()
+        total_s = 0.0
+        for (a_s, a_audio_s), (b_s, b_audio_s) in itertools.pairwise(points):
+            late_s = (b_s - a_s) - (b_audio_s - a_audio_s)
+            if from_s <= a_audio_s <= to_s and late_s > 0.005:
+                total_s += late_s
+        return total_s
+
+
 def journal_events(sessions: Path) -> list[dict]:
     (journal,) = sessions.glob("sessions/*/journal.jsonl")
     return [json.loads(line) for line in journal.read_text().splitlines() if line.strip()]
@@ -136,16 +207,31 @@ def journal_events(sessions: Path) -> list[dict]:
 def test_live_session_plays_cues_on_the_dose_clock(material, tmp_path):
     path = playlist(material, cue_at_s=1.5, bell_at_s=3.5)
     disk = tmp_path / "device.raw"
-    process = play([str(path), "--dose-at", "1s", "--stop-after", "6s"], disk, tmp_path)
-    out, err = process.communicate(timeout=60)
+    watch = DeviceWriteWatch(disk)
+    try:
+        process = play([str(path), "--dose-at", "1s", "--stop-after", "6s"], disk, tmp_path)
+        out, err = process.communicate(timeout=60)
+    finally:
+        watch.stop()
     assert process.returncode == 0, err
     assert "running: Onset" in out
 
     audio = read_disk(disk)
     cue_s = band_onset_s(audio, 1000)
     bell_s = band_onset_s(audio, 2500)
-    # The device started a moment after the session clock; the interval is exact.
-    assert bell_s - cue_s == pytest.approx(2.0, abs=0.025)
+    # The device started a moment after the session clock, so only the interval is known
+    # exactly: 2 s on the wall clock, within 25 ms (the live timing goal). A cue already
+    # queued when the device stood still cannot be moved (the output holds 0.35 s, and the
+    # engine's estimate of the device's lag follows within a second): that time is allowed.
+    cue_heard_s, bell_heard_s = watch.heard_at_s(cue_s), watch.heard_at_s(bell_s)
+    unavoidable_s = watch.stood_still_s(cue_s - 1.0, cue_s) + watch.stood_still_s(
+        bell_s - 1.0, bell_s
+    )
+    assert abs(bell_heard_s - cue_heard_s - 2.0) <= 0.025 + unavoidable_s, (
+        f"bell heard {bell_heard_s - cue_heard_s:.3f} s after the cue "
+        f"({bell_s - cue_s:.3f} s apart in the device stream); the device stood still "
+        f"{unavoidable_s * 1000:.0f} ms just before them"
+    )
 
     events = journal_events(tmp_path)
     dose = next(e for e in events if e["type"] == "dose_given")
