@@ -145,7 +145,7 @@ def test_a_stalled_ffmpeg_times_out_with_a_decode_error(tmp_path, monkeypatch, a
     started = time.monotonic()
     with pytest.raises(DecodeError, match="no audio"):
         decoder.read(100)
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 10  # the timeout, not the 30 s ffmpeg would hold it
     process = decoder._process
     decoder.close()
     assert process.poll() is not None  # killed and reaped

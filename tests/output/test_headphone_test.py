@@ -100,7 +100,7 @@ def test_runs_in_the_background_and_reports_when_done(sdl, tmp_path):
         """,
         delay_ms=5,
     )
-    assert result["returned_s"] < 0.2
+    assert result["returned_s"] < 1.0  # did not wait for the test, which plays for seconds
     assert result["completed"] and result["source"] == "tone" and result["same"]
     audio = sdl.device_audio()
     loud_left = np.flatnonzero(np.abs(audio[:, 0]) > 0.01)
@@ -111,10 +111,12 @@ def test_runs_in_the_background_and_reports_when_done(sdl, tmp_path):
 def test_an_absent_device_fails_the_test_at_once(sdl):
     result = sdl(
         """
-        from session_player.output.headphone_test import run_headphone_test
+        from session_player.output.headphone_test import build_test_signal, run_headphone_test
+        signal = build_test_signal(None, 48000)
         t = time.monotonic()
-        r = run_headphone_test("No Such Headset")
+        r = run_headphone_test("No Such Headset", signal=signal)
         done(completed=r.completed, message=r.message, took=time.monotonic() - t,
+             signal_s=len(signal.audio) / signal.sample_rate,
              alerts=[a.kind for a in r.alerts])
         """,
         driver="dummy",
@@ -122,4 +124,6 @@ def test_an_absent_device_fails_the_test_at_once(sdl):
     assert not result["completed"]
     assert "not available" in result["message"]
     assert result["alerts"] == ["device_absent"]
-    assert result["took"] < 1.0
+    # At once: without playing the test, or waiting for the device to come (its retries are
+    # 2 s apart). Either would take at least as long as the test itself.
+    assert result["took"] < min(2.0, result["signal_s"])

@@ -15,10 +15,16 @@ def test_ticks_about_ten_times_a_second_on_one_thread(sdl):
             player.call_soon(lambda: posted.append(threading.current_thread().name))
         threading.Thread(target=post_from_elsewhere).start()
         t = time.monotonic()
-        player.run(until=lambda: time.monotonic() - t > 1.0, fade_ms=20)
-        took = time.monotonic() - t
+        asked = []
+        def until():
+            if time.monotonic() - t > 1.0:
+                asked.append(time.monotonic())
+                return True
+            return False
+        player.run(until=until, fade_ms=20)
+        stop_took = time.monotonic() - asked[0]
         player.close()
-        done(ticks=ticks, threads=sorted(threads), posted=posted, took=took)
+        done(ticks=ticks, threads=sorted(threads), posted=posted, stop_took=stop_took)
         """
     )
     ticks = result["ticks"]
@@ -31,7 +37,10 @@ def test_ticks_about_ten_times_a_second_on_one_thread(sdl):
     states = [t[3] for t in ticks]
     playing = states.count("playing")
     assert playing >= 8 and states[:playing] == ["playing"] * playing  # "idle" only at stop
-    assert result["took"] < 1.5  # run() returned promptly after until() and the fade
+    # run() returned promptly once until() said so: the fade (20 ms) and two device buffers
+    # (~0.1 s here), with room for a busy machine; a stop that waited on anything else
+    # (a device that never closes) would take seconds.
+    assert result["stop_took"] < 1.0
     assert result["alerts"] == []
 
 

