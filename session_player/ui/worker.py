@@ -12,6 +12,7 @@ import threading
 import traceback
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 
@@ -69,15 +70,31 @@ class TaskRunner(QObject):
 
     def start(self, fn, *, on_done=None, on_failed=None, on_progress=None) -> Task:
         task = Task(fn)
-        if on_done is not None:
-            task.signals.finished.connect(on_done)
-        if on_failed is not None:
-            task.signals.failed.connect(on_failed)
-        if on_progress is not None:
-            task.signals.progress.connect(on_progress)
+        for signal, callback in (
+            (task.signals.finished, on_done),
+            (task.signals.failed, on_failed),
+            (task.signals.progress, on_progress),
+        ):
+            if callback is not None:
+                signal.connect(self._unless_cancelled(task, callback))
         self._tasks = [t for t in self._tasks if not (t.done or t.cancelled)] + [task]
         self._pool.start(task)
         return task
+
+    def _unless_cancelled(self, task: Task, callback: Callable) -> Callable:
+        """``callback``, dropped once the task is cancelled or this runner is gone.
+
+        A result the pool thread emitted just before ``cancel_all()`` still waits in the GUI
+        thread's event queue. Delivered after the owner closed, it would update widgets that
+        Qt may already have deleted (a RuntimeError in a slot, seen under load when a window
+        closed as its check finished)."""
+
+        def deliver(*args) -> None:
+            if task.cancelled or not shiboken6.isValid(self):
+                return
+            callback(*args)
+
+        return deliver
 
     def cancel_all(self) -> None:
         for task in self._tasks:
