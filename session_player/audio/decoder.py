@@ -33,16 +33,18 @@ a few milliseconds for mp3, AAC and Opus, whose seeking and priming are not samp
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import select
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
 
-from session_player.audio.ffmpeg import ffmpeg_exe
+from session_player.audio.ffmpeg import child_environment, ffmpeg_exe
 
 OUTPUT_RATE_HZ = 48000
 CHANNELS = 2
@@ -51,6 +53,10 @@ PIPE_BYTES = 1 << 20  # decode-ahead per voice: ~2.7 s of 48 kHz stereo float32
 READ_AHEAD_BYTES = 1 << 18  # taken from the pipe at once: ~0.7 s, a multiple of a frame
 DEFAULT_TIMEOUT_S = 10.0
 _STDERR_KEEP_BYTES = 2000
+SPAWN_ATTEMPTS = 3
+SPAWN_RETRY_S = 0.02  # then 0.04: what a render block can spare (the ring holds 250 ms)
+# ffmpeg is not there or cannot be run: trying again changes nothing.
+_LASTING_SPAWN_ERRORS = frozenset({errno.ENOENT, errno.EACCES, errno.ENOEXEC, errno.EPERM})
 _F_SETPIPE_SZ = 1031  # Linux fcntl: resize a pipe's buffer
 _F_GETPIPE_SZ = 1032
 
@@ -108,22 +114,32 @@ class Decoder:
         # stderr goes to an unnamed temporary file: a pipe could fill up with messages from
         # a damaged file and block ffmpeg, and a file needs no thread to drain it.
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
-        try:
-            self._process = subprocess.Popen(
-                decode_command(self.path, self.start_frame, sample_rate_hz),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=self._stderr,
-                bufsize=0,
-            )
-        except OSError as exc:
-            self._stderr.close()
-            raise DecodeError(f"{self.path}: cannot run ffmpeg ({exc})") from None
+        self._process = self._spawn(decode_command(self.path, self.start_frame, sample_rate_hz))
         assert self._process.stdout is not None
         self._fd = self._process.stdout.fileno()
         with contextlib.suppress(OSError):
             fcntl.fcntl(self._fd, _F_SETPIPE_SZ, pipe_bytes)  # a bigger pipe: decode ahead
         os.set_blocking(self._fd, False)
+
+    def _spawn(self, command: list[str]) -> subprocess.Popen:
+        """Start ffmpeg; a failure to start that may pass (no free process slot or memory
+        for a moment) is tried again shortly, since a bed given up on stays silent."""
+        for attempt in range(1, SPAWN_ATTEMPTS + 1):
+            try:
+                return subprocess.Popen(
+                    command,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=self._stderr,
+                    bufsize=0,
+                    env=child_environment(),
+                )
+            except OSError as exc:
+                if attempt == SPAWN_ATTEMPTS or exc.errno in _LASTING_SPAWN_ERRORS:
+                    self._stderr.close()
+                    raise DecodeError(f"{self.path}: cannot run ffmpeg ({exc})") from None
+                time.sleep(SPAWN_RETRY_S * attempt)
+        raise AssertionError("unreachable")
 
     @property
     def eof(self) -> bool:

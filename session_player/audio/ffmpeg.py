@@ -30,3 +30,16 @@ def ffmpeg_exe() -> str:
     except ImportError as exc:  # pragma: no cover - it is a declared dependency
         raise FfmpegMissing("ffmpeg was not found; install the imageio-ffmpeg package") from exc
     return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def child_environment() -> dict[str, str]:
+    """The environment to hand an ffmpeg (or ffprobe) child: a copy, made by the caller.
+
+    Without ``env=``, Popen passes the process's live C ``environ`` to ``execve``, and on
+    Linux the child runs in the parent's memory until it execs (vfork). Another thread that
+    adds a variable in that moment (SDL's start-up does, as the device opens while the mixer
+    starts its decoders) moves ``environ``, and the exec fails with EFAULT, "Bad address":
+    on a resumed session, a bed that never started. A copy built by the spawning thread
+    cannot move (tests/audio/test_decoder.py spawns decoders under such a thread).
+    """
+    return dict(os.environ)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
+import threading
 import time
 import tracemalloc
 from pathlib import Path
@@ -100,6 +102,80 @@ def test_streaming_memory_stays_bounded_for_a_long_file(au, tmp_path):
     assert total == 600 * 48000  # 230 MB of float32 went through …
     # … with less than the read-ahead buffer + 200 kB ever allocated here
     assert peak < decoder_module.READ_AHEAD_BYTES + 200_000
+
+
+def test_decoders_start_while_another_thread_changes_the_environment(au):
+    """A resumed session once lost its bed: SDL's start-up added an environment variable
+    while the mixer spawned ffmpeg, and the exec failed with EFAULT ("Bad address")."""
+    path = au.file("env-race.wav", au.stereo(au.sine(300.0, 0.2, 0.3)))
+    stop = threading.Event()
+
+    def churn() -> None:
+        for i in range(10**9):
+            if stop.is_set():
+                return
+            name = f"SESSION_PLAYER_TEST_RACE_{i % 200}"
+            if i % 400 < 200:
+                os.environ[name] = "1"  # adding variables moves the C environ
+            else:
+                os.environ.pop(name, None)
+
+    thread = threading.Thread(target=churn)
+    thread.start()
+    failures = []
+    try:
+        for _ in range(12):
+            try:
+                with Decoder(path) as decoder:
+                    decoder.read(4800)
+            except DecodeError as exc:
+                failures.append(str(exc))
+    finally:
+        stop.set()
+        thread.join()
+        for i in range(200):
+            os.environ.pop(f"SESSION_PLAYER_TEST_RACE_{i}", None)
+    assert failures == []
+
+
+def _popen_failing(monkeypatch, errors: list[int]) -> list[int]:
+    """subprocess.Popen as the decoder sees it: the given errors first, then the real one."""
+    real_popen = subprocess.Popen
+    calls = []
+
+    def popen(*args, **kwargs):
+        calls.append(len(calls))
+        if errors:
+            number = errors.pop(0)
+            raise OSError(number, os.strerror(number))
+        return real_popen(*args, **kwargs)
+
+    monkeypatch.setattr(decoder_module.subprocess, "Popen", popen)
+    return calls
+
+
+def test_a_passing_failure_to_start_ffmpeg_is_tried_again(au, monkeypatch):
+    path = au.file("retry.wav", au.stereo(au.sine(300.0, 0.2, 0.3)))
+    calls = _popen_failing(monkeypatch, [errno.EAGAIN, errno.ENOMEM])
+    with Decoder(path) as decoder:
+        assert len(decoder.read(4800)) == 4800
+    assert len(calls) == 3
+
+
+def test_a_lasting_failure_to_start_ffmpeg_is_a_decode_error_at_once(au, monkeypatch):
+    path = au.file("no-ffmpeg.wav", au.stereo(au.sine(300.0, 0.2, 0.3)))
+    calls = _popen_failing(monkeypatch, [errno.ENOENT])
+    with pytest.raises(DecodeError, match="cannot run ffmpeg"):
+        Decoder(path)
+    assert len(calls) == 1
+
+
+def test_ffmpeg_that_cannot_start_three_times_is_a_decode_error(au, monkeypatch):
+    path = au.file("never.wav", au.stereo(au.sine(300.0, 0.2, 0.3)))
+    calls = _popen_failing(monkeypatch, [errno.EAGAIN] * 5)
+    with pytest.raises(DecodeError, match="cannot run ffmpeg"):
+        Decoder(path)
+    assert len(calls) == 3
 
 
 def test_missing_file_is_a_decode_error(tmp_path):
