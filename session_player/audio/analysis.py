@@ -50,7 +50,7 @@ from session_player.audio.decoder import (
     OUTPUT_RATE_HZ,
     conversion_filter,
 )
-from session_player.audio.ffmpeg import child_environment, ffmpeg_exe
+from session_player.audio.ffmpeg import child_environment, ffmpeg_exe, run_ffmpeg
 
 ANALYSIS_VERSION = 1  # bump when the measurement changes: old cache entries are ignored
 MAX_BOOST_DB = 12.0  # never raise a quiet file by more than this
@@ -255,13 +255,7 @@ def integrated_loudness(samples: np.ndarray, sample_rate_hz: int = OUTPUT_RATE_H
     command = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-nostats", "-v", "info"]
     command += ["-f", "f32le", "-ar", str(sample_rate_hz), "-ac", str(channels), "-i", "pipe:0"]
     command += ["-af", "ebur128=framelog=verbose", "-f", "null", "-"]
-    result = subprocess.run(
-        command,
-        input=data.tobytes(),
-        capture_output=True,
-        check=False,
-        env=child_environment(),
-    )
+    result = run_ffmpeg(command, input_bytes=data.tobytes())
     if result.returncode != 0:
         raise AnalysisError(result.stderr.decode("utf-8", "replace").strip()[-300:])
     return _parse_integrated(result.stderr.decode("utf-8", "replace"))

@@ -4,6 +4,9 @@ We decode with ffmpeg because it reads every format a clinic will bring (mp3, og
 flac, wav, m4a) at any rate and channel count. ``imageio-ffmpeg`` ships a static ffmpeg
 inside its wheel, so a fresh machine needs no system package; a system ffmpeg is preferred
 when present because it is usually the better-maintained build of the distribution.
+
+Every ffmpeg child is started with ``child_environment()`` (see there: why a copy);
+``run_ffmpeg`` runs a short command to its end that way.
 """
 
 from __future__ import annotations
@@ -11,6 +14,10 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
 
 
 class FfmpegMissing(RuntimeError):
@@ -43,3 +50,21 @@ def child_environment() -> dict[str, str]:
     cannot move (tests/audio/test_decoder.py spawns decoders under such a thread).
     """
     return dict(os.environ)
+
+
+def run_ffmpeg(
+    command: list[str], *, timeout_s: float | None = None, input_bytes: bytes | None = None
+) -> subprocess.CompletedProcess:
+    """Run a short ffmpeg command to its end, output captured, in a copy of the environment.
+
+    Raises OSError if it cannot start and ``subprocess.TimeoutExpired`` after ``timeout_s``."""
+    import subprocess  # on first use: asking only where ffmpeg is needs no subprocess
+
+    return subprocess.run(
+        command,
+        input=input_bytes,
+        capture_output=True,
+        timeout=timeout_s,
+        check=False,
+        env=child_environment(),
+    )

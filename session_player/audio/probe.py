@@ -13,7 +13,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from session_player.audio.ffmpeg import child_environment, ffmpeg_exe
+from session_player.audio.ffmpeg import ffmpeg_exe, run_ffmpeg
 
 PROBE_TIMEOUT_S = 20.0
 
@@ -63,13 +63,7 @@ def _run_probe(file: Path) -> AudioInfo:
     command = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-i", str(file)]
     command += ["-map", "0:a:0", "-t", "0.5", "-f", "null", "-"]
     try:
-        result = subprocess.run(
-            command,
-            capture_output=True,
-            timeout=PROBE_TIMEOUT_S,
-            check=False,
-            env=child_environment(),
-        )
+        result = run_ffmpeg(command, timeout_s=PROBE_TIMEOUT_S)
     except subprocess.TimeoutExpired:
         raise ProbeError("decoding took too long; the file may be damaged") from None
     except OSError as exc:

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from session_player.audio.ffmpeg import child_environment, ffmpeg_exe
+from session_player.audio.ffmpeg import ffmpeg_exe, run_ffmpeg
 from session_player.audio.probe import ProbeError, probe
 from session_player.output.feed import fade_in_curve, fade_out_curve
 from session_player.output.sink import AudioSink, SinkAlert, SinkState
@@ -89,13 +89,7 @@ def decode_clip(path: str | Path, sample_rate: int = 48000) -> np.ndarray:
     command += ["-map", "0:a:0", "-t", str(MAX_CLIP_S), "-ar", str(sample_rate)]
     command += ["-f", "f32le", "-acodec", "pcm_f32le", "-"]
     try:
-        result = subprocess.run(
-            command,
-            capture_output=True,
-            timeout=DECODE_TIMEOUT_S,
-            check=False,
-            env=child_environment(),
-        )
+        result = run_ffmpeg(command, timeout_s=DECODE_TIMEOUT_S)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise ClipError(f"cannot decode {path}: {exc}") from None
     if result.returncode != 0:
