@@ -19,9 +19,11 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: setup
+	@bash tools/install-system-deps.sh qt
 	$(VENV)/bin/session-player $(DEMO)
 
 test: setup
+	@bash tools/install-system-deps.sh qt suite
 	$(VENV)/bin/ruff check session_player tests tools bench main.py
 	$(VENV)/bin/ruff format --check session_player tests tools bench main.py
 	QT_QPA_PLATFORM=offscreen SDL_AUDIODRIVER=dummy $(PY) -m pytest -q -p no:cacheprovider

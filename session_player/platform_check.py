@@ -11,17 +11,56 @@ import re
 import sys
 from collections.abc import Callable
 
-# library name for ctypes.util.find_library -> Debian/Ubuntu package that provides it
+# library name for ctypes.util.find_library -> Debian/Ubuntu package that provides it: every
+# library PySide6's libqxcb.so loads outside glibc (`ldd` on it). tools/system-packages.txt,
+# which `make run` installs from, names the same; tests/test_system_packages.py keeps both.
 XCB_LIBRARIES = {
     "xcb-cursor": "libxcb-cursor0",
-    "xkbcommon-x11": "libxkbcommon-x11-0",
     "xcb-icccm": "libxcb-icccm4",
-    "xcb-keysyms": "libxcb-keysyms1",
-    "xcb-shape": "libxcb-shape0",
-    "xcb-render-util": "libxcb-render-util0",
     "xcb-image": "libxcb-image0",
+    "xcb-keysyms": "libxcb-keysyms1",
+    "xcb-randr": "libxcb-randr0",
+    "xcb-render-util": "libxcb-render-util0",
+    "xcb-render": "libxcb-render0",
+    "xcb-shape": "libxcb-shape0",
+    "xcb-shm": "libxcb-shm0",
+    "xcb-sync": "libxcb-sync1",
+    "xcb-util": "libxcb-util1",
+    "xcb-xfixes": "libxcb-xfixes0",
+    "xcb-xkb": "libxcb-xkb1",
+    "xcb": "libxcb1",
+    "X11-xcb": "libx11-xcb1",
+    "X11": "libx11-6",
+    "Xau": "libxau6",
+    "Xdmcp": "libxdmcp6",
+    "xkbcommon": "libxkbcommon0",
+    "xkbcommon-x11": "libxkbcommon-x11-0",
     "EGL": "libegl1",
+    "GL": "libgl1",
+    "GLX": "libglx0",
+    "GLdispatch": "libglvnd0",
     "fontconfig": "libfontconfig1",
+    "freetype": "libfreetype6",
+    "png16": "libpng16-16",
+    "brotlidec": "libbrotli1",
+    "brotlicommon": "libbrotli1",
+    "expat": "libexpat1",
+    "z": "zlib1g",
+    "glib-2.0": "libglib2.0-0",
+    "gthread-2.0": "libglib2.0-0",
+    "pcre2-8": "libpcre2-8-0",
+    "dbus-1": "libdbus-1-3",
+    "systemd": "libsystemd0",
+    "cap": "libcap2",
+    "gcrypt": "libgcrypt20",
+    "gpg-error": "libgpg-error0",
+    "lz4": "liblz4-1",
+    "lzma": "liblzma5",
+    "zstd": "libzstd1",
+    "bsd": "libbsd0",
+    "md": "libmd0",
+    "stdc++": "libstdc++6",
+    "gcc_s": "libgcc-s1",
 }
 
 
@@ -41,7 +80,8 @@ def missing_qt_packages(
     wanted = [library for library in XCB_LIBRARIES if not _in_folders(library, folders)]
     if wanted and find is None:
         find = library_finder()
-    return [XCB_LIBRARIES[library] for library in wanted if find(library) is None]
+    missing = [XCB_LIBRARIES[library] for library in wanted if find(library) is None]
+    return list(dict.fromkeys(missing))  # one package can hold two of the libraries
 
 
 def standard_library_folders() -> list[str]:
