@@ -8,12 +8,22 @@ While held, a thin ring fills slowly; letting go early empties it.
 from __future__ import annotations
 
 from PySide6.QtCore import QElapsedTimer, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
 from session_player.ui import theme
 
 HOLD_MS = 2000
+
+
+def attention_colour(level: float) -> QColor:
+    """The accent's hue with its brightest channel at the text's level: it stands out by
+    colour and weight, never by being brighter than the rest of the view."""
+    accent = QColor(theme.ACCENT)
+    factor = level * 255.0 / max(accent.red(), accent.green(), accent.blue())
+    return QColor(
+        *(min(255, round(c * factor)) for c in (accent.red(), accent.green(), accent.blue()))
+    )
 
 
 class HoldTarget(QWidget):
@@ -31,6 +41,7 @@ class HoldTarget(QWidget):
         self._colours = theme.PatientColours.at(level)
         self._clock = QElapsedTimer()
         self._progress = 0.0
+        self._attention = False
         self._timer = QTimer(self)
         self._timer.setInterval(40)
         self._timer.timeout.connect(self._step)
@@ -38,6 +49,16 @@ class HoldTarget(QWidget):
     def set_level(self, level: float) -> None:
         self._colours = theme.PatientColours.at(level)
         self.update()
+
+    def set_attention(self, attention: bool) -> None:
+        """A waiting patient call: the ring wears the (dim) accent, steady, never blinking,
+        so that a clinician glancing at a one-screen laptop knows where to go."""
+        self._attention = attention
+        self.update()
+
+    @property
+    def attention(self) -> bool:
+        return self._attention
 
     @property
     def progress(self) -> float:
@@ -73,7 +94,10 @@ class HoldTarget(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         ring = QRectF(self.rect()).adjusted(22, 22, -22, -22)
-        painter.setPen(QPen(self._colours.text_dim, 1.5))
+        if self._attention:
+            painter.setPen(QPen(attention_colour(self._colours.level), 4))
+        else:
+            painter.setPen(QPen(self._colours.text_dim, 1.5))
         painter.drawEllipse(ring)
         if self._progress > 0:
             painter.setPen(QPen(self._colours.text, 3))

@@ -18,10 +18,12 @@ def patient_scene(playlist: Playlist, state) -> PatientScene:
     live = state.status in ("settling", "running")
     current = state.soundscape_id
     name = playlist.soundscapes[current].name if current in playlist.soundscapes else ""
+    # The one playing stays among the choices, in its place (marked by current_id): leaving
+    # it out made every other button move one spot after each tap.
     choices = tuple(
         (soundscape_id, playlist.soundscapes[soundscape_id].name)
         for soundscape_id in state.patient_soundscapes
-        if soundscape_id != current and soundscape_id in playlist.soundscapes
+        if soundscape_id in playlist.soundscapes
     )
     limit = min(state.volume_cap_db, state.max_volume_db)
     return PatientScene(
@@ -31,6 +33,7 @@ def patient_scene(playlist: Playlist, state) -> PatientScene:
         can_louder=live and state.volume_db < limit - 1e-6,
         show_clock=playlist.patient.show_clock,
         call_pending=state.patient_call_pending,
+        current_id=current if live else "",
     )
 
 
@@ -56,6 +59,8 @@ class PatientControls:
         if wanted != state.volume_db:
             self._bridge.run("set_volume", wanted, by="patient")
 
-    def call(self) -> None:
-        if self._bridge.run("patient_called") is not None:
-            self._bridge.engine.notify_patient_call()
+    def call(self) -> bool:
+        if self._bridge.run("patient_called") is None:
+            return False  # refused (the bridge tells the console why)
+        self._bridge.engine.notify_patient_call()
+        return True

@@ -15,11 +15,14 @@ VOLUME_STEP_DB = 2.0  # one tap of Quieter/Louder: audible, never a jump
 @dataclass(frozen=True)
 class PatientScene:
     soundscape_name: str  # what plays now, e.g. "Rain"; "" when nothing does
-    choices: tuple[tuple[str, str], ...] = ()  # (id, name) the patient may switch to now
+    # (id, name) the patient may choose now, always in the playlist's order and including the
+    # one playing: the same spot keeps the same choice, tap after tap (issue 10, item 10).
+    choices: tuple[tuple[str, str], ...] = ()
     can_quieter: bool = True
     can_louder: bool = True
     show_clock: bool = False
     call_pending: bool = False  # the patient called and no one has answered yet
+    current_id: str = ""  # the soundscape playing now, marked in place among the choices
 
 
 class PatientControls(Protocol):
@@ -31,4 +34,6 @@ class PatientControls(Protocol):
 
     def louder(self) -> None: ...
 
-    def call(self) -> None: ...
+    def call(self) -> bool:
+        """Send the call; True once it is in the journal (and so on the console)."""
+        ...

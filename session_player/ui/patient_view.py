@@ -9,6 +9,11 @@ child widget to prove it).
 It is its own top-level window, so the console's keyboard shortcuts (window shortcuts of the
 main window) never fire while it has the focus. Getting back to the console takes a
 press-and-hold on a discreet corner plus the clinic's PIN when one is set.
+
+No button here takes the keyboard focus, so no key re-presses one. Call is sent once: while
+a call is waiting for the clinician (and for a few seconds after it was answered) more taps
+do nothing, and the button says "Called" with "Your clinician has been told" beside it,
+shown only once the call is in the journal, and so on the console.
 """
 
 from __future__ import annotations
@@ -31,6 +36,10 @@ from session_player.ui.pin_pad import PinPad
 CURSOR_IDLE_MS = 3000
 CALL_TEXT = "Call"
 CALLED_TEXT = "Called"
+TOLD_TEXT = "Your clinician has been told"
+# After a call is answered, a tap within this many seconds is the same hand still tapping,
+# not a new call (the journal would otherwise hold two calls for one).
+CALL_REPEAT_GAP_S = 5.0
 
 
 class PatientView(QWidget):
@@ -46,6 +55,7 @@ class PatientView(QWidget):
         pin: str = "",
         hold_ms: int = HOLD_MS,
         wall_clock: Callable[[], float] = time.time,
+        monotonic_clock: Callable[[], float] = time.monotonic,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -63,6 +73,8 @@ class PatientView(QWidget):
         self._level = level
         self._pin = pin
         self._wall_clock = wall_clock
+        self._monotonic_clock = monotonic_clock
+        self._last_call_s: float | None = None
         self._scene = PatientScene(soundscape_name="")
         self._close_allowed = False
         self._level_animation = None
@@ -92,7 +104,7 @@ class PatientView(QWidget):
         self._title.setObjectName("soundscape_name")
 
         self._choices_row = QHBoxLayout()
-        self._choices_row.setSpacing(48)
+        self._choices_row.setSpacing(32)
         self._choice_buttons: list[PatientButton] = []
 
         self._quieter = PatientButton("Quieter", level=self._level)
@@ -106,6 +118,13 @@ class PatientView(QWidget):
         self._call.setAccessibleName("Call the clinician")
         self._call.setMaximumWidth(240)
         self._call.clicked.connect(self._on_call)
+        # Beside Call, its space always kept (an empty text, never hidden), so that nothing
+        # moves under the patient's hand when it appears.
+        self._told = PatientLabel(level=self._level, point_size=theme.PATIENT_PT, dim=True)
+        self._told.setObjectName("call_told")
+        self._call_gap_timer = QTimer(self)
+        self._call_gap_timer.setSingleShot(True)
+        self._call_gap_timer.timeout.connect(self._show_call_state)
 
         top = QHBoxLayout()
         top.addWidget(self._hold, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -120,7 +139,8 @@ class PatientView(QWidget):
         volume.addStretch(1)
 
         bottom = QHBoxLayout()
-        bottom.addStretch(1)
+        bottom.setSpacing(32)
+        bottom.addWidget(self._told, 1)
         bottom.addWidget(self._call)
 
         self._content = QWidget(self)
@@ -128,7 +148,9 @@ class PatientView(QWidget):
         content.setContentsMargins(48, 0, 48, 0)
         content.addStretch(3)
         content.addWidget(self._title)
-        content.addSpacing(56)
+        # A stretch rather than a fixed gap: at 2x scaling on a 1920x1080 screen (960x540
+        # logical pixels) every fixed pixel counts, and Call must stay on the screen.
+        content.addStretch(1)
         content.addLayout(self._choices_row)
         content.addStretch(2)
         content.addLayout(volume)
@@ -154,9 +176,11 @@ class PatientView(QWidget):
         self._title.set_text(scene.soundscape_name)
         if scene.choices != previous.choices or not self._choice_buttons and scene.choices:
             self._rebuild_choices(scene.choices)
+        for button in self._choice_buttons:
+            button.set_chosen(button.property("soundscape_id") == scene.current_id)
         self._quieter.setEnabled(scene.can_quieter)
         self._louder.setEnabled(scene.can_louder)
-        self._call.setText(CALLED_TEXT if scene.call_pending else CALL_TEXT)
+        self._show_call_state()
         self._clock.setVisible(scene.show_clock)
         if scene.show_clock:
             self._update_clock()
@@ -207,10 +231,9 @@ class PatientView(QWidget):
         for soundscape_id, name in choices:
             button = PatientButton(name, level=self._level, parent=self._content)
             button.setObjectName(f"soundscape_{soundscape_id}")
+            button.setProperty("soundscape_id", soundscape_id)
             button.setMaximumWidth(420)
-            button.clicked.connect(
-                lambda _=False, sid=soundscape_id: self._controls.choose_soundscape(sid)
-            )
+            button.clicked.connect(lambda _=False, sid=soundscape_id: self._on_choose(sid))
             self._choices_row.addWidget(button)
             self._choice_buttons.append(button)
             if self.isVisible():
@@ -235,7 +258,7 @@ class PatientView(QWidget):
 
     def _apply_level(self, level: float) -> None:
         self._level = level
-        for child in (self._hold, self._clock, self._title, self._pin_pad):
+        for child in (self._hold, self._clock, self._title, self._told, self._pin_pad):
             child.set_level(level)
         for button in (self._quieter, self._louder, self._call, *self._choice_buttons):
             button.set_level(level)
@@ -247,9 +270,38 @@ class PatientView(QWidget):
 
     # --- the patient's actions -------------------------------------------------------------
 
+    def _on_choose(self, soundscape_id: str) -> None:
+        if soundscape_id == self._scene.current_id:
+            return  # it plays already: a second tap changes nothing and journals nothing
+        self._controls.choose_soundscape(soundscape_id)
+
+    def _call_blocked(self) -> bool:
+        """A call waits for the clinician, or one was sent a moment ago."""
+        if self._scene.call_pending:
+            return True
+        last = self._last_call_s
+        return last is not None and self._monotonic_clock() - last < CALL_REPEAT_GAP_S
+
     def _on_call(self) -> None:
-        self._controls.call()
-        self._call.setText(CALLED_TEXT)
+        if self._call_blocked():
+            return
+        self._last_call_s = self._monotonic_clock()
+        if not self._controls.call():
+            self._last_call_s = None  # not sent: the next tap tries again
+        self._show_call_state()
+
+    def _show_call_state(self) -> None:
+        blocked = self._call_blocked()
+        self._call.setText(CALLED_TEXT if blocked else CALL_TEXT)
+        # Said only while it is true: the call is in the journal and on the console.
+        self._told.set_text(TOLD_TEXT if self._scene.call_pending else "")
+        # On one screen the clinician sees this view, not the console: the unlock corner
+        # wears the accent while a call waits, to say where to go.
+        self._hold.set_attention(self._scene.call_pending)
+        if blocked and not self._scene.call_pending and self._last_call_s is not None:
+            # Back to "Call" when the gap after an answer has passed.
+            left_s = CALL_REPEAT_GAP_S - (self._monotonic_clock() - self._last_call_s)
+            self._call_gap_timer.start(max(0, round(left_s * 1000)))
 
     # --- unlocking ------------------------------------------------------------------------
 

@@ -30,7 +30,9 @@ def test_patient_scene_follows_the_playlists_rules(timeline):
     playlist = timeline.playlist
     scene = patient_scene(playlist, timeline.state())
     assert scene.soundscape_name == "Rain"
-    assert [c[0] for c in scene.choices] == ["ocean", "drone"]  # not the one playing
+    # Every allowed one in the playlist's order, the one playing marked in place.
+    assert [c[0] for c in scene.choices] == ["rain", "ocean", "drone"]
+    assert scene.current_id == "rain"
     assert not scene.show_clock
     timeline.mark_dose_given()
     timeline.clock.advance(10 * MINUTE + 1)

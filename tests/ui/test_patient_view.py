@@ -44,8 +44,9 @@ class Recorder:
     def louder(self) -> None:
         self.calls.append(("louder",))
 
-    def call(self) -> None:
+    def call(self) -> bool:
         self.calls.append(("call",))
+        return True
 
 
 SCENE = PatientScene(
@@ -68,8 +69,11 @@ def view(qtbot):
 def test_patient_view_is_dim_at_the_default_level(view, qtbot):
     patient, _ = view
     assert patient.dim_level == theme.DEFAULT_DIM_LEVEL
-    # The brightest state: a focus ring on a pressed-looking button, the clock shown.
-    qtbot.keyClick(patient, Qt.Key.Key_Tab)
+    # The brightest state: the chosen soundscape marked, a call waiting (its reassurance
+    # shown, the corner in the accent), the clock shown.
+    patient.set_scene(
+        PatientScene(**{**SCENE.__dict__, "current_id": "ocean", "call_pending": True})
+    )
     fraction = brightest_fraction(patient.grab().toImage())
     assert fraction <= MAX_GREY_FRACTION, f"brightest pixel at {fraction:.1%} grey"
     assert fraction > 0.10  # and still readable: not black on black
