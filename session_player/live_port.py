@@ -246,6 +246,25 @@ class LiveEnginePort:
         self._sessions.append(port)
         return port
 
+    def start_rehearsal(self, request: SessionRequest, speed: float):
+        """A rehearsal: the real timeline on a clock ``speed`` times faster, and no sound
+        (music cannot play at 30×); journaled apart from patients' sessions."""
+        from session_player import __version__
+        from session_player.session.clock import SYSTEM_CLOCK, SYSTEM_WALL_CLOCK
+        from session_player.ui.rehearsal_port import start_rehearsal
+
+        self._stop_headphone_test()
+        port = start_rehearsal(
+            self._store.base_dir,
+            request,
+            speed,
+            clock=SYSTEM_CLOCK,
+            wall_clock=SYSTEM_WALL_CLOCK,
+            app_version=__version__,
+        )
+        self._sessions.append(port)
+        return port
+
     def unfinished_sessions(self):
         return self._store.unfinished()
 

@@ -66,6 +66,27 @@ class FakeClock:
         self._wall_offset_s += seconds
 
 
+class ScaledClock:
+    """A monotonic clock that runs ``speed`` times faster than the clock under it (rehearsals).
+
+    Its zero is the base clock's reading when it was made, so a session started on it begins
+    near the base clock's time, and every second of the base clock is ``speed`` seconds here.
+    A rehearsal runs the real session timeline on it: the arc, the vitals checks and the
+    journal see a whole session in minutes, with no sleeps and no special cases. Only the
+    monotonic clock is scaled; journal wall stamps stay the real time of day.
+    """
+
+    def __init__(self, base: Clock, speed: float) -> None:
+        if not speed > 0 or speed != speed or speed == float("inf"):
+            raise ValueError(f"a clock speed must be a positive number (not {speed})")
+        self.base = base
+        self.speed = float(speed)
+        self._origin_s = float(base())
+
+    def __call__(self) -> float:
+        return self._origin_s + (self.base() - self._origin_s) * self.speed
+
+
 def wall_iso(wall_s: float) -> str:
     """ISO 8601 in local time with its UTC offset, to the microsecond (``…T10:42:07.123456+02:00``).
 

@@ -111,6 +111,9 @@ def _unfinished(folder: Path, contents: JournalContents) -> UnfinishedSession | 
     if contents.of_type("session_ended"):
         return None
     first = contents.events[0]
+    if isinstance(first.get("rehearsal"), dict):
+        # A rehearsal (session/rehearsal.py) copied here is still never a patient's session.
+        return None
     return UnfinishedSession(
         folder=folder,
         journal_path=contents.path,

@@ -75,8 +75,14 @@ class SessionTimeline(AudioCommands, ClinicalCommands):
 
     # --- the arc ---------------------------------------------------------------------------
 
-    def start(self, alias: str = "", notes: str = "") -> CommandResult:
-        """Start the session (settling plays until the dose); creates the session's journal."""
+    def start(
+        self, alias: str = "", notes: str = "", *, rehearsal_speed: float | None = None
+    ) -> CommandResult:
+        """Start the session (settling plays until the dose); creates the session's journal.
+
+        ``rehearsal_speed``: this is a rehearsal on a clock that many times faster; the
+        journal says so (see ``rehearsal.py``), so it is never taken for a patient's record.
+        """
         with self._lock:
             if self._record.status != "ready":
                 raise self._refuse("start", "The session has already started.")
@@ -102,6 +108,10 @@ class SessionTimeline(AudioCommands, ClinicalCommands):
                 "phase_ids": [phase.id for phase in self.playlist.phases],
                 "app_version": self._app_version or _app_version(),
             }
+            if rehearsal_speed is not None:
+                from session_player.session.rehearsal import rehearsal_payload
+
+                payload.update(rehearsal_payload(rehearsal_speed))
             event = self._record_event("session_started", payload, at_s=0.0)
             named = f" {alias}" if alias else ""
             return self._done("start", f"Session{named} started: settling", event)

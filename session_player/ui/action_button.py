@@ -9,7 +9,7 @@ learning the keys by sight is how they get fast.
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from session_player.ui import theme
@@ -76,6 +76,14 @@ class ActionButton(QPushButton):
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return self.sizeHint()
 
+    def focusInEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().focusInEvent(event)
+        self._sync()
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().focusOutEvent(event)
+        self._sync()
+
     def _trigger(self) -> None:
         # The button's own checked toggling is ignored: the action (and so the session
         # state) decides what is checked.
@@ -86,7 +94,9 @@ class ActionButton(QPushButton):
         action = self.action
         self._label.setText(action.text().replace("&", ""))
         role = self.property("role") if action.isEnabled() else None
-        colour = {"primary": theme.ON_ACCENT, "danger": theme.WARNING}.get(
+        # Focused, the amber button turns dark (see the theme): its words turn amber with it.
+        on_fill = theme.ACCENT if self.hasFocus() else theme.ON_ACCENT
+        colour = {"primary": on_fill, "danger": theme.WARNING}.get(
             role, theme.TEXT if action.isEnabled() else theme.TEXT_DIM
         )
         style = f"color: {colour}; background: transparent;"
@@ -108,10 +118,3 @@ class ActionButton(QPushButton):
         self.setToolTip(f"{tip} ({hint})" if hint else tip)
         self.setAccessibleName(action.text().replace("&", ""))
         self.setAccessibleDescription(f"Shortcut: {hint}" if hint else "")
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        # Space is the console's Pause shortcut, so Enter activates a focused button instead.
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.click()
-            return
-        super().keyPressEvent(event)

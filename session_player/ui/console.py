@@ -28,6 +28,7 @@ from session_player.ui.arc_timeline import ArcTimeline
 from session_player.ui.end_dialog import EndSessionDialog
 from session_player.ui.event_log import EventLog
 from session_player.ui.flow_layout import FlowLayout
+from session_player.ui.focused_button_keys import FocusedButtonKeys
 from session_player.ui.note_entry import NoteEntry
 from session_player.ui.now_playing import NowPlaying
 from session_player.ui.session_bridge import SessionBridge
@@ -48,6 +49,8 @@ class Console(QWidget):
         self.setObjectName("console")
         self.bridge = bridge
         self.actions = ConsoleActions(bridge, self)
+        # Space and Enter press a focused button; Space pauses only when none has focus.
+        self._button_keys = FocusedButtonKeys(self)
         self.end_dialog: EndSessionDialog | None = None
         self._ended_emitted = False
         playlist = bridge.playlist
@@ -160,6 +163,8 @@ class Console(QWidget):
         self.scroll.setWidget(body)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Not a Tab stop: it showed no focus ring, and it scrolls to the focused widget anyway.
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)

@@ -185,6 +185,21 @@ class FakeEnginePort:
         durations = {path: info.duration_s for path, info in result.audio.items()}
         return self._engine(timeline, request.device, durations)
 
+    def start_rehearsal(self, request: SessionRequest, speed: float):
+        """A rehearsal on this port's clock made ``speed`` times faster (``rehearsal_port``)."""
+        from session_player.ui.rehearsal_port import start_rehearsal
+
+        engine = start_rehearsal(
+            self.store.base_dir,
+            request,
+            speed,
+            clock=self.clock,
+            wall_clock=self.wall_clock,
+            seed=self.seed,
+        )
+        self.engines.append(engine)
+        return engine
+
     def unfinished_sessions(self):
         return find_unfinished_sessions(self.store.base_dir)
 

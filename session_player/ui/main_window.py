@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         self.stack.currentChanged.connect(self._on_page_changed)
 
         self.start_screen.chosen.connect(self._to_preflight)
+        self.start_screen.rehearsal_chosen.connect(self.start_rehearsal)
 
         geometry = settings.window_geometry
         if geometry is None or not self.restoreGeometry(geometry):
@@ -299,6 +300,25 @@ class MainWindow(QMainWindow):
                 engine.timeline.add_note(f"Pre-flight {item}: {outcome}")
         self._open_session(engine, request.alias)
 
+    def start_rehearsal(self, choice, speed: float) -> None:
+        """A rehearsal goes straight to the console: no patient, no sound to check."""
+        from session_player.ui.ports import SessionRequest
+
+        request = SessionRequest(
+            playlist_path=choice.playlist_path,
+            load_result=choice.load_result,
+            alias=choice.alias,
+            device="",
+            dose_note=choice.dose_note,
+            notes=choice.notes,
+        )
+        try:
+            engine = self.port.start_rehearsal(request, speed)
+        except Exception as exc:  # said on the start screen, where the button was pressed
+            self.start_screen.reason.setText(f"The rehearsal could not start: {exc}")
+            return
+        self._open_session(engine, request.alias)
+
     def resume_session(self, unfinished) -> None:
         try:
             engine, _report = self.port.resume_session(unfinished, self.settings.output_device)
@@ -311,6 +331,7 @@ class MainWindow(QMainWindow):
         from session_player.ui.console import Console
         from session_player.ui.patient_controls import PatientControls
         from session_player.ui.patient_view import PatientView
+        from session_player.ui.rehearsal_marker import mark_patient_view
         from session_player.ui.session_bridge import SessionBridge
 
         self._close_session()
@@ -326,6 +347,7 @@ class MainWindow(QMainWindow):
             pin=self.settings.unlock_pin,
         )
         self.patient_view.unlocked.connect(self.hide_patient_view)
+        mark_patient_view(engine.timeline, self.patient_view)  # only in a rehearsal
         self.bridge.changed.connect(self._update_patient_scene)
         self._update_patient_scene(self.bridge.state)
         self.stack.show_page(self.console)

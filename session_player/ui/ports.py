@@ -138,6 +138,10 @@ class EnginePort(Protocol):
         (the UI shows it and stays on the pre-flight).
         """
 
+    def start_rehearsal(self, request: SessionRequest, speed: float) -> SessionPort:
+        """A rehearsal of the playlist: the real timeline on a clock ``speed`` times faster,
+        with no sound, journaled apart from patients' sessions (``session/rehearsal.py``)."""
+
     def unfinished_sessions(self) -> list[UnfinishedSession]:
         """Sessions left without ``session_ended`` (a crash): offered for resume at launch."""
 

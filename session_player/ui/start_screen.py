@@ -39,6 +39,7 @@ from session_player.ui import qt_values, theme
 from session_player.ui.playlist_delegate import SUBTITLE_ROLE, PlaylistDelegate
 from session_player.ui.playlist_details import PlaylistDetails
 from session_player.ui.problems_view import ProblemsView
+from session_player.ui.rehearsal_start import RehearsalStart
 from session_player.ui.settings import AppSettings
 from session_player.ui.worker import TaskRunner
 
@@ -119,6 +120,8 @@ class StartScreen(QWidget):
     """Emits ``chosen(StartChoice)`` when the clinician continues to the pre-flight."""
 
     chosen = Signal(object)
+    # (StartChoice, speed): a rehearsal on a fast clock, straight to the console (no pre-flight)
+    rehearsal_chosen = Signal(object, float)
     # The PlaylistCheck each time the chosen file's check moves on: its structure first
     # (shown at once), then the full check with every audio file decoded (``checking_audio``).
     validated = Signal(object)
@@ -295,7 +298,11 @@ class StartScreen(QWidget):
         right_column.addStretch(1)
         columns.addWidget(self.right_scroll, 1)
 
+        self.rehearsal = RehearsalStart(self)
+        self.rehearsal.requested.connect(self._rehearse)
         bottom = QHBoxLayout()
+        bottom.addWidget(self.rehearsal)
+        bottom.addSpacing(24)
         bottom.addWidget(self.reason, 1)
         bottom.addWidget(self.start_button)
 
@@ -632,7 +639,33 @@ class StartScreen(QWidget):
             return "No output device: connect the headphones."
         return None
 
+    def rehearsal_blocking_reason(self) -> str | None:
+        """Why a rehearsal cannot start yet: only the playlist matters (no patient, no sound)."""
+        if self._result is None or not self._result.ok or not self._audio_checked:
+            return self.blocking_reason()
+        return None
+
+    def _rehearse(self, speed: float) -> None:
+        if self.rehearsal_blocking_reason() is not None or self._result is None:
+            return
+        if self._result.load_result is None:
+            return
+        path = self._checking_path or ""
+        self._settings.remember_playlist(path)
+        self.rehearsal_chosen.emit(
+            StartChoice(
+                playlist_path=path,
+                load_result=self._result.load_result,
+                alias=self.alias.text().strip() or "Rehearsal",
+                dose_note=self.dose.text().strip(),
+                notes=self.notes.text().strip(),
+                device="",
+            ),
+            speed,
+        )
+
     def _update_start(self) -> None:
+        self.rehearsal.set_blocked(self.rehearsal_blocking_reason())
         reason = self.blocking_reason()
         self.start_button.setEnabled(reason is None)
         self.start_button.setToolTip(reason or "")

@@ -25,6 +25,7 @@ STYLE = "fusion"  # Qt's style, the same on every OS (see apply)
 TEXT = "#a39a91"  # soft warm grey: readable at a glance, never glaring
 TEXT_DIM = "#6f6760"  # secondary text, hints, shortcut labels
 ACCENT = "#c08a3e"  # the one accent: now-line, primary action, focus rings
+FOCUSED_PRIMARY = "#3a2c1a"  # the amber button's fill while it has the focus
 ACCENT_DIM = "#7a5a2c"  # the accent at rest (hover fills, progress tracks)
 WARNING = "#b2564a"  # muted red for alerts and flagged readings: never saturated
 WARNING_BG = "#2a1714"  # the ground of an alert card
@@ -228,7 +229,11 @@ QPushButton[role="primary"] {{
     font-weight: 600;
 }}
 QPushButton[role="primary"]:hover {{ background-color: #b07e38; }}
-QPushButton[role="primary"]:focus {{ border: 2px solid {TEXT}; }}
+/* Focused, the amber button turns dark with an amber ring and amber words: a grey ring on
+   amber (the two are about as light) could not be seen. ActionButton follows in its label. */
+QPushButton[role="primary"]:focus {{
+    background-color: {FOCUSED_PRIMARY}; color: {ACCENT}; border: 2px solid {ACCENT};
+}}
 QPushButton[role="primary"]:disabled {{
     background-color: {SURFACE_RAISED};
     color: {TEXT_DIM};
@@ -327,6 +332,7 @@ QDialog QWidget, QMessageBox QWidget {{ background-color: transparent; }}
 QDialog QLineEdit, QDialog QPushButton, QDialog QComboBox, QDialog QSpinBox,
 QMessageBox QPushButton {{ background-color: {SURFACE_RAISED}; }}
 QDialog QPushButton[role="primary"] {{ background-color: {ACCENT}; }}
+QDialog QPushButton[role="primary"]:focus {{ background-color: {FOCUSED_PRIMARY}; }}
 QDialog QPushButton:disabled {{ background-color: {SURFACE}; }}
 /* No icons on dialog buttons: Fusion's are saturated red and green glyphs. */
 QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}

@@ -1,0 +1,84 @@
+"""Rehearsals: a whole session on an accelerated clock, kept apart from patients' records.
+
+A team trains on a session (and tests and screenshots watch onset, peak, return and
+observation happen) by running the real ``SessionTimeline`` on a ``ScaledClock``. Nothing
+is imitated: the arc, the checks and the journal behave as in a session, only faster.
+What keeps a rehearsal from ever being taken for a patient's session:
+
+- its journal lives in ``<base>/rehearsals/``, beside ``<base>/sessions/``, so the look for
+  unfinished sessions (the resume offer, the supervisor's restart) never sees it;
+- its ``session_started`` event carries ``"rehearsal": {"speed": 30.0}``, so a report or an
+  export that reads the journal can tell it apart, wherever the file is copied to
+  (and ``store.find_unfinished_sessions`` skips such a journal even in ``sessions/``);
+- the console and the patient view show "Rehearsal ×30" for as long as it runs.
+
+There is no sound in a rehearsal: music cannot be played at 30× sensibly, and a silent
+session cannot be mistaken, by ear, for a real one.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from session_player.session.store import SessionStore
+
+REHEARSALS_FOLDER = "rehearsals"
+REHEARSAL_FIELD = "rehearsal"  # in the session_started event
+DEFAULT_SPEED = 30.0
+MIN_SPEED = 1.0
+MAX_SPEED = 240.0  # beyond this a display tick (¼ s) skips more than a minute of the arc
+
+
+class RehearsalStore(SessionStore):
+    """The rehearsals folder: journals made exactly as a session's, in their own folder."""
+
+    @property
+    def sessions_dir(self) -> Path:
+        return self.base_dir / REHEARSALS_FOLDER
+
+
+def check_speed(speed: float) -> float:
+    """The speed as a float, or ValueError saying what is allowed."""
+    speed = float(speed)
+    if not math.isfinite(speed) or not MIN_SPEED <= speed <= MAX_SPEED:
+        raise ValueError(
+            f"a rehearsal speed is between {MIN_SPEED:g}× and {MAX_SPEED:g}× (not {speed:g})"
+        )
+    return speed
+
+
+def parse_speed(text: str) -> float:
+    """``30``, ``30x``, ``x30``, ``30×`` → 30.0; ValueError with a sentence otherwise."""
+    cleaned = text.strip().lower().replace("×", "x").strip("x").strip()
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ValueError(f"not a rehearsal speed: {text!r} (write it as 30 or 30x)") from None
+    return check_speed(value)
+
+
+def rehearsal_payload(speed: float) -> dict:
+    """What the ``session_started`` event of a rehearsal carries."""
+    return {REHEARSAL_FIELD: {"speed": check_speed(speed)}}
+
+
+def rehearsal_speed_of(started_event: dict | None) -> float | None:
+    """The rehearsal speed recorded in a ``session_started`` event; None for a session."""
+    if not started_event:
+        return None
+    marker = started_event.get(REHEARSAL_FIELD)
+    if not isinstance(marker, dict):
+        return None
+    speed = marker.get("speed")
+    return float(speed) if isinstance(speed, (int, float)) else DEFAULT_SPEED
+
+
+def speed_text(speed: float) -> str:
+    """``30.0`` → ``×30``; ``2.5`` → ``×2.5``."""
+    return f"×{speed:g}"
+
+
+def marker_text(speed: float) -> str:
+    """The words on the console's and the patient view's marker."""
+    return f"Rehearsal {speed_text(speed)}"
