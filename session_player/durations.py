@@ -1,19 +1,66 @@
-"""Durations written as people write them: ``90s``, ``12m``, ``1h30m``, ``1m30.5s``, ``2h``.
+"""Durations written as people write them: ``90s``, ``12m``, ``12 minutes``, ``1h 30m``,
+``1 hour 30 minutes``, ``1.5h``, ``250ms``.
 
-A bare number means seconds. Cue times inside a phase (``start``, ``end``, ``end-1m``) are
-read by ``session_player.phase_time``.
+A bare number means seconds. Exactly which spellings are read is in docs/playlist-format.md
+(section 4) and in ``UNITS`` below; the JSON Schema's pattern is built from the same table
+(``DURATION_PATTERN``), so editors and the validator agree. Cue times inside a phase
+(``start``, ``end``, ``end-1m``) are read by ``session_player.phase_time``.
 """
 
 from __future__ import annotations
 
 import re
 
-# Patterns rather than compiled: ``re`` compiles them on first use and keeps them. This module
-# comes with the start screen, which never parses a duration.
-_PART = r"(\d+(?:\.\d+)?)\s*(ms|h|m|s)"
-_WHOLE = r"^\s*(?:\d+(?:\.\d+)?\s*(?:ms|h|m|s)\s*)+$"
+# Every way of writing a unit that we read, in any capitals -> seconds in one of it.
+# Clock forms (1:30) and numbers in words (half an hour) are not read: 1:30 could be
+# minutes or hours, and a misread session length is worse than a clear error.
+UNITS = {
+    "ms": 0.001,
+    "millisecond": 0.001,
+    "milliseconds": 0.001,
+    "h": 3600.0,
+    "hr": 3600.0,
+    "hrs": 3600.0,
+    "hour": 3600.0,
+    "hours": 3600.0,
+    "m": 60.0,
+    "min": 60.0,
+    "mins": 60.0,
+    "minute": 60.0,
+    "minutes": 60.0,
+    "s": 1.0,
+    "sec": 1.0,
+    "secs": 1.0,
+    "second": 1.0,
+    "seconds": 1.0,
+}
+# Longest first, so that "minutes" is not read as "m" followed by "inutes".
+_UNIT_WORDS = sorted(UNITS, key=len, reverse=True)
+_NUMBER = r"\d+(?:\.\d+)?"
+# Between two parts: spaces, a comma or "and" ("1 hour, 30 minutes", "1 hour and 30 minutes").
+_JOIN = r"(?:\s*,\s*|\s+and\s+|\s*)"
+# A unit ends where a letter cannot follow: "12mx" and "12 minutesish" are not durations.
+_PART = rf"({_NUMBER})\s*({'|'.join(_UNIT_WORDS)})(?![a-z])"
+_WHOLE = rf"^\s*{_PART}(?:{_JOIN}{_PART})*\s*$"
+
+
+def _any_case(word: str) -> str:
+    # JSON Schema patterns (ECMA 262) have no case-insensitive flag: spell both cases out.
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in word)
+
+
+def _schema_part() -> str:
+    units = "|".join(_any_case(word) for word in _UNIT_WORDS)
+    return rf"\d+(\.\d+)?\s*({units})(?![a-zA-Z])"
+
+
+_SCHEMA_JOIN = r"(\s*,\s*|\s+[aA][nN][dD]\s+|\s*)"
+# The same spellings as parse_duration_s reads, for the JSON Schema editors use.
+DURATION_PATTERN = rf"^\s*{_schema_part()}({_SCHEMA_JOIN}{_schema_part()})*\s*$"
 
 MAX_DURATION_S = 7 * 24 * 3600  # a week: anything longer is a typo, not a session
+
+_EXPECTED = "expected a duration such as 90s, 12m, 12 minutes or 1h 30m"
 
 
 class DurationError(ValueError):
@@ -21,28 +68,23 @@ class DurationError(ValueError):
 
 
 def parse_duration_s(value: object) -> float:
-    """Seconds from ``90``, ``90s``, ``12m``, ``1h30m``, ``1m30.5s``, ``250ms``."""
+    """Seconds from ``90``, ``90s``, ``12m``, ``12 min``, ``1 hour 30 minutes``, ``250ms``."""
     if isinstance(value, bool):
-        raise DurationError(f"expected a duration such as 90s, 12m or 1h30m, got {value!r}")
+        raise DurationError(f"{_EXPECTED}, got {value!r}")
     if isinstance(value, (int, float)):
         seconds = float(value)
     elif isinstance(value, str):
         text = value.strip().lower()
         if not text:
-            raise DurationError("expected a duration such as 90s, 12m or 1h30m, got an empty text")
+            raise DurationError(f"{_EXPECTED}, got an empty text")
         try:
             seconds = float(text)
         except ValueError:
             if not re.match(_WHOLE, text):
-                raise DurationError(
-                    f"expected a duration such as 90s, 12m or 1h30m, got {value!r}"
-                ) from None
-            factors = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
-            seconds = sum(float(n) * factors[unit] for n, unit in re.findall(_PART, text))
+                raise DurationError(f"{_EXPECTED}, got {value!r}") from None
+            seconds = sum(float(n) * UNITS[unit] for n, unit in re.findall(_PART, text))
     else:
-        raise DurationError(
-            f"expected a duration such as 90s, 12m or 1h30m, got {type(value).__name__}"
-        )
+        raise DurationError(f"{_EXPECTED}, got {type(value).__name__}")
     if seconds != seconds or seconds < 0:
         raise DurationError(f"a duration cannot be negative, got {value!r}")
     if seconds > MAX_DURATION_S:

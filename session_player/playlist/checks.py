@@ -292,10 +292,38 @@ def _check_audio_files(document: Playlist | Library, main: Origin, result: LoadR
         info = probe_audio(result, file)
         if isinstance(info, str):
             shown = _shown_path(file, origin)
-            problems.append(_err(origin, path, f"{role} file {shown}: {info}"))
+            hint = _suggest_file(file, origin) if not Path(file).exists() else ""
+            problems.append(_err(origin, path, f"{role} file {shown}: {info}{hint}"))
     if isinstance(document, Playlist):
         problems += _check_music_lengths(document, main, result)
     return problems
+
+
+def _suggest_file(file: str, origin: Origin) -> str:
+    """``; did you mean '…/slow-tide.ogg'?`` for a missing file with a close name beside it.
+
+    Each part of the path from the deepest folder that exists is matched against what is
+    there, so a typo in a folder's name is found as well as one in the file's.
+    """
+    import difflib
+
+    wanted = Path(file)
+    existing = wanted
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    repaired = existing
+    for part in wanted.relative_to(existing).parts:
+        try:
+            names = [entry.name for entry in repaired.iterdir()]
+        except OSError:
+            return ""
+        close = difflib.get_close_matches(part, names, n=1, cutoff=0.75)
+        if not close:
+            return ""
+        repaired = repaired / close[0]
+    if repaired == wanted or not repaired.is_file():
+        return ""
+    return f"; did you mean '{_shown_path(str(repaired), origin)}'?"
 
 
 def _shown_path(file: str, origin: Origin) -> str:

@@ -25,24 +25,24 @@ from pydantic import (
     model_validator,
 )
 
-from session_player.durations import format_duration, parse_duration_s
+from session_player.durations import DURATION_PATTERN, format_duration, parse_duration_s
 from session_player.phase_time import PhaseTime, parse_phase_time
 
 FORMAT_VERSION = 1
 
-DURATION_PATTERN = r"^\s*(\d+(\.\d+)?\s*(ms|h|m|s)\s*)+$"
+# DURATION_PATTERN comes from session_player.durations, built from the spellings it reads.
 _DURATION_SCHEMA = {
     "anyOf": [
         {"type": "string", "pattern": DURATION_PATTERN},
         {"type": "number", "minimum": 0},
     ],
-    "description": "A duration such as 90s, 12m, 1h30m or 250ms; a bare number is seconds.",
+    "description": "A duration such as 90s, 12m, 12 minutes, 1h 30m or 250ms; a bare number is seconds.",
 }
 _PHASE_TIME_SCHEMA = {
     "anyOf": [
         {
             "type": "string",
-            "pattern": r"^\s*(start|end|end\s*-\s*.+|(\d+(\.\d+)?\s*(h|m|s|ms)\s*)+)$",
+            "pattern": rf"^\s*(start|end|end\s*-\s*.+|{DURATION_PATTERN[1:-1]})\s*$",
         },
         {"type": "number", "minimum": 0},
     ],

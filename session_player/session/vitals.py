@@ -84,11 +84,13 @@ def _at_text(check: VitalCheck) -> str:
 
 
 def _at_label(check: VitalCheck) -> str:
+    # Worded exactly as the start screen words a check's time ("40m after the dose"), which
+    # then shows an unlabelled check once instead of "40m after dose (40m after the dose)".
     if check.at == "pre-dose":
-        return "Pre-dose"
+        return "Before the dose"
     if check.at == "discharge":
-        return "Discharge"
-    return f"{format_duration(check.at)} after dose"
+        return "Before discharge"
+    return f"{format_duration(check.at)} after the dose"
 
 
 def find_spec(specs: tuple[CheckSpec, ...], key: str) -> CheckSpec | None:

@@ -77,7 +77,7 @@ def test_unknown_key_suggests_the_right_one(tmp_path):
 
 
 def test_bad_duration_points_at_the_value(tmp_path):
-    path = write(tmp_path, "p.yaml", MINIMAL.replace("12m", "12 minutes"))
+    path = write(tmp_path, "p.yaml", MINIMAL.replace("12m", "12 minuets"))
     (only,) = problems_of(path)
     assert only.startswith("5:15: error: duration: expected a duration such as 90s")
 

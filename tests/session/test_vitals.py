@@ -37,7 +37,7 @@ def test_a_timed_check_is_due_from_its_time_until_recorded(dosed, advance) -> No
     advance(dosed, 1 * MIN)
     due = dosed.state().due_vitals
     assert [d.key for d in due] == ["40m"] and due[0].due_from_dose_s == 40 * MIN
-    assert due[0].label == "40m after dose"
+    assert due[0].label == "40m after the dose"
     assert due[0].measures == ("blood_pressure", "heart_rate", "spo2")
     advance(dosed, 30 * MIN)
     assert _due(dosed) == ["40m"]  # still due: nobody recorded it
