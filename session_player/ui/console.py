@@ -62,7 +62,8 @@ class Console(QWidget):
         patient.setObjectName("console_alias")
         self.output = QLabel()
         self.output.setObjectName("output_status")
-        dim_label = QLabel("Patient screen")
+        # This session only: the clinic's default is in the settings dialog (issue 10, item 11).
+        dim_label = QLabel("Patient screen (this session)")
         dim_label.setProperty("role", "hint")
         self.dim = QSlider(Qt.Orientation.Horizontal)
         self.dim.setObjectName("dim_slider")

@@ -363,7 +363,8 @@ class MainWindow(QMainWindow):
             self.patient_view.set_scene(patient_scene(self.bridge.playlist, state))
 
     def _set_dim_level(self, level: float) -> None:
-        self.settings.dim_level = level
+        # The console's slider adjusts this session only: saving it here made one session's
+        # brighter screen every later session's start (the default is in the settings dialog).
         if self.patient_view is not None:
             self.patient_view.set_dim_level(level)
 

@@ -1,4 +1,5 @@
-"""The clinic's settings: the PIN that guards the patient view's unlock, and the dim level."""
+"""The clinic's settings: the PIN that guards the patient view's unlock, and the default dim
+level (the one every session starts at; the console's slider adjusts one session only)."""
 
 from __future__ import annotations
 
@@ -42,10 +43,18 @@ class SettingsDialog(QDialog):
         self.dim.setAccessibleName("Default brightness of the patient view")
         self.dim.setRange(round(theme.MIN_DIM_LEVEL * 100), round(theme.MAX_DIM_LEVEL * 100))
         self.dim.setValue(round(settings.dim_level * 100))
+        dim_hint = QLabel(
+            "The clinic's default: every session starts at this brightness. The console's "
+            "slider changes it for one session only. Even at its brightest, no pixel of the "
+            f"patient view is lighter than {theme.MAX_DIM_LEVEL:.0%} grey."
+        )
+        dim_hint.setProperty("role", "hint")
+        dim_hint.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Unlock PIN", self.pin)
         form.addRow("", pin_hint)
-        form.addRow("Patient screen", self.dim)
+        form.addRow("Patient screen (default)", self.dim)
+        form.addRow("", dim_hint)
         save = QPushButton("Save")
         save.setObjectName("settings_save")
         save.setProperty("role", "primary")

@@ -74,7 +74,9 @@ def qcolor(hex_value: str, alpha: float = 1.0) -> QColor:
 # --- the patient view's dim palette -----------------------------------------------------------
 DEFAULT_DIM_LEVEL = 0.22  # brightest patient pixel at 22 % grey: the brief allows about 25 %
 MIN_DIM_LEVEL = 0.04  # nearly black, for a patient with the lights off and eyes open
-MAX_DIM_LEVEL = 0.45  # never brighter than this, even for a clinician who asks
+# The dark-room ceiling, for the console's slider and the clinic's default alike: a patient
+# who wants more light gets a little (30 % grey, the brightest pixel), never a lit screen.
+MAX_DIM_LEVEL = 0.30
 
 
 class PatientColours(NamedTuple):

@@ -139,10 +139,10 @@ def test_patient_view_from_the_console(make_window, port, clock, clinic, flow, q
     patient.findChild(QAbstractButton, "call").click()
     assert bridge.state.patient_call_pending and port.engines[-1].patient_calls == 1
     assert "call" in console.alerts.cards()
-    # Dim level from the console, remembered.
+    # Dim level from the console: this session only, the clinic's default stays.
     console.dim.setValue(10)
     qtbot.waitUntil(lambda: abs(patient.dim_level - 0.10) < 1e-6, timeout=3000)
-    assert settings.dim_level == 0.10
+    assert settings.dim_level == theme.DEFAULT_DIM_LEVEL
     # Unlock: hold the corner, then the PIN; the console comes back (one screen).
     target = patient.findChild(QWidget, "unlock_target")
     qtbot.mousePress(target, Qt.MouseButton.LeftButton, pos=QPoint(36, 36))
