@@ -10,9 +10,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
 from session_player.ui import theme
+from session_player.ui.typing_mode import is_typing
 
 
 def shortcut_text(action: QAction) -> str:
@@ -45,10 +53,8 @@ class ActionButton(QPushButton):
         self._hint = QLabel()
         self._hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self._hint.setFont(theme.font(theme.CONSOLE_SMALL_PT - 1))
-        self._hint.setStyleSheet(
-            f"color: {theme.TEXT_DIM}; border: 1px solid {theme.BORDER};"
-            " border-radius: 4px; padding: 0px 5px; background: transparent;"
-        )
+        self._keys_off = None  # whether the key cap shows its shortcut off (typing mode)
+        self._show_keys_off(False)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 5, 8, 5)
         layout.setSpacing(8)
@@ -56,6 +62,9 @@ class ActionButton(QPushButton):
         layout.addStretch(1)
         layout.addWidget(self._hint)
         self.clicked.connect(self._trigger)
+        # While a text field has the focus a single-key shortcut types a letter instead: the
+        # key cap says so, crossed out, so the clinician sees why E or C did nothing.
+        QApplication.instance().focusChanged.connect(self._on_focus_changed)
         action.changed.connect(self._sync)
         self._sync()
 
@@ -83,6 +92,29 @@ class ActionButton(QPushButton):
     def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().focusOutEvent(event)
         self._sync()
+
+    @property
+    def shortcut_off(self) -> bool:
+        """The key cap shows the shortcut off (a text field has the focus)."""
+        return bool(self._keys_off)
+
+    def _on_focus_changed(self, _old, _new) -> None:
+        sequence = self.action.shortcut()
+        single_key = not sequence.isEmpty() and sequence[0].keyboardModifiers() in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.ShiftModifier,
+        )
+        self._show_keys_off(single_key and is_typing(self))
+
+    def _show_keys_off(self, off: bool) -> None:
+        if off == self._keys_off:
+            return
+        self._keys_off = off
+        colour, decoration = (theme.BORDER, "line-through") if off else (theme.TEXT_DIM, "none")
+        self._hint.setStyleSheet(
+            f"color: {colour}; border: 1px solid {theme.BORDER}; text-decoration: {decoration};"
+            " border-radius: 4px; padding: 0px 5px; background: transparent;"
+        )
 
     def _trigger(self) -> None:
         # The button's own checked toggling is ignored: the action (and so the session

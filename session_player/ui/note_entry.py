@@ -1,8 +1,18 @@
-"""A free note for the journal, typed in one line and kept with its time."""
+"""A free note for the journal, typed in one line and kept with its time.
+
+While the field has the focus the console's single-key shortcuts type letters instead; the
+line under the field says so. Adding the note (Enter, or the button) gives the keys back at
+once; Escape leaves the field too, keeping what was typed there, with a word that it is not
+in the journal yet (a note thrown away without a word would be a silent loss).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from session_player.ui.typing_mode import TypingHint, leave_on_escape, release_focus
+
+DRAFT_TEXT = "This note is not in the journal yet: click it and press Enter to add it."
 
 
 class NoteEntry(QWidget):
@@ -15,15 +25,28 @@ class NoteEntry(QWidget):
         self.field.setAccessibleName("Note for the journal")
         self.field.setPlaceholderText("Note for the journal")
         self.field.returnPressed.connect(self.add_note)
+        leave_on_escape(self.field)
         self.button = QPushButton("Add note  ⏎")
         self.button.setObjectName("note_add")
         self.button.clicked.connect(self.add_note)
-        row = QHBoxLayout(self)
+        self.hint = TypingHint(idle_text=self._draft_text)
+        self.field.textChanged.connect(self.hint.refresh)
+        row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.field, 1)
         row.addWidget(self.button)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addLayout(row)
+        column.addWidget(self.hint)
+
+    def _draft_text(self) -> str:
+        return DRAFT_TEXT if self.field.text().strip() else ""
 
     def add_note(self) -> None:
         text = self.field.text().strip()
         if text and self._bridge.run("add_note", text) is not None:
             self.field.clear()
+            # Back to the console: the next E, C or N is a command again, not a letter.
+            release_focus(self)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from session_player.session.vitals import flags_for
 from session_player.ui import theme
 from session_player.ui.fades import fade_in
+from session_player.ui.typing_mode import leave_on_escape, release_focus
 
 FIELDS = (
     ("systolic", "BP", "sys"),
@@ -83,6 +84,7 @@ class VitalsPrompt(QFrame):
                 field.setValidator(QIntValidator(0, 999))
             field.textChanged.connect(self._show_flags)
             field.returnPressed.connect(self.save)
+            leave_on_escape(field, self._escape)
             entry.addWidget(label)
             entry.addWidget(field)
             self.fields[key] = field
@@ -114,6 +116,7 @@ class VitalsPrompt(QFrame):
         self.skip_reason.setAccessibleName("Reason for skipping the check")
         self.skip_reason.setPlaceholderText("Why is this check skipped? (required)")
         self.skip_reason.returnPressed.connect(self._skip)
+        leave_on_escape(self.skip_reason, self._escape)
         self.skip_confirm = QPushButton("Skip check")
         self.skip_confirm.setObjectName("vitals_skip_confirm")
         self.skip_confirm.clicked.connect(self._skip)
@@ -195,6 +198,13 @@ class VitalsPrompt(QFrame):
         if first is not None:
             first.setFocus(Qt.FocusReason.ShortcutFocusReason)
             first.selectAll()
+
+    def _escape(self) -> None:
+        """Escape: an unscheduled reading is cancelled (the card closes); in a due check the
+        typed values stay for later and the keyboard goes back to the console's shortcuts."""
+        if self._manual and self._due_key is None:
+            self._close_manual()
+        release_focus(self)
 
     def _close_manual(self) -> None:
         self._manual = False

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from session_player.session.journal import read_journal
 
@@ -33,8 +33,17 @@ def type_text(window: QWidget, text: str) -> None:
 
 
 def click_at(qtbot, window: QWidget, widget: QWidget) -> None:
-    """A left click at the middle of where ``widget`` is on screen, given to what is there."""
+    """A left click at the middle of where ``widget`` is on screen, given to what is there.
+
+    Scrolled into view first, as a person scrolls down to a card below the fold.
+    """
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    if parent is not None:
+        parent.ensureWidgetVisible(widget)
     centre = widget.mapTo(window, widget.rect().center())
+    assert window.rect().contains(centre), f"{widget.objectName()} is out of the window"
     target = window.childAt(centre) or window
     qtbot.mouseClick(target, Qt.MouseButton.LeftButton, pos=target.mapFrom(window, centre))
 

@@ -9,8 +9,11 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+from session_player.ui.note_entry import DRAFT_TEXT
+from session_player.ui.typing_mode import TYPING_TEXT
 from tests.ui.keyboard_helpers import (
     activate,
+    click_at,
     focused,
     journal_of,
     journal_types,
@@ -134,3 +137,73 @@ def test_the_amber_button_focus_ring_stands_out(session, qtbot):
     )
     total = len(range(0, button.width(), 2)) * len(range(0, button.height(), 2))
     assert changed > total // 2
+
+
+# --- item 8: the note field gives the keys back ----------------------------------------------
+
+
+def test_after_a_note_is_added_the_keys_are_commands_again(session, qtbot):
+    window, console, bridge = session
+    click_at(qtbot, window, console.note.field)
+    assert focused() is console.note.field
+    type_text(window, "patient asleep")
+    press(window, KEY.Key_Return)
+    assert [e["text"] for e in journal_of(bridge, "note")] == ["patient asleep"]
+    assert not console.note.field.hasFocus()
+    press(window, KEY.Key_C)  # calm down, not a "c" in the field
+    assert bridge.state.calm
+    assert console.note.field.text() == ""
+
+
+def test_after_the_add_note_button_the_keys_are_commands_again(session, qtbot):
+    window, console, bridge = session
+    click_at(qtbot, window, console.note.field)
+    type_text(window, "asked for water")
+    click_at(qtbot, window, console.note.button)
+    assert [e["text"] for e in journal_of(bridge, "note")] == ["asked for water"]
+    assert focused() is None  # not the button either: a Space there would add nothing
+    press(window, KEY.Key_Space)
+    assert bridge.state.paused
+
+
+def test_escape_leaves_the_note_field_and_keeps_the_draft(session, qtbot):
+    window, console, bridge = session
+    click_at(qtbot, window, console.note.field)
+    type_text(window, "cuff")
+    press(window, KEY.Key_Escape)
+    assert not console.note.field.hasFocus()
+    assert console.note.field.text() == "cuff"  # kept, and said to be not in the journal
+    assert console.note.hint.text() == DRAFT_TEXT
+    assert not journal_of(bridge, "note")
+    press(window, KEY.Key_C)
+    assert bridge.state.calm
+    assert console.note.field.text() == "cuff"
+    click_at(qtbot, window, console.note.field)
+    press(window, KEY.Key_Return)  # the draft is added later, as it was typed
+    assert [e["text"] for e in journal_of(bridge, "note")] == ["cuff"]
+
+
+def test_while_typing_a_hint_says_the_shortcuts_are_off(session, qtbot):
+    window, console, bridge = session
+    hint = console.note.hint
+    calm = console.buttons["calm_down"]
+    end = console.buttons["end_session"]
+    assert hint.text() == "" and hint.isVisible()
+    assert not calm.shortcut_off
+    height = hint.height()
+    click_at(qtbot, window, console.note.field)
+    assert hint.text() == TYPING_TEXT and "Esc" in hint.text()
+    assert hint.height() == height  # its room was kept: nothing under it moves
+    assert calm.shortcut_off  # its key cap shows "C" crossed out
+    assert not end.shortcut_off  # Ctrl+E is no letter: it still works
+    press(window, KEY.Key_C)
+    assert console.note.field.text() == "c" and not bridge.state.calm
+    press(window, KEY.Key_Escape)
+    assert hint.text() == DRAFT_TEXT and not calm.shortcut_off
+    # The vitals fields are text fields too.
+    press(window, KEY.Key_V)
+    qtbot.waitUntil(lambda: console.vitals.fields["systolic"].hasFocus())
+    assert hint.text() == TYPING_TEXT and calm.shortcut_off
+    press(window, KEY.Key_Escape)  # an unscheduled reading: Escape cancels it
+    assert not console.vitals.fields["systolic"].hasFocus()
+    assert not calm.shortcut_off
