@@ -40,6 +40,7 @@ DIM_SLIDER_STEPS = 100
 
 
 class Console(QWidget):
+    page_title = "Console"  # the window's title while the console shows (MainWindow)
     patient_view_requested = Signal()
     dim_level_changed = Signal(float)
     ended = Signal()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QMainWindow, QWidget
 
 from session_player.ui import theme
 from session_player.ui.fading_stack import FadingStack
+from session_player.ui.focused_button_keys import FocusedButtonKeys
 from session_player.ui.settings import AppSettings
 from session_player.ui.start_screen import StartScreen, first_choice
 from session_player.ui.worker import TaskRunner
@@ -101,6 +102,9 @@ class MainWindow(QMainWindow):
         self.start_maximized = False
 
         self.stack = FadingStack(self)
+        # Space and Enter press the focused button on every page, as on any desktop (the
+        # console installs the same filter on itself; see focused_button_keys).
+        self._button_keys = FocusedButtonKeys(self)
         self.setCentralWidget(self.stack)
         if launch_results is not None:
             # The helper process checks the playlist the start screen will show while this
@@ -279,6 +283,7 @@ class MainWindow(QMainWindow):
             self._preflight = Preflight(self.port)
             self._preflight.back_requested.connect(lambda: self.stack.show_page(self.start_screen))
             self._preflight.start_requested.connect(self.start_session)
+            self._preflight.readiness_changed.connect(lambda _ready: self.update_title())
             self.stack.addWidget(self._preflight)
         return self._preflight
 
@@ -456,6 +461,19 @@ class MainWindow(QMainWindow):
     def _on_page_changed(self, _index: int) -> None:
         if self.stack.currentWidget() is self.start_screen:
             self.start_screen.focus_first_field()
+        self.update_title()
+
+    def update_title(self) -> None:
+        """The title names the page, as a window manager's task list and Alt+Tab show it.
+
+        A page may say more (the pre-flight says when it is ready to start); nothing that
+        identifies the patient goes into a title: other programs and screen sharing read it.
+        """
+        page = self.stack.currentWidget()
+        name = getattr(page, "page_title", None)
+        text = name() if callable(name) else name
+        # Qt adds " — Session Player" (the application's display name) itself.
+        self.setWindowTitle(text or "Session Player")
 
     def show_first(self) -> None:
         """Show the window at launch: maximised on a small screen (see ``_fit_to_screen``).
@@ -464,6 +482,7 @@ class MainWindow(QMainWindow):
         then the start screen is complete as it is shown, and start_ready comes now. Not
         from a showEvent override: its event would cost QEvent's Python type (2 ms) at launch.
         """
+        self.update_title()
         if self.start_maximized:
             self.showMaximized()
         else:

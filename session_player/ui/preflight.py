@@ -13,7 +13,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from session_player.audio.probe import ProbeError, probe
 from session_player.ui import theme
@@ -53,6 +60,8 @@ class Preflight(QWidget):
 
     start_requested = Signal(object)
     back_requested = Signal()
+    # The session can start now, or no longer can: the window's title says so (page_title).
+    readiness_changed = Signal(bool)
 
     def __init__(self, port: EnginePort, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -273,11 +282,28 @@ class Preflight(QWidget):
             return "The output device is not ready."
         return "Play the headphone test and confirm."
 
+    def page_title(self) -> str:
+        """The window's title on this page: whether the session can start yet."""
+        return "Pre-flight (ready to start)" if self.start.isEnabled() else "Pre-flight"
+
     def _update_start(self) -> None:
         reason = self.blocking_reason()
+        was_ready = self.start.isEnabled()
         self.start.setEnabled(reason is None)
+        if self.start.isEnabled() != was_ready:
+            self.readiness_changed.emit(self.start.isEnabled())
+        if self.start.isEnabled() and not was_ready and self._focus_is_on_a_settled_item():
+            # The last check settled after the clinician had done their part (the headphone
+            # test confirmed while the loudness was still measured): Enter now starts.
+            self.start.setFocus(Qt.FocusReason.OtherFocusReason)
         self.reason.setText(reason or "")
         theme.set_role(self.reason, "secondary")
+
+    def _focus_is_on_a_settled_item(self) -> bool:
+        focused = QApplication.focusWidget()
+        if focused is None or not self.isAncestorOf(focused):
+            return focused is None and self.isVisible()
+        return any(item.isAncestorOf(focused) and item.settled for item in self.items)
 
     def show_error(self, message: str) -> None:
         self.reason.setText(message)

@@ -119,6 +119,7 @@ def first_choice(
 class StartScreen(QWidget):
     """Emits ``chosen(StartChoice)`` when the clinician continues to the pre-flight."""
 
+    page_title = "Start"  # the window's title while it shows (MainWindow)
     chosen = Signal(object)
     # (StartChoice, speed): a rehearsal on a fast clock, straight to the console (no pre-flight)
     rehearsal_chosen = Signal(object, float)

@@ -79,6 +79,7 @@ def table(headers: list[str], rows: list[list[str]], flagged_column: int | None 
 
 
 class SummaryScreen(QWidget):
+    page_title = "Summary"  # the window's title while it shows (MainWindow)
     new_session_requested = Signal()
 
     def __init__(self, bridge, parent=None) -> None:
