@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from session_player.durations import format_clock, format_duration
 from session_player.playlist.model import Playlist
+from session_player.session.vitals import check_specs
 from session_player.ui.event_text import (
     pretty_title,
     readings_text,
@@ -32,6 +33,23 @@ class VitalsRow:
     check: str
     readings: str
     flags: str
+    missed: bool = False  # due and never recorded nor skipped: "not done", said in red
+
+
+@dataclass(frozen=True)
+class MissedCheck:
+    """A vital-sign check that fell due and was neither recorded nor skipped."""
+
+    label: str
+    due: str  # "due +20:00" or "due before the dose"
+    due_session_s: float  # where it falls among the readings
+
+
+def due_text(due_from_dose_s: float | None) -> str:
+    """When a check fell due, in the clinician's words (timed checks on the dose clock)."""
+    if due_from_dose_s is None:
+        return "due before the dose"
+    return f"due +{format_clock(due_from_dose_s)}"
 
 
 @dataclass(frozen=True)
@@ -44,6 +62,7 @@ class SessionSummary:
     end_reason: str
     phases: tuple[PhaseRow, ...]
     vitals: tuple[VitalsRow, ...]
+    missed_checks: tuple[MissedCheck, ...]
     played: tuple[str, ...]
     side_effects: tuple[str, ...]
 
@@ -99,6 +118,68 @@ def _what_played(playlist: Playlist, events: list[dict], starts: list[dict]) -> 
     return played
 
 
+def missed_checks(playlist: Playlist, events: list[dict]) -> tuple[MissedCheck, ...]:
+    """The checks that fell due during the session and were never recorded nor skipped.
+
+    The baseline falls due at the start, a timed check at its time on the dose clock (if the
+    session lasted that long); the discharge check is not missed, it is due now (the summary
+    asks for it).
+    """
+    started = next((e for e in events if e["type"] == "session_started"), None)
+    if started is None:
+        return ()
+    dose = next((e for e in events if e["type"] == "dose_given"), None)
+    ended = next((e for e in events if e["type"] == "session_ended"), None)
+    last = ended or events[-1]
+    done = {
+        str(e.get("check"))
+        for e in events
+        if e["type"] in ("vitals_recorded", "vitals_skipped") and e.get("check")
+    }
+    dose_session_s = float(dose["dose_session_s"]) if dose else None
+    end_dose_s = last.get("dose_s")
+    missed: list[MissedCheck] = []
+    for spec in check_specs(playlist.clinical):
+        if spec.key in done or spec.at == "discharge":
+            continue
+        if spec.at == "pre-dose":
+            at_s = dose_session_s if dose_session_s is not None else float(started["session_s"])
+            missed.append(MissedCheck(spec.label, due_text(None), at_s))
+        elif (
+            dose_session_s is not None
+            and isinstance(end_dose_s, (int, float))
+            and end_dose_s >= float(spec.at)
+        ):
+            at_s = dose_session_s + float(spec.at)
+            missed.append(MissedCheck(spec.label, due_text(float(spec.at)), at_s))
+    return tuple(sorted(missed, key=lambda check: check.due_session_s))
+
+
+def _vitals_rows(
+    playlist: Playlist, events: list[dict], missed: tuple[MissedCheck, ...]
+) -> tuple[VitalsRow, ...]:
+    """Readings and skipped checks as the journal has them, and the missed checks, in time order."""
+    labels = {spec.key: spec.label for spec in check_specs(playlist.clinical)}
+    rows: list[tuple[float, VitalsRow]] = []
+    for event in events:
+        check = event.get("check")
+        name = labels.get(str(check), str(check)) if check else "unscheduled"
+        if event["type"] == "vitals_recorded":
+            flags = "; ".join(event.get("flags") or [])
+            row = VitalsRow(_when(event), name, readings_text(event), flags)
+        elif event["type"] == "vitals_skipped":
+            row = VitalsRow(_when(event), name, "skipped", str(event.get("reason", "")))
+        else:
+            continue
+        rows.append((float(event.get("session_s", 0.0)), row))
+    for check in missed:
+        rows.append(
+            (check.due_session_s, VitalsRow(check.due, check.label, "not done", "missed", True))
+        )
+    rows.sort(key=lambda pair: pair[0])  # stable: a reading stays before a miss at its time
+    return tuple(row for _, row in rows)
+
+
 def build_summary(playlist: Playlist, events: list[dict]) -> SessionSummary:
     started = next((e for e in events if e["type"] == "session_started"), {})
     dose = next((e for e in events if e["type"] == "dose_given"), None)
@@ -136,25 +217,17 @@ def build_summary(playlist: Playlist, events: list[dict]) -> SessionSummary:
             )
         )
 
-    vitals = tuple(
-        VitalsRow(
-            time=_when(event),
-            check=str(event.get("check") or "unscheduled"),
-            readings=readings_text(event),
-            flags="; ".join(event.get("flags") or []),
-        )
-        for event in events
-        if event["type"] == "vitals_recorded"
-    ) + tuple(
-        VitalsRow(_when(event), str(event.get("check")), "skipped", str(event.get("reason", "")))
-        for event in events
-        if event["type"] == "vitals_skipped"
-    )
+    missed = missed_checks(playlist, events)
+    vitals = _vitals_rows(playlist, events, missed)
 
     played = _what_played(playlist, events, starts)
+    # A side effect undone at once (a tap on a button that had just moved) stays in the
+    # record, marked: the journal keeps both events, and the reviewer sees the correction.
+    withdrawn = {e.get("side_effect_seq") for e in events if e["type"] == "side_effect_withdrawn"}
     side_effects = tuple(
         f"{_when(event)}  {event.get('kind')}"
         + (f" — {event['note']}" if event.get("note") else "")
+        + ("  (undone: logged by mistake)" if event.get("seq") in withdrawn else "")
         for event in events
         if event["type"] == "side_effect"
     )
@@ -172,6 +245,7 @@ def build_summary(playlist: Playlist, events: list[dict]) -> SessionSummary:
         end_reason=reason,
         phases=tuple(phases),
         vitals=vitals,
+        missed_checks=missed,
         played=tuple(played),
         side_effects=side_effects,
     )
