@@ -20,7 +20,9 @@ from session_player.platform_check import (
 EXIT_NO_DISPLAY = 2
 
 
-def run_app(playlist: str | None = None) -> int:
+def run_app(playlist: str | None = None, *, rehearsal_speed: float | None = None) -> int:
+    """``rehearsal_speed``: start a rehearsal of ``playlist`` at that speed once it is
+    checked (``session-player --rehearsal [SPEED] PLAYLIST``)."""
     if not has_display():
         print(
             "Session Player needs a screen, and none was found (no DISPLAY or WAYLAND_DISPLAY).\n"
@@ -53,7 +55,7 @@ def run_app(playlist: str | None = None) -> int:
 
         port = LiveEnginePort()
         try:
-            code = run(port, playlist=playlist, helper=helper)
+            code = run(port, playlist=playlist, helper=helper, rehearsal_speed=rehearsal_speed)
         finally:
             port.shutdown()
     finally:

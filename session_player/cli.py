@@ -80,10 +80,19 @@ def _start_app(args_list: list[str]) -> int:
     """The app, on the first argument that is not an option (others are ignored, as Qt's
     own options would be). Without argparse: building a parser looks for translations on
     disk and imports ``locale`` and ``shutil``, a few milliseconds of every launch."""
+    rehearsal_speed = None
+    if any(arg.startswith("--rehearsal") for arg in args_list):
+        from session_player.cli_rehearsal import rehearsal_from_args
+
+        try:
+            rehearsal_speed, args_list = rehearsal_from_args(args_list)
+        except ValueError as exc:
+            print(f"session-player: {exc}", file=sys.stderr)
+            return 2
     playlist = next((arg for arg in args_list if not arg.startswith("-")), None)
     from session_player.app import run_app
 
-    return run_app(playlist=playlist)
+    return run_app(playlist=playlist, rehearsal_speed=rehearsal_speed)
 
 
 def _validate(files: list[str], *, strict: bool, check_audio: bool) -> int:

@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 
+from session_player.cli_rehearsal import speed_arg
 from session_player.durations import format_clock
 
 EXIT_OK = 0
@@ -60,6 +61,15 @@ def add_play_commands(sub: argparse._SubParsersAction, duration_arg) -> None:
         "--resume",
         action="store_true",
         help="resume the newest unfinished session of this playlist (after a crash)",
+    )
+    play.add_argument(
+        "--rehearsal",
+        dest="rehearsal_speed",
+        type=speed_arg,
+        default=None,
+        metavar="SPEED",
+        help="a rehearsal: no sound, the clock SPEED times faster (30 or 30x), journaled "
+        "apart from patients' sessions; --dose-at and --stop-after on its clock",
     )
     play.add_argument("--sessions-dir", default=None, help=argparse.SUPPRESS)
     play.add_argument("--quiet-keys", action="store_true", help=argparse.SUPPRESS)
@@ -127,6 +137,10 @@ def run_play(args: argparse.Namespace) -> int:
     loaded = load_for_session(args.playlist, progress=_progress_printer())
     if loaded.exit_code is not None:
         return loaded.exit_code
+    if args.rehearsal_speed is not None:
+        from session_player.cli_rehearsal import run_play_rehearsal
+
+        return run_play_rehearsal(args, loaded, _say, _command, _read_keys)
     timeline = None
     if args.resume:
         timeline = _resumed_timeline(loaded, args.sessions_dir)

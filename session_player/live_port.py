@@ -272,7 +272,10 @@ class LiveEnginePort:
         from session_player.app_services import build_live_session, resume_timeline
         from session_player.playlist.loader import load_playlist
         from session_player.session.commands import ResumeError
+        from session_player.session.rehearsal import refuse_to_resume_a_rehearsal
 
+        # A rehearsal named directly (the supervisor's restart) never comes back with sound.
+        refuse_to_resume_a_rehearsal(unfinished.journal_path)
         if not unfinished.playlist_path:
             raise ResumeError("The journal does not say which playlist the session used.")
         result = load_playlist(unfinished.playlist_path)

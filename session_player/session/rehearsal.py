@@ -21,6 +21,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from session_player.session.commands import ResumeError
+from session_player.session.journal import read_journal
 from session_player.session.store import SessionStore
 
 REHEARSALS_FOLDER = "rehearsals"
@@ -82,3 +84,18 @@ def speed_text(speed: float) -> str:
 def marker_text(speed: float) -> str:
     """The words on the console's and the patient view's marker."""
     return f"Rehearsal {speed_text(speed)}"
+
+
+def refuse_to_resume_a_rehearsal(journal_path: str | Path) -> None:
+    """ResumeError if the journal is a rehearsal's: a crash ends a rehearsal for good.
+
+    The resume offer never lists one (it lives in ``rehearsals/``); this is the guard for
+    anything that names a journal directly (the supervisor's restart), so that a rehearsal
+    never comes back as a session with sound on the real clock.
+    """
+    try:
+        events = read_journal(Path(journal_path)).events
+    except OSError:
+        return  # unreadable: resuming will say so in its own words
+    if events and rehearsal_speed_of(events[0]) is not None:
+        raise ResumeError("This was a rehearsal: rehearsals are never resumed. Start a new one.")

@@ -3,14 +3,32 @@
 An alert appears at once, with a slow fade (never a flash, never blinking), in muted red,
 and stays until the clinician acknowledges it: a problem that disappears by itself may
 never have been seen. The patient's call shows here too, quietly, until answered.
+
+The strip always takes the height of one card, with or without alerts: a card that pushed
+the arc and every command button down by 60 px as it appeared put the wrong button under
+a hand already on its way. Cards sit side by side (the call first, then the oldest alert),
+their words on one line each, cut with "…" and whole in the tooltip; more than fit say
+"+2 more", and each one acknowledged makes room for the next.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from session_player.ui import theme
+from session_player.ui.elided_label import ElidedLabel
 from session_player.ui.fades import fade_in
+
+MAX_CARDS_SHOWN = 2  # side by side in the strip; the rest are counted ("+2 more")
 
 KIND_TITLES = {
     "device_lost": "Output device lost",
@@ -44,17 +62,18 @@ class AlertCard(QFrame):
             f" border: 1px solid {border}; border-radius: 10px; }}"
         )
         self.setAccessibleName(f"{title}: {message}")
-        title_label = QLabel(title)
+        self.setToolTip(f"{title}: {message}")
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        title_label = ElidedLabel(title, min_width_px=80)
         title_label.setProperty("role", role)
-        text = QLabel(message)
-        text.setWordWrap(True)
+        self.message = ElidedLabel(message, min_width_px=80)
         self.button = QPushButton(button_text)
         self.button.setObjectName(name + "_button")
         self.button.clicked.connect(on_click)
         words = QVBoxLayout()
         words.setSpacing(2)
         words.addWidget(title_label)
-        words.addWidget(text)
+        words.addWidget(self.message)
         row = QHBoxLayout(self)
         row.setContentsMargins(14, 8, 14, 8)
         row.addLayout(words, 1)
@@ -67,9 +86,26 @@ class AlertsPanel(QWidget):
         self.setObjectName("alerts")
         self._bridge = bridge
         self._cards: dict[object, AlertCard] = {}
-        self._layout = QVBoxLayout(self)
+        self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(6)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        # Said in the strip when there is nothing, so the reserved space explains itself.
+        self.empty = QLabel("No alerts. A call from the patient or a sound problem shows here.")
+        self.empty.setObjectName("alerts_empty")
+        self.empty.setProperty("role", "hint")
+        self._layout.addWidget(self.empty, 1)
+        self.more = QLabel()
+        self.more.setObjectName("alerts_more")
+        self.more.setProperty("role", "warning")
+        self.more.hide()
+        self._layout.addWidget(self.more)
+        # The height of one card, measured once on a card like the real ones.
+        sample = AlertCard("Title", "Message", "Acknowledge", lambda: None, name="m", tone="call")
+        sample.ensurePolished()
+        self._card_height_px = sample.sizeHint().height()
+        sample.deleteLater()
+        self.setFixedHeight(self._card_height_px)
         bridge.changed.connect(self.update_from)
         self.update_from(bridge.state)
 
@@ -98,13 +134,32 @@ class AlertsPanel(QWidget):
                 card = self._cards.pop(key)
                 self._layout.removeWidget(card)
                 card.deleteLater()
-        for key, (title, message, button, slot) in wanted.items():
+        # The call first (the patient is waiting), then the alerts in the order they came.
+        order = sorted(wanted, key=lambda key: key != "call")
+        shown = order[:MAX_CARDS_SHOWN]
+        for key in shown:
             if key in self._cards:
                 continue
+            title, message, button, slot = wanted[key]
             name = "alert_call" if key == "call" else f"alert_{key}"
             tone = "call" if key == "call" else "warning"
             card = AlertCard(title, message, button, slot, name=name, tone=tone)
             self._cards[key] = card
-            self._layout.addWidget(card)
-            fade_in(card, theme.SLOW_FADE_MS)
-        self.setVisible(bool(self._cards))
+        for key in list(self._cards):
+            if key not in shown:  # pushed out by the call: it comes back when there is room
+                card = self._cards.pop(key)
+                self._layout.removeWidget(card)
+                card.deleteLater()
+        for position, key in enumerate(shown):
+            card = self._cards[key]
+            is_new = card.parent() is not self
+            self._layout.insertWidget(position, card, 1)
+            if is_new:  # in its place first, then the fade (never a window of its own)
+                fade_in(card, theme.SLOW_FADE_MS)
+        hidden = len(order) - len(shown)
+        self.more.setText(f"+{hidden} more" if hidden else "")
+        self.more.setVisible(hidden > 0)
+        self.empty.setVisible(not order)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(0, self._card_height_px)

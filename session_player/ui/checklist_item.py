@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from session_player.ui import theme
+from session_player.ui.flow_layout import FlowLayout
 
 
 class ItemState(Enum):
@@ -53,6 +54,7 @@ class ChecklistItem(QFrame):
         self.mark.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.mark.setFont(theme.font(theme.CONSOLE_HEADING_PT))
         self.title = QLabel(title)
+        self.title.setWordWrap(True)
         self.detail = QLabel()
         self.detail.setProperty("role", "secondary")
         self.detail.setWordWrap(True)
@@ -61,19 +63,21 @@ class ChecklistItem(QFrame):
         self.progress.setTextVisible(False)
         self.progress.setMaximumHeight(10)
         self.progress.hide()
-        self.buttons = QHBoxLayout()
-        self.buttons.setSpacing(8)
+        # Under the words, wrapping onto a second line when narrow: beside them, three
+        # buttons made the pre-flight wider than a 150 % laptop screen and squeezed the
+        # detail into a column too narrow to read.
+        self.buttons = FlowLayout(spacing=8)
 
         text = QVBoxLayout()
         text.setSpacing(4)
         text.addWidget(self.title)
         text.addWidget(self.detail)
         text.addWidget(self.progress)
+        text.addLayout(self.buttons)
         row = QHBoxLayout(self)
         row.setContentsMargins(14, 10, 14, 10)
         row.addWidget(self.mark, 0, Qt.AlignmentFlag.AlignTop)
         row.addLayout(text, 1)
-        row.addLayout(self.buttons)
         self.set_state(ItemState.PENDING)
 
     def add_button(self, text: str, name: str, *, role: str | None = None) -> QPushButton:

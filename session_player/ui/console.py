@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -31,13 +32,19 @@ from session_player.ui.flow_layout import FlowLayout
 from session_player.ui.focused_button_keys import FocusedButtonKeys
 from session_player.ui.note_entry import NoteEntry
 from session_player.ui.now_playing import NowPlaying
+from session_player.ui.rehearsal_marker import console_marker
 from session_player.ui.session_bridge import SessionBridge
 from session_player.ui.side_effects import SideEffects
 from session_player.ui.vitals_prompt import VitalsPrompt
+from session_player.ui.reserved_slot import ReservedSlot
 
 STATUS_MS = 8000  # how long a command's message stays under the buttons
 DIM_SLIDER_STEPS = 100
 
+QWIDGETSIZE_MAX = (1 << 24) - 1
+ASKS_SHARE = 3  # fifths of the width for vitals and side effects, beside the journal
+LOG_MIN_WIDTH_PX = 320  # the journal beside the asks: narrower, it goes under them
+LOG_MIN_HEIGHT_PX = 180
 
 class Console(QWidget):
     page_title = "Console"  # the window's title while the console shows (MainWindow)
@@ -57,11 +64,13 @@ class Console(QWidget):
         playlist = bridge.playlist
 
         # --- header
-        title = QLabel(f"{playlist.title}  ·  {playlist.route}")
+        # The title and the output's words are cut with "…" (whole in their tooltips) rather
+        # than widen the window past a small laptop screen's edge.
+        title = ElidedLabel(f"{playlist.title}  ·  {playlist.route}", min_width_px=120)
         title.setProperty("role", "heading")
         patient = QLabel(f"Patient “{alias}”")
         patient.setObjectName("console_alias")
-        self.output = QLabel()
+        self.output = ElidedLabel(min_width_px=140)
         self.output.setObjectName("output_status")
         # This session only: the clinic's default is in the settings dialog (issue 10, item 11).
         dim_label = QLabel("Patient screen (this session)")
@@ -74,11 +83,14 @@ class Console(QWidget):
         self.dim.setFixedWidth(150)
         self.dim.valueChanged.connect(lambda value: self.dim_level_changed.emit(value / 100))
         header = QHBoxLayout()
-        header.setSpacing(24)
-        header.addWidget(title)
-        header.addStretch(1)
+        header.setSpacing(16)
+        header.addWidget(title, 3)
+        # "Rehearsal ×30 · no sound" for the whole of a rehearsal; None in a patient's session.
+        self.rehearsal_marker = console_marker(bridge.timeline)
+        if self.rehearsal_marker is not None:
+            header.addWidget(self.rehearsal_marker)
         header.addWidget(patient)
-        header.addWidget(self.output)
+        header.addWidget(self.output, 2)
         header.addWidget(dim_label)
         header.addWidget(self.dim)
 
@@ -91,7 +103,8 @@ class Console(QWidget):
         arc_layout.setContentsMargins(6, 4, 6, 4)
         arc_layout.addWidget(self.arc)
         self.now_playing = NowPlaying(bridge)
-        self.vitals = VitalsPrompt(bridge)
+        # Compact: its buttons on a row of their own, so the card fits a narrow column.
+        self.vitals = VitalsPrompt(bridge, compact=True)
         self.side_effects = SideEffects(bridge)
         self.note = NoteEntry(bridge)
         self.log = EventLog(bridge)
@@ -133,12 +146,12 @@ class Console(QWidget):
         # What the last command did (or why it was refused), beside the second row: a line
         # of its own would make everything below jump when a message appears. The button
         # rows wrap rather than widen the window (see flow_layout).
-        self.status = QLabel()
+        # Two lines at most, whatever the message (cut with "…", whole in the tooltip): a
+        # wrapping message made its row taller and moved the buttons under the cursor.
+        self.status = ElidedLabel(lines=2, min_width_px=160)
         self.status.setObjectName("command_status")
         self.status.setProperty("role", "secondary")
-        self.status.setWordWrap(True)
         self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.status.setMinimumWidth(160)
         self._status_timer = QTimer(self)
         self._status_timer.setSingleShot(True)
         self._status_timer.timeout.connect(self.status.clear)
@@ -182,16 +195,33 @@ class Console(QWidget):
         layout.addWidget(commands)
         # Below the commands: what is asked of the clinician (vitals, side effects) on the
         # left, what has happened (the journal) on the right.
-        asks = QVBoxLayout()
+        self.asks_column = QWidget()
+        self.asks_column.setObjectName("asks_column")
+        asks = QVBoxLayout(self.asks_column)
+        asks.setContentsMargins(0, 0, 0, 0)
+        # Always there: a scroll bar that came and went with the page's height (an alert, the
+        # vitals card) changed the width and rewrapped the rows of buttons under the cursor.
+        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         asks.setSpacing(8)
-        asks.addWidget(self.vitals)
+        # The vitals card's room is kept while it is closed, so the side-effect buttons under
+        # it never move (they jumped up 95 px when it closed).
+        self.vitals_slot = ReservedSlot(
+            self.vitals, "No vital-signs check is due now.  V: enter a reading."
+        )
+        asks.addWidget(self.vitals_slot)
         asks.addWidget(self.side_effects)
         asks.addStretch(1)
-        lower = QHBoxLayout()
-        lower.setSpacing(8)
-        lower.addLayout(asks, 3)
-        lower.addWidget(log_card, 2)
-        layout.addLayout(lower, 1)
+        # Side by side when there is room, else the journal under them (a 1280×800 screen at
+        # 150 % is 853 px wide): never wider than the window. Decided by the width alone
+        # (see resizeEvent), so no change of the session's state can rearrange it.
+        self._asks = asks
+        self._log_card = log_card
+        log_card.setMinimumHeight(LOG_MIN_HEIGHT_PX)
+        self.lower = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.lower.setSpacing(8)
+        self.lower.addWidget(self.asks_column, 3)
+        self.lower.addWidget(log_card, 2)
+        layout.addLayout(self.lower, 1)
 
         a.end_requested.connect(self.open_end_dialog)
         a.vitals_requested.connect(self.vitals.open_for_entry)
@@ -218,6 +248,26 @@ class Console(QWidget):
         self._say(reason, warning=True)
 
     def _on_done(self, command: str, message: str) -> None:
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._arrange_lower()
+
+    def _arrange_lower(self) -> None:
+        margins = self.scroll.widget().layout().contentsMargins()
+        room = self.scroll.viewport().width() - margins.left() - margins.right()
+        needed = self._asks.minimumSize().width()
+        side_by_side = room >= needed + self.lower.spacing() + LOG_MIN_WIDTH_PX
+        if side_by_side:
+            # The column's width from the window's alone (three fifths), never from what its
+            # cards say: a vitals card showing other fields changed the split and moved the
+            # side-effect buttons sideways.
+            self.asks_column.setFixedWidth(max(needed, room * ASKS_SHARE // 5))
+            self.lower.setDirection(QBoxLayout.Direction.LeftToRight)
+        else:
+            self.asks_column.setMinimumWidth(0)
+            self.asks_column.setMaximumWidth(QWIDGETSIZE_MAX)
+            self.lower.setDirection(QBoxLayout.Direction.TopToBottom)
+
         if message:
             self._say(message, warning=False)
 

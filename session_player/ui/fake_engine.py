@@ -17,6 +17,7 @@ from session_player.playlist.loader import load_playlist
 from session_player.playlist.model import Playlist
 from session_player.session.clock import SYSTEM_CLOCK, SYSTEM_WALL_CLOCK
 from session_player.session.commands import ResumeError
+from session_player.session.rehearsal import refuse_to_resume_a_rehearsal
 from session_player.session.schedule import SETTLING
 from session_player.session.store import SessionStore, find_unfinished_sessions
 from session_player.session.timeline import SessionTimeline
@@ -204,6 +205,7 @@ class FakeEnginePort:
         return find_unfinished_sessions(self.store.base_dir)
 
     def resume_session(self, unfinished, device: str = ""):
+        refuse_to_resume_a_rehearsal(unfinished.journal_path)
         if not unfinished.playlist_path:
             raise ResumeError("The journal does not say which playlist the session used.")
         result = load_playlist(unfinished.playlist_path, check_audio=False)

@@ -87,8 +87,11 @@ def run(
     playlist: str | None = None,
     argv: list[str] | None = None,
     helper: StartHelper | None = None,
+    rehearsal_speed: float | None = None,
 ) -> int:
-    """``helper``: the start helper process, spawned before Qt was imported for ``port``
+    """``rehearsal_speed``: rehearse ``playlist`` at that speed as soon as it is checked.
+
+    ``helper``: the start helper process, spawned before Qt was imported for ``port``
     (a ``LiveEnginePort`` on the platform's folders) and the default validation cache
     (``session_player.start_helper``); None: the worker thread does all."""
     app = make_app(argv)
@@ -96,6 +99,8 @@ def run(
     window = build_window(
         port, playlist=playlist, validation_cache=ValidationCache(), helper=helper
     )
+    if rehearsal_speed is not None:
+        window.start_screen.rehearse_when_ready(rehearsal_speed)
     if os.environ.get(STARTUP_PROBE_ENV):
         install_startup_probe(app, window)
     if window.launch_results is not None:

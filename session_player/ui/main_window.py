@@ -14,9 +14,9 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from session_player.ui import theme
 from session_player.ui.fading_stack import FadingStack
@@ -98,6 +98,9 @@ class MainWindow(QMainWindow):
         self.summary: SummaryScreen | None = None
         self.patient_view: PatientView | None = None
         self._window_fade = None
+        # On one screen the console hides while the patient view is up (show_patient_view).
+        self._console_hidden = False
+        self._console_state = Qt.WindowState.WindowNoState
         self._shutting_down = False
         self.start_maximized = False
 
@@ -366,6 +369,10 @@ class MainWindow(QMainWindow):
 
         if self.patient_view is not None and self.bridge is not None:
             self.patient_view.set_scene(patient_scene(self.bridge.playlist, state))
+        if state.patient_call_pending:
+            # The system's own attention hint on the console (a task bar entry marked, no
+            # flash, no sound): the console's banner says the rest.
+            QApplication.alert(self)
 
     def _set_dim_level(self, level: float) -> None:
         # The console's slider adjusts this session only: saving it here made one session's
@@ -395,6 +402,7 @@ class MainWindow(QMainWindow):
             self.patient_view.close()
             self.patient_view.deleteLater()
             self.patient_view = None
+            self._restore_console()
         if self.bridge is not None:
             self.bridge.stop()
             self.bridge.deleteLater()
@@ -427,12 +435,39 @@ class MainWindow(QMainWindow):
         if not view.isVisible():
             # Window fades need a compositor; without one they are simply not seen.
             view.setWindowOpacity(0.0)
-        view.showFullScreen()
-        view.raise_()
-        view.activateWindow()
+        two_screens = self._second_screen() is not None
+        view.set_takes_focus(not two_screens)
+        view.show_full_screen()
+        if two_screens:
+            # The console beside it keeps the keyboard (D, C, A, Space): the patient's
+            # window never takes it, at the start, after P or after a tap.
+            self.raise_()
+            self.activateWindow()
         self._window_fade = tween(
             view, view.windowOpacity(), 1.0, theme.FADE_MS, view.setWindowOpacity
         )
+        if not two_screens:
+            # Once the view covers the screen: hidden, the console cannot be reached by the
+            # window manager (Alt+Tab, a task bar) without the hold (issue 10, item 17).
+            self._window_fade.finished.connect(self._hide_console_behind_patient_view)
+
+    def _hide_console_behind_patient_view(self) -> None:
+        view = self.patient_view
+        if view is None or not view.isVisible() or view.windowOpacity() < 0.99:
+            return  # unlocked (or going) meanwhile
+        if self._second_screen() is not None:
+            return
+        self._console_state = self.windowState()
+        self._console_hidden = True
+        self.hide()
+
+    def _restore_console(self) -> None:
+        """Back from hidden behind the patient view, as it was (maximised stays maximised)."""
+        if not self._console_hidden:
+            return
+        self._console_hidden = False
+        self.setWindowState(self._console_state)
+        self.show()
 
     def hide_patient_view(self) -> None:
         """After the unlock: one screen returns to the console; two screens keep the view.
@@ -450,6 +485,7 @@ class MainWindow(QMainWindow):
                 view, view.windowOpacity(), 0.0, theme.FADE_MS, view.setWindowOpacity
             )
             self._window_fade.finished.connect(view.hide)
+            self._restore_console()
         self.raise_()
         self.activateWindow()
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from session_player.durations import format_clock
 from session_player.session.record import MIN_VOLUME_DB
 from session_player.ui import theme
+from session_player.ui.elided_label import ElidedLabel
 from session_player.ui.ports import LayerNowPlaying
 
 LAYER_NAMES = {"music": "Music", "soundscape": "Soundscape", "voice": "Voice", "bells": "Bell"}
@@ -50,7 +51,11 @@ class NowPlaying(QFrame):
             row.addLayout(
                 self._column(layer, LAYER_NAMES[layer]), 3 if layer != "soundscape" else 2
             )
-        self.volume = QLabel()
+        self.volume = ElidedLabel()
+        # Room for its longest words, so the level is never cut to "-1…".
+        self.volume.setMinimumWidth(
+            self.volume.fontMetrics().horizontalAdvance("▮" * VOLUME_BARS + "  -40 dB (max)") + 8
+        )
         self.volume.setObjectName("volume_display")
         self.volume.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         volume_column = QVBoxLayout()
@@ -70,10 +75,11 @@ class NowPlaying(QFrame):
         column.setSpacing(2)
         heading = QLabel(title)
         heading.setProperty("role", "hint")
-        value = QLabel("—")
+        # Fixed lines (the voice's transcript two, the rest one), cut with "…" and whole in
+        # the tooltip: a transcript that wrapped to a third line pushed every command
+        # button below down by a line while the clinician reached for one.
+        value = ElidedLabel("—", lines=2 if layer == "voice" else 1)
         value.setObjectName(f"now_{layer}")
-        value.setTextFormat(Qt.TextFormat.PlainText)
-        value.setWordWrap(layer == "voice")
         self._values[layer] = value
         column.addWidget(heading)
         column.addWidget(value)

@@ -15,9 +15,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -81,6 +83,7 @@ class Preflight(QWidget):
         self.heading.setProperty("role", "heading")
         self.subtitle = QLabel()
         self.subtitle.setProperty("role", "secondary")
+        self.subtitle.setWordWrap(True)  # never wider than a small laptop screen
 
         self.files = ChecklistItem("files", "Every audio file is present and decodes")
         self.loudness = ChecklistItem("loudness", "Loudness measured (every file at the target)")
@@ -112,6 +115,8 @@ class Preflight(QWidget):
         self.back.clicked.connect(self.back_requested.emit)
         self.reason = QLabel()
         self.reason.setProperty("role", "secondary")
+        self.reason.setWordWrap(True)
+        self.reason.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.start = QPushButton("Start session: settling plays")
         self.start.setObjectName("start_session")
         self.start.setProperty("role", "primary")
@@ -123,13 +128,25 @@ class Preflight(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.subtitle)
         layout.addSpacing(6)
+        # The checks scroll on a short screen (1280×800 at 150 %); Back and Start stay in view.
+        checks = QWidget()
+        checks_layout = QVBoxLayout(checks)
+        checks_layout.setContentsMargins(0, 0, 0, 0)
+        checks_layout.setSpacing(12)
         for item in self.items:
-            layout.addWidget(item)
-        layout.addStretch(1)
+            checks_layout.addWidget(item)
+        checks_layout.addStretch(1)
+        self.checks_scroll = QScrollArea()
+        self.checks_scroll.setObjectName("preflight_checks")
+        self.checks_scroll.setWidget(checks)
+        self.checks_scroll.setWidgetResizable(True)
+        self.checks_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.checks_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.checks_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(self.checks_scroll, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.back)
-        bottom.addStretch(1)
-        bottom.addWidget(self.reason)
+        bottom.addWidget(self.reason, 1)
         bottom.addWidget(self.start)
         layout.addLayout(bottom)
 

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -173,6 +173,7 @@ class StartScreen(QWidget):
         self._check_failed = False
         self._audio_checked = False
         self._checking_path: str | None = None
+        self._rehearse_when_ready = False  # --rehearsal: start one once the playlist is checked
         self._build()
         self.reload_playlists(prefer=initial_playlist)
 
@@ -646,6 +647,10 @@ class StartScreen(QWidget):
             return self.blocking_reason()
         return None
 
+    def _rehearse_if_shown(self) -> None:
+        if self.isVisible():
+            self.rehearsal.button.click()
+
     def _rehearse(self, speed: float) -> None:
         if self.rehearsal_blocking_reason() is not None or self._result is None:
             return
@@ -665,8 +670,19 @@ class StartScreen(QWidget):
             speed,
         )
 
+    def rehearse_when_ready(self, speed: float) -> None:
+        """Start a rehearsal at ``speed`` once the playlist is checked (``--rehearsal``)."""
+        self.rehearsal.set_speed(speed)
+        self._rehearse_when_ready = True
+        self._update_start()
+
     def _update_start(self) -> None:
         self.rehearsal.set_blocked(self.rehearsal_blocking_reason())
+        if self._rehearse_when_ready and self.rehearsal_blocking_reason() is None:
+            self._rehearse_when_ready = False
+            # After this update, and only from this screen: never over a resume offer of a
+            # patient's unfinished session (the speed stays chosen; the button starts it).
+            QTimer.singleShot(0, self._rehearse_if_shown)
         reason = self.blocking_reason()
         self.start_button.setEnabled(reason is None)
         self.start_button.setToolTip(reason or "")

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from session_player.session.vitals import flags_for
 from session_player.ui import theme
+from session_player.ui.elided_label import ElidedLabel
 from session_player.ui.fades import fade_in
 from session_player.ui.typing_mode import leave_on_escape, release_focus
 
@@ -38,6 +39,12 @@ MEASURE_FIELDS = {
     "heart_rate": ("heart_rate",),
     "spo2": ("spo2",),
 }
+
+
+def _keep_room_when_hidden(widget: QWidget) -> None:
+    policy = widget.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    widget.setSizePolicy(policy)
 
 
 class VitalsPrompt(QFrame):
@@ -56,7 +63,10 @@ class VitalsPrompt(QFrame):
         self.fields: dict[str, QLineEdit] = {}
         self._captions: dict[str, QLabel] = {}
 
-        self.heading = QLabel()
+        # Every line of the card keeps its height whatever it says or shows (the heading and
+        # the flags on one line, cut with "…"; the skip row's room kept while hidden): the
+        # card never changes height, so nothing beside or under it moves (see console).
+        self.heading = ElidedLabel(min_width_px=120)
         self.heading.setObjectName("vitals_heading")
         entry = QHBoxLayout()
         entry.setSpacing(8)
@@ -126,12 +136,13 @@ class VitalsPrompt(QFrame):
         self._skip_row = QWidget()
         self._skip_row.setLayout(skip_row)
         skip_row.setContentsMargins(0, 0, 0, 0)
+        _keep_room_when_hidden(self._skip_row)
         self._skip_row.hide()
 
-        self.flags = QLabel()
+        self.flags = ElidedLabel(min_width_px=120)
         self.flags.setObjectName("vitals_flags")
         self.flags.setProperty("role", "warning")
-        self.flags.setWordWrap(True)
+        _keep_room_when_hidden(self.flags)
         self.flags.hide()
 
         layout = QVBoxLayout(self)

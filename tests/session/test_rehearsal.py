@@ -106,3 +106,19 @@ def test_a_rehearsal_journal_copied_among_sessions_is_still_not_offered(tmp_path
     shutil.copytree(folder, sessions / folder.name)
     assert (sessions / folder.name / JOURNAL_NAME).is_file()
     assert find_unfinished_sessions(tmp_path / "data") == []
+
+
+def test_a_rehearsal_journal_named_directly_is_refused_for_resume(tmp_path) -> None:
+    from session_player.session.commands import ResumeError
+    from session_player.session.rehearsal import refuse_to_resume_a_rehearsal
+
+    clock = FakeClock()
+    rehearsal = _rehearsal(tmp_path, clock)
+    journal = rehearsal.journal_path
+    rehearsal.close()
+    with pytest.raises(ResumeError, match="never resumed"):
+        refuse_to_resume_a_rehearsal(journal)
+    patient = SessionTimeline(make_playlist(), SessionStore(tmp_path / "data"), clock, clock.wall)
+    patient.start("Blue Heron")
+    refuse_to_resume_a_rehearsal(patient.journal_path)  # a patient's session: no objection
+    patient.close()

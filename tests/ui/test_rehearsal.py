@@ -4,11 +4,14 @@ the D key, the whole arc in seconds of fake time, kept out of patients' records.
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
+from session_player.session.commands import ResumeError
 from session_player.session.rehearsal import REHEARSALS_FOLDER
 from session_player.ui.fake_engine import FakeEnginePort
 from tests.ui.conftest import TIMEOUT_MS, clinic_window
@@ -108,7 +111,8 @@ def test_an_unfinished_rehearsal_is_never_offered_for_resume(
     clock.advance(30.0)
     qtbot.waitUntil(lambda: window.bridge.state.phase_id == "peak", timeout=TIMEOUT_MS)
     # The app dies mid-rehearsal: the journal stays without session_ended.
-    assert not any(e["type"] == "session_ended" for e in _events(window.engine.journal_path))
+    journal = window.engine.journal_path
+    assert not any(e["type"] == "session_ended" for e in _events(journal))
 
     # Started again on the same data folder: nothing to resume, the start screen shows.
     again = FakeEnginePort(tmp_path / "data", clock=clock)
@@ -118,3 +122,20 @@ def test_an_unfinished_rehearsal_is_never_offered_for_resume(
     qtbot.waitExposed(second)
     qtbot.waitUntil(lambda: second.unfinished_checked, timeout=TIMEOUT_MS)
     assert second.stack.currentWidget() is second.start_screen
+    # Named directly (as a supervisor's restart would), it is refused, never resumed.
+    named = SimpleNamespace(journal_path=journal, playlist_path=str(clinic / "test-infusion.yaml"))
+    with pytest.raises(ResumeError, match="never resumed"):
+        again.resume_session(named)
+
+
+def test_rehearsal_from_the_command_line_starts_once_the_playlist_is_checked(
+    qtbot, make_window, port, clinic, flow
+):
+    # What ``session-player --rehearsal 45 PLAYLIST`` asks of the window at launch.
+    window = make_window(port)
+    window.start_screen.rehearse_when_ready(45)
+    playlist = clinic / "test-infusion.yaml"
+    window.start_screen.select_playlist(playlist)
+    qtbot.waitUntil(lambda: window.console is not None, timeout=TIMEOUT_MS)
+    assert window.console.rehearsal_marker.text().startswith("Rehearsal ×45")
+    assert window.engine.timeline.record.started["rehearsal"] == {"speed": 45.0}
