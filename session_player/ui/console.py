@@ -21,11 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from session_player.session.clock import SYSTEM_CLOCK, Clock
 from session_player.ui import theme
 from session_player.ui.action_button import ActionButton
 from session_player.ui.actions import ConsoleActions
 from session_player.ui.alerts import AlertsPanel
 from session_player.ui.arc_timeline import ArcTimeline
+from session_player.ui.click_guard import ArrivalGuard
+from session_player.ui.elided_label import ElidedLabel
 from session_player.ui.end_dialog import EndSessionDialog
 from session_player.ui.event_log import EventLog
 from session_player.ui.flow_layout import FlowLayout
@@ -33,18 +36,18 @@ from session_player.ui.focused_button_keys import FocusedButtonKeys
 from session_player.ui.note_entry import NoteEntry
 from session_player.ui.now_playing import NowPlaying
 from session_player.ui.rehearsal_marker import console_marker
+from session_player.ui.reserved_slot import ReservedSlot
 from session_player.ui.session_bridge import SessionBridge
 from session_player.ui.side_effects import SideEffects
 from session_player.ui.vitals_prompt import VitalsPrompt
-from session_player.ui.reserved_slot import ReservedSlot
-
-STATUS_MS = 8000  # how long a command's message stays under the buttons
-DIM_SLIDER_STEPS = 100
 
 QWIDGETSIZE_MAX = (1 << 24) - 1
 ASKS_SHARE = 3  # fifths of the width for vitals and side effects, beside the journal
 LOG_MIN_WIDTH_PX = 320  # the journal beside the asks: narrower, it goes under them
 LOG_MIN_HEIGHT_PX = 180
+STATUS_MS = 8000  # how long a command's message stays under the buttons
+DIM_SLIDER_STEPS = 100
+
 
 class Console(QWidget):
     page_title = "Console"  # the window's title while the console shows (MainWindow)
@@ -52,13 +55,25 @@ class Console(QWidget):
     dim_level_changed = Signal(float)
     ended = Signal()
 
-    def __init__(self, bridge: SessionBridge, *, alias: str, dim_level: float, parent=None):
+    def __init__(
+        self,
+        bridge: SessionBridge,
+        *,
+        alias: str,
+        dim_level: float,
+        clock: Clock | None = None,
+        parent=None,
+    ):
         super().__init__(parent)
         self.setObjectName("console")
         self.bridge = bridge
         self.actions = ConsoleActions(bridge, self)
         # Space and Enter press a focused button; Space pauses only when none has focus.
         self._button_keys = FocusedButtonKeys(self)
+        # The time for the click guard (a button that just moved ignores a click): monotonic,
+        # injectable, never the session's clock (a rehearsal runs that one faster).
+        self._clock = clock or SYSTEM_CLOCK
+        self.arrival_guards: list[ArrivalGuard] = []
         self.end_dialog: EndSessionDialog | None = None
         self._ended_emitted = False
         playlist = bridge.playlist
@@ -105,7 +120,7 @@ class Console(QWidget):
         self.now_playing = NowPlaying(bridge)
         # Compact: its buttons on a row of their own, so the card fits a narrow column.
         self.vitals = VitalsPrompt(bridge, compact=True)
-        self.side_effects = SideEffects(bridge)
+        self.side_effects = SideEffects(bridge, clock=self._clock)
         self.note = NoteEntry(bridge)
         self.log = EventLog(bridge)
         log_card = QFrame()
@@ -181,6 +196,9 @@ class Console(QWidget):
         # Not a Tab stop: it showed no focus ring, and it scrolls to the focused widget anyway.
         self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Always there: a scroll bar that came and went with the page's height (an alert, the
+        # vitals card) changed the width and rewrapped the rows of buttons under the cursor.
+        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.scroll)
@@ -199,9 +217,6 @@ class Console(QWidget):
         self.asks_column.setObjectName("asks_column")
         asks = QVBoxLayout(self.asks_column)
         asks.setContentsMargins(0, 0, 0, 0)
-        # Always there: a scroll bar that came and went with the page's height (an alert, the
-        # vitals card) changed the width and rewrapped the rows of buttons under the cursor.
-        self.scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         asks.setSpacing(8)
         # The vitals card's room is kept while it is closed, so the side-effect buttons under
         # it never move (they jumped up 95 px when it closed).
@@ -230,24 +245,9 @@ class Console(QWidget):
         bridge.done.connect(self._on_done)
         bridge.changed.connect(self._on_changed)
         bridge.ticked.connect(self._refresh_output)
+        bridge.ticked.connect(self._sample_button_places)
         self._refresh_output()
 
-    def _button_row(self, actions) -> FlowLayout:
-        row = FlowLayout(spacing=8)
-        for action, role in actions:
-            button = ActionButton(action, role=role)
-            self.buttons[action.objectName()] = button
-            row.addWidget(button)
-        return row
-
-    # --- reactions -----------------------------------------------------------------------------
-
-    def _on_refused(self, command: str, reason: str) -> None:
-        if command in ("record_vitals", "skip_vitals", "end_session"):
-            return  # shown where it was asked (the vitals prompt, the end dialog)
-        self._say(reason, warning=True)
-
-    def _on_done(self, command: str, message: str) -> None:
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         self._arrange_lower()
@@ -268,6 +268,27 @@ class Console(QWidget):
             self.asks_column.setMaximumWidth(QWIDGETSIZE_MAX)
             self.lower.setDirection(QBoxLayout.Direction.TopToBottom)
 
+    def _button_row(self, actions) -> FlowLayout:
+        row = FlowLayout(spacing=8)
+        for action, role in actions:
+            button = ActionButton(action, role=role)
+            self.arrival_guards.append(ArrivalGuard(button, self._clock))
+            self.buttons[action.objectName()] = button
+            row.addWidget(button)
+        return row
+
+    # --- reactions -----------------------------------------------------------------------------
+
+    def _sample_button_places(self, _state=None) -> None:
+        for guard in self.arrival_guards:
+            guard.sample()
+
+    def _on_refused(self, command: str, reason: str) -> None:
+        if command in ("record_vitals", "skip_vitals", "end_session"):
+            return  # shown where it was asked (the vitals prompt, the end dialog)
+        self._say(reason, warning=True)
+
+    def _on_done(self, command: str, message: str) -> None:
         if message:
             self._say(message, warning=False)
 
