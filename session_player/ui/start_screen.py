@@ -38,6 +38,7 @@ from session_player.start_check import (
 from session_player.ui import qt_values, theme
 from session_player.ui.playlist_delegate import SUBTITLE_ROLE, PlaylistDelegate
 from session_player.ui.playlist_details import PlaylistDetails
+from session_player.ui.playlist_watch import PlaylistWatch
 from session_player.ui.problems_view import ProblemsView
 from session_player.ui.rehearsal_start import RehearsalStart
 from session_player.ui.settings import AppSettings
@@ -174,7 +175,13 @@ class StartScreen(QWidget):
         self._audio_checked = False
         self._checking_path: str | None = None
         self._rehearse_when_ready = False  # --rehearsal: start one once the playlist is checked
+        self._relisting: str | None = None  # the selection kept while the list is rebuilt
         self._build()
+        # A playlist added to the folder is listed, and one fixed in an editor is checked
+        # again, without a restart or a second click (ui/playlist_watch.py).
+        self.watch = PlaylistWatch(self._bundled_folder, self)
+        self.watch.folder_changed.connect(self._on_playlist_folder_changed)
+        self.watch.files_changed.connect(self._on_playlist_files_changed)
         self.reload_playlists(prefer=initial_playlist)
 
     # --- layout -----------------------------------------------------------------------------
@@ -330,7 +337,9 @@ class StartScreen(QWidget):
         event would cost QEvent's Python type, 2 ms, at launch)."""
         self.alias.setFocus()
 
-    def reload_playlists(self, prefer: str | Path | None = None) -> None:
+    def reload_playlists(
+        self, prefer: str | Path | None = None, *, list_devices: bool = True
+    ) -> None:
         """Recent first, then the bundled playlists; the demo is preselected on first run.
 
         ``prefer`` (the file named on the command line) is selected instead, and added at
@@ -357,7 +366,8 @@ class StartScreen(QWidget):
         self.playlists.blockSignals(False)
         if prefer is not None:
             self.select_playlist(prefer)
-            self._refresh_devices()
+            if list_devices:
+                self._refresh_devices()
             return
         wanted = first_choice(self._settings, self._demo)
         for row in range(self.playlists.count()):
@@ -395,7 +405,28 @@ class StartScreen(QWidget):
             self._settings.playlist_folder = str(Path(path).parent)
             self.select_playlist(path)
 
+    def _on_playlist_folder_changed(self) -> None:
+        """A playlist was added to or removed from the folder: list it now. The selected one
+        stays selected and keeps its check (it is checked again only when it changes)."""
+        current = self.playlists.currentItem()
+        keep = current.data(PATH_ROLE) if current is not None else None
+        if keep is not None and not Path(keep).is_file():
+            keep = None  # the selected file went away: select as at launch
+        self._relisting = keep
+        try:
+            self.reload_playlists(prefer=keep, list_devices=False)
+        finally:
+            self._relisting = None
+
+    def _on_playlist_files_changed(self, _paths: list[str]) -> None:
+        """The selected playlist (or a file its problems point at) changed on disk: check it
+        again, so a fixed playlist stops showing its old errors."""
+        if self._checking_path is not None:
+            self._validate(self._checking_path)
+
     def _on_playlist_selected(self, current: QListWidgetItem | None, _previous=None) -> None:
+        if current is not None and current.data(PATH_ROLE) == self._relisting:
+            return  # the same playlist, listed again: its check on the screen still holds
         self._result = None
         if current is None:
             self._checking_path = None
@@ -417,6 +448,7 @@ class StartScreen(QWidget):
         for task in self._tasks:
             task.cancel()
         self._checking_path = path
+        self.watch.watch_files([path])
         self._audio_checked = False
         self._check_failed = False
         theme.set_role(self.status, "secondary")
@@ -525,6 +557,8 @@ class StartScreen(QWidget):
             return  # the full check finished first: keep it
         self._audio_checked = check.audio_checked
         self._result = check
+        # An error in an included library is fixed there: watch the files problems point at.
+        self.watch.watch_files([path, *{p.path for p in check.problems}])
         overview = check.overview
         if check.ok and overview is not None:
             minutes = round(overview.planned_length_s / 60)
