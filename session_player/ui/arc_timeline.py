@@ -23,6 +23,22 @@ SIDE_MARGIN = 16
 TICK_STEPS_S = (300, 600, 900, 1800, 3600)
 
 
+def label_initial(label: str) -> str:
+    return (label.strip()[:1] + "…") if label.strip() else "…"
+
+
+def band_text(label: str, metrics, width_px: float) -> str:
+    """A phase's name in its band: whole, else shortened as a person would ("Observ.",
+    "Obs."), else its initial. Never a bare "…", which named nothing."""
+    if metrics.horizontalAdvance(label) <= width_px:
+        return label
+    for length in range(len(label) - 1, 2, -1):
+        short = label[:length].rstrip() + "."
+        if metrics.horizontalAdvance(short) <= width_px:
+            return short
+    return label[:1]
+
+
 class ArcTimeline(QWidget):
     """Paints the arc; ``update_from(state)`` on every tick and change."""
 
@@ -36,6 +52,8 @@ class ArcTimeline(QWidget):
         self._layout: ArcLayout | None = None
         self._state = None
         self.summary_text = ""
+        self.band_texts: list[str] = []  # as last painted (what a person reads)
+        self.mark_labels: list[str] = []
         bridge.ticked.connect(self.update_from)
         bridge.changed.connect(self.update_from)
         self.update_from(bridge.state)
@@ -124,6 +142,7 @@ class ArcTimeline(QWidget):
 
     def _paint_bands(self, painter: QPainter) -> None:
         font = theme.font(theme.CONSOLE_PT)
+        self.band_texts = []
         for position, band in enumerate(self._layout.bands):
             left, right = self._x(band.start_s), self._x(band.end_s)
             rect = QRectF(left + 1, BAND_TOP, max(2.0, right - left - 2), BAND_HEIGHT)
@@ -142,12 +161,12 @@ class ArcTimeline(QWidget):
             font.setWeight(QFont.Weight.DemiBold if band.when == "current" else QFont.Weight.Normal)
             painter.setFont(font)
             painter.setPen(theme.qcolor(theme.TEXT if band.when == "current" else theme.TEXT_DIM))
-            text = painter.fontMetrics().elidedText(
-                band.label, Qt.TextElideMode.ElideRight, int(rect.width() - 12)
-            )
+            text = band_text(band.label, painter.fontMetrics(), rect.width() - 12)
+            self.band_texts.append(text)
             painter.drawText(rect.adjusted(8, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter, text)
 
     def _paint_marks(self, painter: QPainter) -> None:
+        self.mark_labels: list[str] = []  # as painted, in the marks' order (for tests)
         painter.setFont(theme.font(theme.CONSOLE_SMALL_PT - 1))
         metrics = painter.fontMetrics()
         free_from = {0: -1e9, 1: -1e9}  # label rows: where the next label may start
@@ -180,7 +199,15 @@ class ArcTimeline(QWidget):
             left = min(max(x - width / 2, 2.0), self.width() - width - 4.0)
             row = 0 if left > free_from[0] else 1
             if left <= free_from[row]:
-                continue  # no room: the mark stays, its word is left out
+                # Crowded: start the word at the mark, in the row with more room, cut with
+                # "…" to the room it has (a vanished word said nothing had been planned).
+                row = 0 if free_from[0] <= free_from[1] else 1
+                left = max(free_from[row] + 1, x - 4.0)
+                room = self.width() - left - 4.0
+                label = metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(room))
+                label = label if label.strip("…") else label_initial(mark.label)
+                width = metrics.horizontalAdvance(label)
+            self.mark_labels.append(label)
             top = MARKS_TOP + 12 + row * (metrics.height() + 1)
             painter.setPen(theme.qcolor(colour))
             painter.drawText(
