@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from session_player.session.clock import SYSTEM_CLOCK, Clock
+from session_player.session.record import SILENCE_FADE_S
 from session_player.ui import theme
 from session_player.ui.action_button import ActionButton
 from session_player.ui.actions import ConsoleActions
@@ -45,6 +46,11 @@ QWIDGETSIZE_MAX = (1 << 24) - 1
 ASKS_SHARE = 3  # fifths of the width for vitals and side effects, beside the journal
 LOG_MIN_WIDTH_PX = 320  # the journal beside the asks: narrower, it goes under them
 LOG_MIN_HEIGHT_PX = 180
+# What the status line says once a fade has finished (the command's own words say "-ing").
+FADE_OUTCOMES = {
+    "fade_to_silence": "Faded to silence. F fades the sound back in.",
+    "fade_back": "The sound is back.",
+}
 STATUS_MS = 8000  # how long a command's message stays under the buttons
 DIM_SLIDER_STEPS = 100
 
@@ -245,6 +251,7 @@ class Console(QWidget):
         bridge.done.connect(self._on_done)
         bridge.changed.connect(self._on_changed)
         bridge.ticked.connect(self._refresh_output)
+        bridge.ticked.connect(self._follow_fade)
         bridge.ticked.connect(self._sample_button_places)
         self._refresh_output()
 
@@ -291,6 +298,20 @@ class Console(QWidget):
     def _on_done(self, command: str, message: str) -> None:
         if message:
             self._say(message, warning=False)
+        # "Fading to silence" is true for the fade's 4 s only: after it, the line says what
+        # is (it stayed up for 8 s, long after the sound had gone or come back).
+        self._fade_ends_s = None
+        if command in FADE_OUTCOMES:
+            now_s = self.bridge.state.session_s
+            self._fade_ends_s = None if now_s is None else now_s + SILENCE_FADE_S
+            self._fade_outcome = FADE_OUTCOMES[command]
+
+    def _follow_fade(self, state) -> None:
+        ends_s = getattr(self, "_fade_ends_s", None)
+        if ends_s is None or state.session_s is None or state.session_s < ends_s:
+            return
+        self._fade_ends_s = None
+        self._say(self._fade_outcome, warning=False)
 
     def _say(self, text: str, *, warning: bool) -> None:
         self.status.setText(text)
