@@ -149,6 +149,10 @@ def test_whole_session_from_launch_to_summary(qtbot, make_window, port, clock, c
     assert not summary.discharge.button.isEnabled()
     for box in summary.checks:
         box.setChecked(True)
+    assert not summary.discharge.button.isEnabled()  # the discharge vitals come first
+    qtbot.keyClicks(summary.discharge_vitals.fields["systolic"], "124/80")
+    qtbot.keyClick(summary.discharge_vitals.fields["diastolic"], Qt.Key.Key_Return)
+    assert summary.vitals_table.rowCount() == 3  # the discharge reading joins the table
     qtbot.mouseClick(summary.discharge.button, Qt.MouseButton.LeftButton)
     events = read_journal(bridge.timeline.journal_path).events
     types = [event["type"] for event in events]
