@@ -1,6 +1,7 @@
 """The ``session-player`` command: the app, and sub-commands for therapists and scripts.
 
-``session-player [PLAYLIST]`` starts the app. Sub-commands:
+``session-player [PLAYLIST]`` starts the app, under a supervisor that restarts it and
+resumes the session if it dies during one (``--no-supervisor``: without). Sub-commands:
 ``validate`` checks playlists, ``schema`` prints the JSON Schema, ``render`` writes what the
 patient would hear to a WAV file, ``play`` runs a session without the GUI, ``devices``
 lists audio outputs. Exit codes: 0 success, 1 problems found, 2 usage or unreadable file.
@@ -59,12 +60,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """``argv`` None: the command line, whose app runs under the supervisor (see
+    ``session_player.supervisor``); a list (a test, a script): the app in this process."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    supervised = argv is None
     # No sub-command: the app itself, optionally with a playlist path.
     if not args_list or (args_list[0] not in SUBCOMMANDS and not args_list[0].startswith("-")):
-        return _start_app(args_list)
+        return _launch(args_list, supervised=supervised)
     if args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version"):
-        return _start_app(args_list)
+        return _launch(args_list, supervised=supervised)
     parser = _parser()
     args = parser.parse_args(args_list)
     if args.command == "validate":
@@ -74,6 +78,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         return _start_app([])
     return args.handler(args)
+
+
+def _launch(args_list: list[str], *, supervised: bool) -> int:
+    """The app; from the command line in a child process that a supervisor restarts if it
+    dies during a session (``--no-supervisor``: in this process, for tests and debugging)."""
+    from session_player import supervisor
+
+    if supervised and supervisor.wanted(args_list):
+        return supervisor.supervise(_start_app, args_list)
+    return _start_app(args_list)
 
 
 def _start_app(args_list: list[str]) -> int:

@@ -268,7 +268,28 @@ class LiveEnginePort:
     def unfinished_sessions(self):
         return self._store.unfinished()
 
-    def resume_session(self, unfinished, device: str):
+    def resume_point(self, unfinished):
+        """Where resuming ``unfinished`` now would pick it up (see ``preview_resume``)."""
+        from session_player.playlist.loader import load_playlist
+        from session_player.session.clock import SYSTEM_CLOCK, SYSTEM_WALL_CLOCK
+        from session_player.session.recovery import preview_resume
+        from session_player.session.timeline import SessionTimeline
+
+        result = load_playlist(unfinished.playlist_path, check_audio=False)
+        if result.playlist is None:
+            return None
+        return preview_resume(
+            SessionTimeline,
+            result.playlist,
+            unfinished.journal_path,
+            SYSTEM_CLOCK,
+            SYSTEM_WALL_CLOCK,
+        )
+
+    def resume_session(self, unfinished, device: str, *, check_audio: bool = True):
+        """``check_audio`` False: the audio files are not decoded first (seconds on a slow
+        laptop). For the supervisor's automatic resume: they were checked when the session
+        started, and a file broken since is reported by the mixer (a file_broken alert)."""
         from session_player.app_services import build_live_session, resume_timeline
         from session_player.playlist.loader import load_playlist
         from session_player.session.commands import ResumeError
@@ -278,7 +299,7 @@ class LiveEnginePort:
         refuse_to_resume_a_rehearsal(unfinished.journal_path)
         if not unfinished.playlist_path:
             raise ResumeError("The journal does not say which playlist the session used.")
-        result = load_playlist(unfinished.playlist_path)
+        result = load_playlist(unfinished.playlist_path, check_audio=check_audio)
         if result.playlist is None:
             raise ResumeError(
                 f"The playlist {unfinished.playlist_path} cannot be used any more; "

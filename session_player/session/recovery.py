@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from session_player.playlist.model import Playlist
 from session_player.session.clock import Clock, WallClock, wall_from_iso
 from session_player.session.commands import ResumeError, ResumeReport
-from session_player.session.journal import Journal, JournalBusy, read_heartbeat
+from session_player.session.journal import Journal, JournalBusy, read_heartbeat, read_journal
 from session_player.session.store import SessionStore, file_sha256
 
 if TYPE_CHECKING:
@@ -77,6 +78,71 @@ def resume_timeline(
             "This session is still open in another Session Player window; "
             "continue it there, or close that window first."
         ) from exc
+    return _resumed(
+        cls,
+        playlist,
+        journal_path,
+        journal,
+        contents,
+        clock,
+        wall_clock,
+        playlist_path=playlist_path,
+        app_version=app_version,
+    )
+
+
+@dataclass(frozen=True)
+class ResumePoint:
+    """Where a resume now would pick the session up: for the resume offer to say."""
+
+    phase_name: str  # "Settling" before the dose
+    since_dose_s: float | None  # None before the dose
+
+
+class _PreviewJournal:
+    """Stands in for the journal in a preview: it takes the events and writes nothing."""
+
+    def __init__(self, last_seq: int) -> None:
+        self.last_seq = last_seq
+
+    def append(self, event_type: str, fields: dict) -> None:
+        self.last_seq += 1
+
+    def write_heartbeat(self, data: dict) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def preview_resume(
+    cls: type[SessionTimeline],
+    playlist: Playlist,
+    journal_path: str | os.PathLike,
+    clock: Clock,
+    wall_clock: WallClock,
+) -> ResumePoint:
+    """The phase and dose-clock time a resume now would reach, without touching the journal:
+    the same rebuild as :func:`resume_timeline` (missed transitions included), on a copy."""
+    journal_path = Path(journal_path)
+    contents = read_journal(journal_path)
+    journal = _PreviewJournal(contents.last_seq)
+    timeline = _resumed(cls, playlist, journal_path, journal, contents, clock, wall_clock)
+    return ResumePoint(timeline.state().phase_name or "Settling", timeline.since_dose_s())
+
+
+def _resumed(
+    cls: type[SessionTimeline],
+    playlist: Playlist,
+    journal_path: Path,
+    journal,
+    contents,
+    clock: Clock,
+    wall_clock: WallClock,
+    *,
+    playlist_path: str | os.PathLike | None = None,
+    app_version: str | None = None,
+) -> SessionTimeline:
     try:
         events = contents.events
         if not events or events[0]["type"] != "session_started":

@@ -204,7 +204,17 @@ class FakeEnginePort:
     def unfinished_sessions(self):
         return find_unfinished_sessions(self.store.base_dir)
 
-    def resume_session(self, unfinished, device: str = ""):
+    def resume_point(self, unfinished):
+        from session_player.session.recovery import preview_resume
+
+        result = load_playlist(unfinished.playlist_path, check_audio=False)
+        if result.playlist is None:
+            return None
+        return preview_resume(
+            SessionTimeline, result.playlist, unfinished.journal_path, self.clock, self.wall_clock
+        )
+
+    def resume_session(self, unfinished, device: str = "", *, check_audio: bool = True):
         refuse_to_resume_a_rehearsal(unfinished.journal_path)
         if not unfinished.playlist_path:
             raise ResumeError("The journal does not say which playlist the session used.")

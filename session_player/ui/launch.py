@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
+from session_player import supervisor_state
 from session_player.start_check import ValidationCache
 from session_player.ui import theme
 from session_player.ui.main_window import MainWindow
@@ -108,6 +109,11 @@ def run(
         # with "Checking…" and filled in a moment later.
         window.launch_results.deliver_if_ready(LAUNCH_ANSWER_WAIT_S)
     window.show_first()
+    restart = supervisor_state.restart_request()
+    if restart is not None:
+        # The supervisor restarted us after a crash mid-session: resume it now, before the
+        # first paint, so the patient view (if it was showing) is the first thing drawn.
+        window.resume_after_crash(restart)
     if os.environ.get(STARTUP_PROBE_ENV):
         # The first turn of the event loop after show(): the window is up, painted.
         QTimer.singleShot(0, lambda: _print_probe(f"{STARTUP_PROBE_PREFIX}-shown"))

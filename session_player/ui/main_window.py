@@ -23,6 +23,7 @@ from session_player.ui.fading_stack import FadingStack
 from session_player.ui.focused_button_keys import FocusedButtonKeys
 from session_player.ui.settings import AppSettings
 from session_player.ui.start_screen import StartScreen, first_choice
+from session_player.ui.supervisor_link import SupervisorLink
 from session_player.ui.worker import TaskRunner
 
 # The pages and windows of a running session are imported when a session opens (the worker
@@ -47,6 +48,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = (1360, 900)
+# The journal's closing entry when the app closes while a session runs (see shutdown).
+CLOSED_MID_SESSION_NOTE = (
+    "Session Player was closed during the session: the sound was stopped. The session was "
+    "not ended and can be resumed at the next start."
+)
 SESSION_PAGES = (
     "session_player.ui.preflight",
     "session_player.ui.console",
@@ -102,6 +108,8 @@ class MainWindow(QMainWindow):
         self._console_hidden = False
         self._console_state = Qt.WindowState.WindowNoState
         self._shutting_down = False
+        # The supervisor's state file, kept while a session is open (None: no supervisor).
+        self.supervisor_link = SupervisorLink.from_environment()
         self.start_maximized = False
 
         self.stack = FadingStack(self)
@@ -203,7 +211,7 @@ class MainWindow(QMainWindow):
         if self._resume_offer is None:
             from session_player.ui.resume_offer import ResumeOffer
 
-            self._resume_offer = ResumeOffer()
+            self._resume_offer = ResumeOffer(clock=getattr(self.port, "clock", None))
             self._resume_offer.resume_requested.connect(self.resume_session)
             self._resume_offer.dismissed.connect(lambda: self.stack.show_page(self.start_screen))
             self.stack.addWidget(self._resume_offer)
@@ -250,8 +258,35 @@ class MainWindow(QMainWindow):
         # Only over the start screen: never pull the clinician out of a pre-flight.
         if sessions and self.stack.currentWidget() is self.start_screen:
             self.resume_offer.set_sessions(sessions)
+            self._preview_resume_points(sessions)
             self.stack.show_page(self.resume_offer)
         self.resume_checked.emit(bool(sessions))
+
+    def _preview_resume_points(self, sessions: list) -> None:
+        """On the worker: where each session would resume (the playlist model and the
+        journal are read), for the offer's button to say."""
+        preview = getattr(self.port, "resume_point", None)
+        if preview is None:
+            return
+
+        offer = self.resume_offer
+
+        def work(_progress, _cancelled) -> tuple[list, float]:
+            worked_out_mono = offer.clock()  # the points are for this moment
+            points = []
+            for session in sessions:
+                try:
+                    points.append(preview(session))
+                except Exception:  # noqa: BLE001 - the button then just says "Resume session"
+                    log.warning("cannot preview resuming %s", session.journal_path, exc_info=True)
+                    points.append(None)
+            return points, worked_out_mono
+
+        def done(result: tuple[list, float]) -> None:
+            if offer.sessions == sessions:  # not replaced meanwhile
+                offer.set_points(*result)
+
+        self._runner.start(work, on_done=done)
 
     def check_unfinished(self) -> bool:
         """The same as at launch, at once, on this thread (returns whether one was found)."""
@@ -262,6 +297,7 @@ class MainWindow(QMainWindow):
         if not sessions:
             return False
         self.resume_offer.set_sessions(sessions)
+        self._preview_resume_points(sessions)
         self.stack.setCurrentWidget(self.resume_offer)
         return True
 
@@ -327,13 +363,55 @@ class MainWindow(QMainWindow):
             return
         self._open_session(engine, request.alias)
 
-    def resume_session(self, unfinished) -> None:
+    def resume_session(self, unfinished, *, check_audio: bool = True) -> bool:
         try:
-            engine, _report = self.port.resume_session(unfinished, self.settings.output_device)
+            if check_audio:
+                engine, _report = self.port.resume_session(unfinished, self.settings.output_device)
+            else:
+                engine, _report = self.port.resume_session(
+                    unfinished, self.settings.output_device, check_audio=False
+                )
         except Exception as exc:
             self.resume_offer.show_error(f"This session cannot be resumed: {exc}")
-            return
+            return False
         self._open_session(engine, unfinished.alias)
+        return True
+
+    def resume_after_crash(self, request: dict) -> bool:
+        """Restarted by the supervisor after the app died mid-session: resume that session
+        now, on the screen that was showing, and say so on the console (an alert, which
+        stays until acknowledged and is journaled). False if it could not: the resume
+        offer then shows the session with the reason."""
+        from session_player.ui.resume_offer import crash_resumed_text
+
+        wanted = Path(request["journal_path"])
+        try:
+            sessions = list(self.port.unfinished_sessions())
+        except OSError:
+            sessions = []
+        unfinished = next((s for s in sessions if Path(s.journal_path) == wanted), None)
+        if unfinished is None:
+            return False  # ended after all, or gone: the launch's own look shows the rest
+        self.unfinished_checked = True
+        # Not decoding every file again first: the patient is in silence (see the port).
+        if not self.resume_session(unfinished, check_audio=False):
+            self.resume_offer.set_sessions(sessions)
+            self._preview_resume_points(sessions)
+            self.resume_offer.show_error(
+                "Session Player stopped unexpectedly and could not resume the session by "
+                f"itself. {self.resume_offer.message.text()}"
+            )
+            self.stack.show_page(self.resume_offer)
+            return False
+        timeline = self.engine.timeline
+        state = timeline.state()
+        text = crash_resumed_text(
+            request.get("crashed_wall"), state.phase_name, timeline.since_dose_s()
+        )
+        timeline.raise_alert("app_restarted", text)
+        if request.get("screen") == "patient":
+            self.show_patient_view()
+        return True
 
     def _open_session(self, engine: SessionPort, alias: str) -> None:
         from session_player.ui.console import Console
@@ -345,7 +423,12 @@ class MainWindow(QMainWindow):
         self._close_session()
         self.engine = engine
         self.bridge = SessionBridge(engine, self)
-        self.console = Console(self.bridge, alias=alias, dim_level=self.settings.dim_level)
+        self.console = Console(
+            self.bridge,
+            alias=alias,
+            dim_level=self.settings.dim_level,
+            clock=getattr(self.port, "clock", None),  # a test's FakeClock (the click guard)
+        )
         self.console.patient_view_requested.connect(self.show_patient_view)
         self.console.dim_level_changed.connect(self._set_dim_level)
         self.console.ended.connect(self._show_summary)
@@ -360,6 +443,8 @@ class MainWindow(QMainWindow):
         self._update_patient_scene(self.bridge.state)
         self.stack.show_page(self.console)
         self.bridge.start()
+        if self.supervisor_link is not None:
+            self.supervisor_link.session_opened(engine.journal_path)
         self.session_opened.emit(self.bridge)
         if self._second_screen() is not None:
             self.show_patient_view()
@@ -397,6 +482,8 @@ class MainWindow(QMainWindow):
         self.stack.show_page(self.start_screen)
 
     def _close_session(self) -> None:
+        if self.supervisor_link is not None:
+            self.supervisor_link.session_closed()  # closed on purpose: nothing to restart
         if self.patient_view is not None:
             self.patient_view.allow_close()
             self.patient_view.close()
@@ -443,6 +530,8 @@ class MainWindow(QMainWindow):
             # window never takes it, at the start, after P or after a tap.
             self.raise_()
             self.activateWindow()
+        if self.supervisor_link is not None:
+            self.supervisor_link.screen_shown("patient")  # after a crash, back to this view
         self._window_fade = tween(
             view, view.windowOpacity(), 1.0, theme.FADE_MS, view.setWindowOpacity
         )
@@ -486,6 +575,8 @@ class MainWindow(QMainWindow):
             )
             self._window_fade.finished.connect(view.hide)
             self._restore_console()
+            if self.supervisor_link is not None:
+                self.supervisor_link.screen_shown("console")
         self.raise_()
         self.activateWindow()
 
@@ -497,6 +588,9 @@ class MainWindow(QMainWindow):
     def _on_page_changed(self, _index: int) -> None:
         if self.stack.currentWidget() is self.start_screen:
             self.start_screen.focus_first_field()
+        elif self._resume_offer is not None and self.stack.currentWidget() is self._resume_offer:
+            # Enter or Space resumes: the keyboard's way to the one thing this page is for.
+            self._resume_offer.resume.setFocus()
         self.update_title()
 
     def update_title(self) -> None:
@@ -565,7 +659,13 @@ class MainWindow(QMainWindow):
         return box
 
     def shutdown(self) -> None:
-        """Remember the window, stop the workers, close the session (it stays resumable)."""
+        """Remember the window, stop the workers, close the session (it stays resumable).
+
+        Closing mid-session goes into the journal first: the record must say why the sound
+        stopped and the session has no end, and that it was not a crash.
+        """
+        if self.session_running() and not self._shutting_down:
+            self.bridge.run("add_note", CLOSED_MID_SESSION_NOTE)
         self._shutting_down = True
         self.settings.window_geometry = self.saveGeometry()
         self.settings.sync()

@@ -145,8 +145,17 @@ class EnginePort(Protocol):
     def unfinished_sessions(self) -> list[UnfinishedSession]:
         """Sessions left without ``session_ended`` (a crash): offered for resume at launch."""
 
-    def resume_session(self, unfinished: UnfinishedSession, device: str) -> tuple[SessionPort, Any]:
+    def resume_point(self, unfinished: UnfinishedSession) -> Any:
+        """Where resuming now would pick the session up: a ``ResumePoint`` (phase name, time
+        since the dose), without writing anything; None if its playlist cannot be read."""
+
+    def resume_session(
+        self, unfinished: UnfinishedSession, device: str, *, check_audio: bool = True
+    ) -> tuple[SessionPort, Any]:
         """Rebuild the session from its journal and resume the audio at the right point.
+
+        ``check_audio`` False skips decoding the audio files first (the automatic resume
+        after a crash: they were checked when the session started).
 
         ``device`` is the remembered output device (the journal does not name one).
 

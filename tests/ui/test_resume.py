@@ -49,8 +49,9 @@ def test_resume_offer_and_the_arc_where_it_should_be(tmp_path, make_window, clin
     assert offer.list.count() == 1 and "Grey Owl" in offer.list.item(0).text()
     qtbot.mouseClick(offer.resume, Qt.MouseButton.LeftButton)
 
+    # The press shows at once; the resume follows after the repaint.
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.console)
     bridge = window.bridge
-    assert window.stack.currentWidget() is window.console
     state = bridge.state
     assert state.dose_given and state.phase_id == "peak"  # onset (10m) ended while away
     assert abs(state.time_since_dose_s - (12 * MINUTE + away_s)) < 2.0
