@@ -1,0 +1,53 @@
+"""Closing the app mid-session: the journal says so (the sound stopped, the session not ended).
+
+The window is closed as a window manager closes it (a close event to the window), and the
+"are you sure?" box is answered with a click on its button, as a person answers it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from session_player.session.journal import read_journal
+
+
+def answer_close_box(qtbot, button: QMessageBox.StandardButton) -> QTimer:
+    """Click ``button`` of the confirm box once it is up (it runs its own event loop)."""
+    timer = QTimer()
+    timer.setInterval(20)
+
+    def click_when_shown() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox) and box.objectName() == "confirm_close":
+            timer.stop()
+            qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
+
+    timer.timeout.connect(click_when_shown)
+    timer.start()
+    return timer
+
+
+def test_close_and_stop_the_sound_leaves_a_closing_entry(make_window, port, clinic, flow, qtbot):
+    window = make_window(port)
+    _console, bridge = flow.start_session(window, clinic / "test-infusion.yaml")
+    journal = bridge.timeline.journal_path
+    timer = answer_close_box(qtbot, QMessageBox.StandardButton.Close)
+    window.close()
+    assert not timer.isActive()  # the box was shown and answered
+    assert not window.isVisible()
+    events = read_journal(journal).events
+    closing = [e for e in events if e["type"] == "note" and "closed during" in e["text"]]
+    assert len(closing) == 1 and events[-1] is closing[0]
+    assert "not ended and can be resumed" in closing[0]["text"]
+    assert not [e for e in events if e["type"] == "session_ended"]
+
+
+def test_keeping_the_session_open_journals_nothing(make_window, port, clinic, flow, qtbot):
+    window = make_window(port)
+    _console, bridge = flow.start_session(window, clinic / "test-infusion.yaml")
+    before = len(read_journal(bridge.timeline.journal_path).events)
+    answer_close_box(qtbot, QMessageBox.StandardButton.Cancel)
+    window.close()
+    assert window.isVisible() and bridge.state.status == "settling"
+    assert len(read_journal(bridge.timeline.journal_path).events) == before
