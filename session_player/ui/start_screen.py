@@ -309,9 +309,12 @@ class StartScreen(QWidget):
 
         self.rehearsal = RehearsalStart(self)
         self.rehearsal.requested.connect(self._rehearse)
+        # The rehearsal on a line of its own, above the reason and the main button: on one
+        # line the three made the start screen wider than a 1280×800 screen at 150 %.
+        rehearsal_row = QHBoxLayout()
+        rehearsal_row.addWidget(self.rehearsal)
+        rehearsal_row.addStretch(1)
         bottom = QHBoxLayout()
-        bottom.addWidget(self.rehearsal)
-        bottom.addSpacing(24)
         bottom.addWidget(self.reason, 1)
         bottom.addWidget(self.start_button)
 
@@ -321,6 +324,7 @@ class StartScreen(QWidget):
         layout.addLayout(top)
         layout.addWidget(subtitle)
         layout.addLayout(columns, 1)
+        layout.addLayout(rehearsal_row)
         layout.addLayout(bottom)
         self.setTabOrder(self.playlists, self.open_button)
         self.setTabOrder(self.open_button, self.alias)
