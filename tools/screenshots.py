@@ -12,10 +12,13 @@ a temporary folder, never the user's.
    demo playlist: ``start.png`` (playlist validated, alias typed), ``preflight.png`` (every
    check done), then the session starts, the dose is given and the patient picks the ocean
    on their screen: ``patient.png``.
-2. **The fake engine** (``FakeEnginePort``: the real timeline on an accelerated
-   ``FakeClock``, no mixer): real time would take an hour and a half, so the mid-session
-   console (the peak, with the 20-minute vital-sign check due) and the end-of-session
-   summary are shot from this run: ``console.png``, ``summary.png``.
+2. **A rehearsal** (the app's own rehearsal mode, started with the start screen's
+   "Rehearse" button on the same real engine port: the real timeline on the system clock
+   made ``REHEARSAL_SPEED`` times faster, no sound): a session would take an hour and a
+   half, so the mid-session console (the now-line in the peak band, cues and checks as
+   marks, the 20-minute vital-sign check due) and the end-of-session summary are shot from
+   this run, as they happened, in about two minutes: ``console.png``, ``summary.png``.
+   Both say "Rehearsal ×60", as a rehearsal always does.
 
 Prints the brightest pixel of the patient view (the brief: at most about 25 % grey).
 """
@@ -29,7 +32,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,6 +39,9 @@ sys.path.insert(0, str(REPO))
 
 SIZE = (1600, 1000)
 MINUTE = 60.0
+# The rehearsal's speed: the whole session in under two minutes, and each display tick (¼ s)
+# a quarter of a minute of the arc, so every step below lands where it is meant to.
+REHEARSAL_SPEED = 60
 
 
 def start_xvfb(display: str) -> subprocess.Popen:
@@ -113,11 +118,11 @@ class Driver:
         self.pump(0.2)
 
 
-def through_start(d: Driver) -> None:
+def through_start(d: Driver, alias: str = "Blue Heron") -> None:
     start = d.window.start_screen
     d.until(lambda: start.result is not None and start.result.ok and not start.checking_audio)
     d.until(lambda: start.devices_ready)
-    start.alias.setText("Blue Heron")
+    start.alias.setText(alias)
     start.dose.setText("IV ketamine 0.5 mg/kg over 40 min")
 
 
@@ -165,57 +170,57 @@ def real_engine(out: Path, temp: Path) -> Path:
         port.shutdown()
 
 
-def fake_engine(out: Path, temp: Path) -> None:
-    """console.png and summary.png: a whole session on an accelerated clock."""
-    from session_player.session.clock import FakeClock
-    from session_player.ui.fake_engine import FakeEnginePort
+def rehearsal(out: Path, temp: Path) -> None:
+    """console.png and summary.png: a whole session as a rehearsal, on the scaled clock."""
+    from session_player.audio.analysis import AnalysisCache
+    from session_player.live_port import LiveEnginePort
 
-    afternoon = datetime.now().replace(hour=14, minute=2, second=0, microsecond=0)
-    clock = FakeClock(start_s=1000.0, wall_start_s=afternoon.timestamp())
-    port = FakeEnginePort(temp / "fake-data", clock=clock)
-    d = Driver(out, port, temp / "fake-settings.ini")
-
-    def advance(seconds: float) -> None:
-        """Move the session clock on, in display-timer steps (as if time had passed)."""
-        step = 10.0
-        while seconds > 0:
-            clock.advance(min(step, seconds))
-            seconds -= step
-            d.window.bridge.poll()
-        d.pump(0.2)
-
+    port = LiveEnginePort(sessions_dir=str(temp / "rehearsal-data"), cache=AnalysisCache(temp))
+    d = Driver(out, port, temp / "rehearsal-settings.ini")
     try:
         window = d.window
-        through_start(d)
-        window.start_screen.start_button.click()
-        through_preflight(d)
-        window.preflight.start.click()
+        start = window.start_screen
+        through_start(d, alias="Training")
+        start.rehearsal.set_speed(REHEARSAL_SPEED)
+        start.rehearsal.button.click()
         d.until(lambda: window.console is not None)
         console, bridge = window.console, window.bridge
+        timeline = bridge.timeline
+
+        def at(session_s: float) -> None:
+            """Wait, with the app running, until the rehearsal's clock reads ``session_s``."""
+            d.until(lambda: timeline.now_s() >= session_s, timeout_s=30 * MINUTE)
 
         # Settling: the baseline reading, then the dose six minutes in.
-        advance(3 * MINUTE)
+        at(3 * MINUTE)
         bridge.run("record_vitals", systolic=124, diastolic=78, heart_rate=68, spo2=98)
-        advance(3 * MINUTE)
+        at(6 * MINUTE)
         console.actions.dose.trigger()
+        dose_s = timeline.record.dose_session_s
+
+        def after_dose(seconds: float) -> None:
+            at(dose_s + seconds)
+
         # Onset: the patient picks the ocean; a side effect, a note, a little quieter; then
-        # on to the peak with the 20-minute check due.
-        advance(4 * MINUTE)
+        # on into the peak, with the 20-minute check due.
+        after_dose(4 * MINUTE)
         bridge.run("choose_soundscape", "ocean", by="patient")
-        advance(6 * MINUTE)
+        after_dose(10 * MINUTE)
         console.side_effects.log("nausea/vomiting")
-        advance(2 * MINUTE)
+        after_dose(12 * MINUTE)
         bridge.run("add_note", "patient asked for quieter music")
         console.actions.volume_down.trigger()
-        advance(8 * MINUTE + 20)
+        after_dose(20 * MINUTE + 20)
         console.vitals.fields["systolic"].setFocus()
+        if timeline.state().phase_id != "peak":
+            raise SystemExit(f"the console is not in the peak: {timeline.state().phase_id}")
         d.shoot("console.png")
 
         # The end, for the summary: the checks, past the minimum observation, discharge.
         bridge.run("record_vitals", systolic=148, diastolic=92, heart_rate=88, spo2=97)
-        advance(20 * MINUTE)
+        after_dose(40 * MINUTE)
         bridge.run("record_vitals", systolic=132, diastolic=84, heart_rate=76, spo2=98)
-        advance(70 * MINUTE)
+        after_dose(100 * MINUTE + 30)
         console.open_end_dialog().confirm.click()
         d.until(lambda: window.summary is not None)
         for box in window.summary.checks[:5]:
@@ -223,6 +228,7 @@ def fake_engine(out: Path, temp: Path) -> None:
         d.shoot("summary.png")
     finally:
         d.close()
+        port.shutdown()
 
 
 def drive(out: Path) -> float:
@@ -231,7 +237,7 @@ def drive(out: Path) -> float:
     temp = Path(tempfile.mkdtemp(prefix="session-player-shots-"))
     try:
         patient_shot = real_engine(out, temp)
-        fake_engine(out, temp)
+        rehearsal(out, temp)
     finally:
         shutil.rmtree(temp, ignore_errors=True)
     return brightest_fraction(patient_shot)

@@ -110,6 +110,8 @@ class Console(QWidget):
         self.rehearsal_marker = console_marker(bridge.timeline)
         if self.rehearsal_marker is not None:
             header.addWidget(self.rehearsal_marker)
+            # The window's title says it too (the task list, Alt+Tab).
+            self.page_title = f"{self.rehearsal_marker.property('marker_text')} · Console"
         header.addWidget(patient)
         header.addWidget(self.output, 2)
         header.addWidget(dim_label)

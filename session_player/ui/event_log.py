@@ -93,12 +93,23 @@ class EventLog(QListWidget):
         # Lay the items out again when the viewport's width changes (the window is resized,
         # or the scroll bar appears): wrapped heights depend on it.
         self.setResizeMode(QListView.ResizeMode.Adjust)
+        # Always there: a scroll bar appearing as lines came narrowed the column without
+        # laying the rows out again, so their wrapped words ran into the next row.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.setItemDelegate(EventDelegate(self))
         self._bridge = bridge
         self.lines: list[EventLine] = []
         self._last_seq = 0
         # The bridge sends every event from the first one when it starts, then new ones.
         bridge.events_added.connect(self.add_events)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        # QListView's Adjust lays a plain top-to-bottom list out again only when its height
+        # changes: narrowed, the rows kept the heights measured at the old width and their
+        # wrapped words ran into the next row. Each row's height depends on the width.
+        if event.size().width() != event.oldSize().width():
+            self.doItemsLayout()
 
     def add_events(self, events: list[dict]) -> None:
         for event in events:

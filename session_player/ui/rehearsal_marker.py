@@ -35,6 +35,7 @@ def console_marker(timeline, parent: QWidget | None = None) -> QLabel | None:
         return None
     label = QLabel(f"{marker_text(speed)} · no sound", parent)
     label.setObjectName("rehearsal_marker")
+    label.setProperty("marker_text", marker_text(speed))
     label.setAccessibleName(f"{marker_text(speed)}: a rehearsal, not a patient's session")
     label.setToolTip("A rehearsal on a fast clock: no sound, kept apart from patients' records")
     label.setStyleSheet(

@@ -29,7 +29,8 @@ class RehearsalSessionPort(FakeSessionPort):
         self.speed = speed
 
     def output_status(self) -> OutputStatus:
-        return OutputStatus(f"{NO_SOUND_DEVICE} ({marker_text(self.speed).lower()})", True)
+        # Short: the header's rehearsal mark beside it already says why there is none.
+        return OutputStatus(NO_SOUND_DEVICE, True, marker_text(self.speed))
 
     def now_playing(self) -> Sequence[LayerNowPlaying]:
         return tuple(

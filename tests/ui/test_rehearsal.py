@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from session_player.session.commands import ResumeError
 from session_player.session.rehearsal import REHEARSALS_FOLDER
@@ -69,6 +69,7 @@ def test_rehearsal_from_the_start_screen_reaches_peak_and_observation(
     qtbot.waitUntil(lambda: window.bridge.state.phase_id == "observation", timeout=TIMEOUT_MS)
     qtbot.waitUntil(lambda: "Observation" in console.arc.summary_text, timeout=TIMEOUT_MS)
     assert console.rehearsal_marker.isVisible()  # still marked, for the whole rehearsal
+    assert "Rehearsal ×60" in window.windowTitle()
 
     journal = window.engine.journal_path
     events = _events(journal)
@@ -139,3 +140,33 @@ def test_rehearsal_from_the_command_line_starts_once_the_playlist_is_checked(
     qtbot.waitUntil(lambda: window.console is not None, timeout=TIMEOUT_MS)
     assert window.console.rehearsal_marker.text().startswith("Rehearsal ×45")
     assert window.engine.timeline.record.started["rehearsal"] == {"speed": 45.0}
+
+
+def test_the_summary_of_a_rehearsal_says_it_is_not_a_patients(
+    qtbot, make_window, port, clock, clinic, flow
+):
+    window = make_window(port)
+    start = _to_rehearsal_ready(qtbot, flow, window, clinic)
+    qtbot.mouseClick(start.rehearsal.button, Qt.MouseButton.LeftButton)
+    console = window.console
+    QTest.keyClick(window, Qt.Key.Key_D)
+    qtbot.waitUntil(lambda: window.bridge.state.dose_given, timeout=TIMEOUT_MS)
+    clock.advance(60.0)  # 30 minutes of the arc at 30x: observation
+    qtbot.waitUntil(lambda: window.bridge.state.phase_id == "observation", timeout=TIMEOUT_MS)
+    # End it as a trainer would: Ctrl+E, a reason (before the minimum observation), Enter.
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=TIMEOUT_MS)
+    QTest.keyClick(
+        QApplication.focusWidget() or window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier
+    )
+    qtbot.waitUntil(
+        lambda: console.end_dialog is not None and console.end_dialog.isVisible(),
+        timeout=TIMEOUT_MS,
+    )
+    dialog = console.end_dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=TIMEOUT_MS)
+    qtbot.keyClicks(QApplication.focusWidget(), "training over")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.summary is not None, timeout=TIMEOUT_MS)
+    heading = window.summary.heading.text()
+    assert heading.startswith("Rehearsal ×30 summary, not a patient's"), heading
