@@ -19,7 +19,7 @@ from session_player.ui.fades import tween
 
 MIN_TARGET_PX = 96  # the brief asks for at least 64 px; a dissociated hand is not precise
 MIN_PATIENT_PT = 24  # the brief's smallest patient type: a long name wraps before it shrinks
-TEXT_PADDING_PX = 14  # between the text and the rounded edge
+TEXT_PADDING_PX = 8  # between the text and the edge (wrapped lines sit in the straight middle)
 TEXT_FLAGS = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
 
 
@@ -65,9 +65,7 @@ class PatientButton(QAbstractButton):
         self.update()
 
     def text_rect(self) -> QRect:
-        return self.rect().adjusted(
-            TEXT_PADDING_PX, TEXT_PADDING_PX // 2, -TEXT_PADDING_PX, -TEXT_PADDING_PX // 2
-        )
+        return self.rect().adjusted(TEXT_PADDING_PX, 6, -TEXT_PADDING_PX, -6)
 
     def fitted_font(self) -> QFont:
         """The button's font, made smaller (down to ``MIN_PATIENT_PT``) until the wrapped

@@ -14,7 +14,13 @@ class PatientLabel(QWidget):
     """Text in the patient's dim colours; a new text fades out the old one, then in."""
 
     def __init__(
-        self, *, level: float, point_size: float, dim: bool = False, parent: QWidget | None = None
+        self,
+        *,
+        level: float,
+        point_size: float,
+        dim: bool = False,
+        alignment: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignCenter,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -23,6 +29,7 @@ class PatientLabel(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumHeight(self.fontMetrics().height() + 16)
         self._dim = dim
+        self._alignment = alignment
         self._colours = theme.PatientColours.at(level)
         self._text = ""
         self._pending: str | None = None
@@ -70,5 +77,5 @@ class PatientLabel(QWidget):
         painter.setOpacity(self._opacity)
         painter.setPen(self._colours.text_dim if self._dim else self._colours.text)
         painter.setFont(self.font())
-        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._text)
+        painter.drawText(self.rect(), self._alignment, self._text)
         painter.end()

@@ -104,7 +104,7 @@ class PatientView(QWidget):
         self._title.setObjectName("soundscape_name")
 
         self._choices_row = QHBoxLayout()
-        self._choices_row.setSpacing(32)
+        self._choices_row.setSpacing(24)
         self._choice_buttons: list[PatientButton] = []
 
         self._quieter = PatientButton("Quieter", level=self._level)
@@ -120,7 +120,12 @@ class PatientView(QWidget):
         self._call.clicked.connect(self._on_call)
         # Beside Call, its space always kept (an empty text, never hidden), so that nothing
         # moves under the patient's hand when it appears.
-        self._told = PatientLabel(level=self._level, point_size=theme.PATIENT_PT, dim=True)
+        self._told = PatientLabel(
+            level=self._level,
+            point_size=theme.PATIENT_PT,
+            dim=True,
+            alignment=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+        )
         self._told.setObjectName("call_told")
         self._call_gap_timer = QTimer(self)
         self._call_gap_timer.setSingleShot(True)
@@ -145,7 +150,9 @@ class PatientView(QWidget):
 
         self._content = QWidget(self)
         content = QVBoxLayout(self._content)
-        content.setContentsMargins(48, 0, 48, 0)
+        # No side margins of its own (the window's are enough): at 2x scaling five
+        # soundscapes share 960 logical pixels.
+        content.setContentsMargins(0, 0, 0, 0)
         content.addStretch(3)
         content.addWidget(self._title)
         # A stretch rather than a fixed gap: at 2x scaling on a 1920x1080 screen (960x540
@@ -234,7 +241,9 @@ class PatientView(QWidget):
             button.setProperty("soundscape_id", soundscape_id)
             button.setMaximumWidth(420)
             button.clicked.connect(lambda _=False, sid=soundscape_id: self._on_choose(sid))
-            self._choices_row.addWidget(button)
+            # Equal shares: a long name wraps inside its share rather than squeezing a
+            # short one until its word runs over the edge.
+            self._choices_row.addWidget(button, 1)
             self._choice_buttons.append(button)
             if self.isVisible():
                 button.fade_in()
@@ -323,6 +332,42 @@ class PatientView(QWidget):
         self._call.show()
 
     # --- the window ----------------------------------------------------------------------
+
+    def set_takes_focus(self, takes_focus: bool) -> None:
+        """Whether this window may take the keyboard (before it is shown).
+
+        On a second screen it must not: the clinician's keys (D, C, A, Space) belong to the
+        console beside it, and a patient's tap must not steal them (issue 10, item 17). On
+        one screen it must, with the console hidden: the keys then stop here, where they do
+        nothing, instead of reaching the console's shortcuts underneath.
+        """
+        refuses = not takes_focus
+        if (
+            self.testAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating) == refuses
+            and bool(self.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus) == refuses
+        ):
+            return
+        visible = self.isVisible()
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, refuses)
+        # Changing a window flag hides the window; the caller shows it again.
+        self.setWindowFlag(Qt.WindowType.WindowDoesNotAcceptFocus, refuses)
+        if visible and not self.isVisible():
+            self.show_full_screen()
+
+    def show_full_screen(self) -> None:
+        """Full screen, taking the keyboard only if this window may (see set_takes_focus).
+
+        Not ``showFullScreen``: that also activates the window, whatever its flags say.
+        """
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowFullScreen)
+        self.show()
+        if self.takes_focus:
+            self.raise_()
+            self.activateWindow()
+
+    @property
+    def takes_focus(self) -> bool:
+        return not self.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus
 
     def allow_close(self) -> None:
         """Let the app close this window (at the end of the session or when quitting)."""
