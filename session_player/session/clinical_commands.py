@@ -89,6 +89,33 @@ class ClinicalCommands(TimelineCore):
             event = self._record_event("side_effect", {"kind": wanted, "note": note.strip()})
             return self._done("log_side_effect", f"Side effect noted: {wanted}", event)
 
+    def withdraw_side_effect(self, side_effect_seq: int) -> CommandResult:
+        """Undo a side effect logged by mistake (a tap on a button that had just moved).
+
+        A correction, never a deletion: the journal keeps the side effect and gains a
+        ``side_effect_withdrawn`` event naming it, and the record counts it no more.
+        """
+        with self._lock:
+            self._begin("withdraw_side_effect", live_only=False)
+            logged = next(
+                (e for e in self._record.side_effects if e.get("seq") == side_effect_seq), None
+            )
+            if logged is None:
+                raise self._refuse(
+                    "withdraw_side_effect", f"There is no side effect {side_effect_seq} to undo."
+                )
+            if side_effect_seq in self._record.withdrawn_side_effects:
+                raise self._refuse(
+                    "withdraw_side_effect", f"The {logged['kind']} entry was already undone."
+                )
+            event = self._record_event(
+                "side_effect_withdrawn",
+                {"side_effect_seq": side_effect_seq, "kind": logged["kind"]},
+            )
+            return self._done(
+                "withdraw_side_effect", f"Side effect undone: {logged['kind']}", event
+            )
+
     def add_note(self, text: str) -> CommandResult:
         with self._lock:
             self._begin("add_note", live_only=False)

@@ -66,6 +66,7 @@ class SessionRecord:
         self.vitals_done: set[str] = set()
         self.readings: list[dict] = []
         self.side_effects: list[dict] = []
+        self.withdrawn_side_effects: set[int] = set()  # seq of side effects logged by mistake
         self.note_count = 0
         self.alerts: dict[int, Alert] = {}
         self.patient_call_pending = False
@@ -267,6 +268,9 @@ class SessionRecord:
 
     def _on_side_effect(self, event: dict, t: float) -> None:
         self.side_effects.append(event)
+
+    def _on_side_effect_withdrawn(self, event: dict, t: float) -> None:
+        self.withdrawn_side_effects.add(int(event["side_effect_seq"]))
 
     def _on_note(self, event: dict, t: float) -> None:
         self.note_count += 1

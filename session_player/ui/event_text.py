@@ -153,6 +153,8 @@ def describe(playlist: Playlist, event: dict) -> EventLine | None:
     elif kind == "side_effect":
         note = event.get("note")
         line = f"Side effect: {event.get('kind')}" + (f" — {note}" if note else "")
+    elif kind == "side_effect_withdrawn":
+        line = f"Side effect undone (logged by mistake): {event.get('kind')}"
     elif kind == "note":
         line = f"Note: {event.get('text', '')}"
     elif kind == "alert_raised":

@@ -32,16 +32,26 @@ def type_text(window: QWidget, text: str) -> None:
         QTest.keyClick(window.windowHandle(), char)
 
 
-def click_at(qtbot, window: QWidget, widget: QWidget) -> None:
+AIM_S = 1.0  # a person's time to find and aim at a button after scrolling to it
+
+
+def click_at(qtbot, window: QWidget, widget: QWidget, clock=None, bridge=None) -> None:
     """A left click at the middle of where ``widget`` is on screen, given to what is there.
 
-    Scrolled into view first, as a person scrolls down to a card below the fold.
+    Scrolled into view first, as a person scrolls down to a card below the fold, and then
+    (with the session's ``FakeClock`` and bridge) a display tick and a second to aim: a
+    button that moved a moment ago ignores a click (see click_guard).
     """
     parent = widget.parentWidget()
     while parent is not None and not isinstance(parent, QScrollArea):
         parent = parent.parentWidget()
     if parent is not None:
+        before = parent.verticalScrollBar().value()
         parent.ensureWidgetVisible(widget)
+        if parent.verticalScrollBar().value() != before and clock is not None:
+            if bridge is not None:
+                bridge.poll()  # the display tick that sees the buttons' new places
+            clock.advance(AIM_S)
     centre = widget.mapTo(window, widget.rect().center())
     assert window.rect().contains(centre), f"{widget.objectName()} is out of the window"
     target = window.childAt(centre) or window
