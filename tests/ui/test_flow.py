@@ -150,7 +150,8 @@ def test_whole_session_from_launch_to_summary(qtbot, make_window, port, clock, c
     for box in summary.checks:
         box.setChecked(True)
     assert not summary.discharge.button.isEnabled()  # the discharge vitals come first
-    qtbot.keyClicks(summary.discharge_vitals.fields["systolic"], "124/80")
+    qtbot.keyClicks(summary.discharge_vitals.fields["systolic"], "124/")
+    qtbot.keyClicks(summary.discharge_vitals.fields["diastolic"], "80")
     qtbot.keyClick(summary.discharge_vitals.fields["diastolic"], Qt.Key.Key_Return)
     assert summary.vitals_table.rowCount() == 3  # the discharge reading joins the table
     qtbot.mouseClick(summary.discharge.button, Qt.MouseButton.LeftButton)
