@@ -183,6 +183,10 @@ def run_play(args: argparse.Namespace) -> int:
     if not args.quiet_keys:
         _say(KEYS_HELP)
 
+    from session_player.record_saving import SavingReporter
+
+    # A full disk is said while it lasts and when it clears, not once at the start.
+    record = SavingReporter(_say, time.monotonic)
     started = time.monotonic()
     stop = threading.Event()
     if sys.stdin is not None and sys.stdin.isatty() or not args.quiet_keys:
@@ -198,6 +202,7 @@ def run_play(args: argparse.Namespace) -> int:
                 _command(live, "mark_dose_given")
             if args.stop_after_s is not None and elapsed >= args.stop_after_s:
                 _command(live, "end_session", "stopped from the command line")
+            record.observe(timeline.journal_saving)
             if last["status"] == "ended":
                 time.sleep(live.end_fade_s)
                 break
@@ -206,6 +211,14 @@ def run_play(args: argparse.Namespace) -> int:
         _say("interrupted: the session stays unfinished and can be resumed")
     finally:
         live.close()
+    saving = timeline.journal_saving
+    record.observe(saving)
+    if not saving.saving:
+        _say(
+            f"RECORD NOT SAVED: {saving.waiting} events could not be written before the "
+            "session closed (the disk is still full); keep the paper notes as the record."
+        )
+        return EXIT_PROBLEMS
     return EXIT_OK
 
 

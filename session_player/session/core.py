@@ -31,7 +31,7 @@ from session_player.session.arc import SETTLING_ID, automatic_end_tau_s, holds, 
 from session_player.session.audio_plan import build_schedule
 from session_player.session.clock import SYSTEM_CLOCK, SYSTEM_WALL_CLOCK, Clock, WallClock, wall_iso
 from session_player.session.commands import CommandRefused, CommandResult, ResumeReport
-from session_player.session.journal import Journal, JournalError, encode_event
+from session_player.session.journal import HeldEvents, Journal, JournalSaving, encode_event
 from session_player.session.record import SessionRecord
 from session_player.session.schedule import SETTLING, AudioSchedule
 from session_player.session.snapshot import build_state
@@ -70,8 +70,8 @@ class TimelineCore:
         self._journal: Journal | None = None
         self._mono_zero: float | None = None  # the monotonic time of session_s == 0
         self._run = 0
-        self._backlog: list[dict] = []  # events applied but not yet written (journal failing)
-        self._journal_error: str | None = None
+        # Events applied but not yet written (the disk refused them), for the journal opened.
+        self._held: HeldEvents | None = None
         self._journal_alerted = False
         self._last_heartbeat_mono = -math.inf
         self._lock = threading.RLock()
@@ -213,6 +213,13 @@ class TimelineCore:
             return self._record.last_seq
 
     @property
+    def journal_saving(self) -> JournalSaving:
+        """Whether the record is being saved, or since when not and how many events wait
+        (the console's banner, ``play``); the disk is tried again at every ``tick``."""
+        with self._lock:
+            return JournalSaving() if self._journal is None else self._held_events().saving
+
+    @property
     def record(self) -> SessionRecord:
         """The event-sourced record (read it, do not change it)."""
         return self._record
@@ -237,7 +244,7 @@ class TimelineCore:
             dose_s = self._record.dose_s(at_s)
         wall_s = self._wall_clock() - (now_s - at_s)
         event = {
-            "seq": self._journal.last_seq + len(self._backlog) + 1,
+            "seq": self._held_events().next_seq,
             "type": event_type,
             "mono_s": self._mono_zero + at_s,
             "wall": wall_iso(wall_s),
@@ -251,37 +258,42 @@ class TimelineCore:
         encode_event(event)  # a value that is not JSON is a bug: fail here, not in the backlog
         # Write first, then apply: nothing is ever in the state that the journal lacks —
         # unless the disk fails, in which case the clinic still needs the command to work.
-        self._backlog.append(event)
-        self._flush_backlog()
+        self._flush_backlog(event)
         self._record.apply(event)
-        if self._journal_error is not None and not self._journal_alerted:
+        error = self._held_events().error
+        if error is not None and not self._journal_alerted:
             self._journal_alerted = True
             self._record_event(
                 "alert_raised",
                 {
                     "alert_id": self._record.next_alert_id(),
                     "kind": "journal_failed",
-                    "message": f"The session journal cannot be written: {self._journal_error}",
+                    "message": f"The session journal cannot be written: {error}",
                 },
             )
         return event
 
-    def _flush_backlog(self) -> None:
+    def _held_events(self) -> HeldEvents:
         assert self._journal is not None
-        while self._backlog:
-            event = self._backlog[0]
-            fields = {k: v for k, v in event.items() if k not in ("seq", "type")}
-            try:
-                self._journal.append(event["type"], fields)
-            except JournalError as exc:
-                if self._journal_error is None:
-                    log.error("%s", exc)
-                self._journal_error = str(exc)
-                return
-            self._backlog.pop(0)
-        if self._journal_error is not None:
+        # A journal opened anew (a start, a resume) gets its own queue.
+        if self._held is None or self._held.journal is not self._journal:
+            self._held = HeldEvents(self._journal, self._wall_clock)
+        return self._held
+
+    def _flush_backlog(self, event: dict | None = None) -> None:
+        """Write what waits (and ``event`` after it), in order, if the disk takes it."""
+        held = self._held_events()
+        failing_before = held.error is not None
+        if event is not None:
+            held.add(event, self._now_s())
+        else:
+            held.flush(self._now_s())
+        if held.error is not None:
+            if not failing_before:
+                log.error("%s", held.error)
+            return
+        if failing_before:
             log.warning("the session journal is written again")
-        self._journal_error = None
         self._journal_alerted = False
 
     def _heartbeat(self) -> None:
@@ -325,7 +337,7 @@ class TimelineCore:
                 return []
             events = self._tick_locked()
             self._heartbeat()
-            if self._backlog:
+            if self._held_events().error is not None:
                 self._flush_backlog()  # the disk may be back
             self._notify()
             return events

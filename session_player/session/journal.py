@@ -17,6 +17,11 @@ Every event starts with the same keys, in this order::
 
 ``seq`` counts from 1 without gaps. Which times mean what is the timeline's business (see
 ``timeline.py``); this module only checks that ``seq`` and ``type`` are there.
+
+When the disk refuses a write (full, removed), ``HeldEvents`` keeps the events in order and
+writes them as soon as it can, each marked ``written_late_wall`` (when it reached the disk)
+and ``written_late_s`` (how long after it happened); ``JournalSaving`` says meanwhile that
+the record is not being saved, since when, and how many events wait.
 """
 
 from __future__ import annotations
@@ -24,8 +29,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from session_player.session.clock import wall_iso
 
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
@@ -209,6 +217,10 @@ def make_private_folder(folder: Path) -> None:
 class Journal:
     """One open journal file, appended to by one writer."""
 
+    # How bytes reach the file: ``os.write`` when None. A test puts a writer that fails
+    # (ENOSPC) here to play a full disk where it cannot mount one.
+    write_bytes: Callable[[int, memoryview], int] | None = None
+
     def __init__(self, path: Path, fd: int, last_seq: int) -> None:
         self.path = path
         self._fd: int | None = fd
@@ -267,8 +279,9 @@ class Journal:
         size_before = os.fstat(self._fd).st_size
         try:
             view = memoryview(data)
+            write = os.write if self.write_bytes is None else self.write_bytes
             while view:  # os.write may write less than asked (rare on files, but allowed)
-                written = os.write(self._fd, view)
+                written = write(self._fd, view)
                 view = view[written:]
             os.fsync(self._fd)
         except OSError as exc:
@@ -325,3 +338,98 @@ def read_heartbeat(folder: str | os.PathLike) -> dict | None:
     except (OSError, ValueError, UnicodeDecodeError):
         return None
     return data if isinstance(data, dict) else None
+
+
+@dataclass(frozen=True)
+class JournalSaving:
+    """Whether the record keeps up with the session: what the console's banner and ``play``
+    say while the disk refuses the journal's writes."""
+
+    saving: bool = True
+    since_wall: str | None = None  # when the first event that could not be written happened
+    since_session_s: float | None = None
+    waiting: int = 0  # events kept in memory, in order, until the disk takes them
+    error: str | None = None  # why, in the system's words ("No space left on device")
+    written_late: int = 0  # events of this run written late so far (marked in the journal)
+
+
+class HeldEvents:
+    """The journal's events in order, held while the disk refuses them.
+
+    The session goes on while its disk is full (a patient's calm down must not wait for a
+    disk): an event that cannot be written waits here, with every later one behind it, and
+    all are written, in order, at the next ``flush`` that succeeds. An event written late
+    says so in the record: ``written_late_wall`` (when it reached the disk, ISO 8601) and
+    ``written_late_s`` (seconds on the session clock after it happened).
+    """
+
+    def __init__(self, journal: Journal, wall_clock: Callable[[], float]) -> None:
+        self._journal = journal
+        self._wall_clock = wall_clock
+        self._events: list[dict] = []
+        self._error: str | None = None
+        self._failed_first: dict | None = None  # the first event of this outage
+        self._late_up_to_seq = 0  # events up to this seq waited through a failed write
+        self._written_late = 0
+
+    @property
+    def journal(self) -> Journal:
+        return self._journal
+
+    @property
+    def next_seq(self) -> int:
+        return self._journal.last_seq + len(self._events) + 1
+
+    @property
+    def error(self) -> str | None:
+        """Why the last write failed; None while the journal keeps up."""
+        return self._error
+
+    def add(self, event: dict, now_session_s: float) -> None:
+        """Hold ``event`` (with its ``seq``) behind the others and try to write them all."""
+        self._events.append(event)
+        self.flush(now_session_s)
+
+    def flush(self, now_session_s: float) -> bool:
+        """Write what waits, in order; True when nothing waits any more."""
+        while self._events:
+            event = self._events[0]
+            fields = {k: v for k, v in event.items() if k not in RESERVED_KEYS}
+            # Late: it waited through a failed write (not one that came as the disk got room).
+            late = event["seq"] <= self._late_up_to_seq
+            if late:
+                fields["written_late_wall"] = wall_iso(self._wall_clock())
+                fields["written_late_s"] = max(0.0, now_session_s - float(event["session_s"]))
+            try:
+                written = self._journal.append(event["type"], fields)
+            except JournalError as exc:
+                self._error = str(exc)
+                if self._failed_first is None:
+                    self._failed_first = event
+                self._late_up_to_seq = self._events[-1]["seq"]
+                return False
+            if late:
+                # The record keeps what was written; the state's copy learns it too.
+                event.update(
+                    written_late_wall=written["written_late_wall"],
+                    written_late_s=written["written_late_s"],
+                )
+                self._written_late += 1
+            self._events.pop(0)
+        self._error = None
+        self._failed_first = None
+        return True
+
+    @property
+    def saving(self) -> JournalSaving:
+        first = self._failed_first
+        if first is None:
+            return JournalSaving(written_late=self._written_late)
+        return JournalSaving(
+            saving=False,
+            since_wall=first.get("wall"),
+            since_session_s=first.get("session_s"),
+            waiting=len(self._events),
+            error=self._error,
+            written_late=self._written_late,
+        )

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 
 from session_player.durations import format_clock, format_duration
 from session_player.playlist.model import Playlist
+from session_player.record_saving import clock_of
 from session_player.session.vitals import check_specs
 from session_player.ui.event_text import (
+    describe,
     pretty_title,
     readings_text,
     soundscape_name,
@@ -65,6 +67,9 @@ class SessionSummary:
     missed_checks: tuple[MissedCheck, ...]
     played: tuple[str, ...]
     side_effects: tuple[str, ...]
+    # Events the disk refused at first (it was full), written once it had room: each with
+    # when it happened and when it reached the record. Empty when everything was on time.
+    written_late: tuple[str, ...] = ()
 
 
 def _when(event: dict) -> str:
@@ -248,4 +253,22 @@ def build_summary(playlist: Playlist, events: list[dict]) -> SessionSummary:
         missed_checks=missed,
         played=tuple(played),
         side_effects=side_effects,
+        written_late=written_late(playlist, events),
     )
+
+
+def written_late(playlist: Playlist, events: list[dict]) -> tuple[str, ...]:
+    """``14:03 (+12:04)  Vitals: 128/84 … — written 14:09, 6m late`` for each event the
+    journal wrote late (``written_late_wall``: the disk was full when it happened)."""
+    rows = []
+    for event in events:
+        if "written_late_wall" not in event:
+            continue
+        line = describe(playlist, event)
+        what = line.text if line is not None else event["type"].replace("_", " ")
+        late_s = float(event.get("written_late_s") or 0.0)
+        rows.append(
+            f"{_when(event)}  {what} — written {clock_of(event['written_late_wall'])}, "
+            f"{format_duration(round(late_s))} late"
+        )
+    return tuple(rows)
