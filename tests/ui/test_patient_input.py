@@ -122,3 +122,34 @@ def test_soundscape_buttons_keep_their_places_and_mark_the_chosen_one(
     qtbot.mouseClick(button(patient, "soundscape_rain"), Qt.MouseButton.LeftButton)
     bridge.poll()
     assert read_journal(bridge.timeline.journal_path).last_seq == seq
+
+
+def test_on_one_screen_a_call_is_told_where_the_clinician_looks(
+    make_window, port, clinic, flow, qtbot
+):
+    """Item 12: the full-screen view covers the console, so the laptop's screen itself says
+    so: "Called", "Your clinician has been told" (true: it is journaled and on the console's
+    banner) and the unlock corner in the accent, until the clinician answers."""
+    window = make_window(port)
+    console, bridge = flow.start_session(window, clinic / "test-infusion.yaml")
+    patient = open_patient_view(window, qtbot)
+    told = patient.findChild(PatientLabel, "call_told")
+    corner = patient.findChild(QWidget, "unlock_target")
+    assert told.text() == "" and not corner.attention
+
+    qtbot.mouseClick(button(patient, "call"), Qt.MouseButton.LeftButton)
+    bridge.poll()
+    assert told.text() == TOLD_TEXT and corner.attention
+    assert button(patient, "call").text() == "Called"
+    assert "call" in console.alerts.cards()
+    assert bridge.engine.patient_calls == 1  # the port's chime for the room, if it has one
+
+    # The clinician unlocks (the hold) and answers with A on the console.
+    with qtbot.waitSignal(patient.unlocked, timeout=5000):
+        qtbot.mousePress(corner, Qt.MouseButton.LeftButton, pos=corner.rect().center())
+    qtbot.mouseRelease(corner, Qt.MouseButton.LeftButton, pos=corner.rect().center())
+    qtbot.waitUntil(lambda: window.isVisible() and QApplication.activeWindow() is window)
+    qtbot.keyClick(window, Qt.Key.Key_A)
+    bridge.poll()
+    assert not bridge.state.patient_call_pending
+    assert told.text() == "" and not corner.attention
