@@ -34,7 +34,6 @@ class RehearsalStart(QWidget):
         self.speed.setToolTip("How many times faster than a real session the clock runs")
         self.button = QPushButton(self)
         self.button.setObjectName("rehearsal_button")
-        self.button.setProperty("role", "quiet")
         # Never the default: Enter anywhere on the start screen means the real session.
         self.button.setAutoDefault(False)
         self.button.setDefault(False)
