@@ -265,12 +265,14 @@ class Console(QWidget):
         margins = self.scroll.widget().layout().contentsMargins()
         room = self.scroll.viewport().width() - margins.left() - margins.right()
         needed = self._asks.minimumSize().width()
-        side_by_side = room >= needed + self.lower.spacing() + LOG_MIN_WIDTH_PX
+        log_needed = max(LOG_MIN_WIDTH_PX, self._log_card.minimumSizeHint().width())
+        side_by_side = room >= needed + self.lower.spacing() + log_needed
         if side_by_side:
             # The column's width from the window's alone (three fifths), never from what its
             # cards say: a vitals card showing other fields changed the split and moved the
             # side-effect buttons sideways.
-            self.asks_column.setFixedWidth(max(needed, room * ASKS_SHARE // 5))
+            share = min(room * ASKS_SHARE // 5, room - self.lower.spacing() - log_needed)
+            self.asks_column.setFixedWidth(max(needed, share))
             self.lower.setDirection(QBoxLayout.Direction.LeftToRight)
         else:
             self.asks_column.setMinimumWidth(0)

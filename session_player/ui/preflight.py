@@ -155,6 +155,9 @@ class Preflight(QWidget):
         # The next thing to do is the headphone test: the focus ring goes there, not on
         # whichever button Qt found first ("Check again").
         self.play_test.setFocus(Qt.FocusReason.OtherFocusReason)
+        # And in view: on a short screen (150 %) the headphone test is below the fold, and
+        # a focus ring nobody can see points at nothing. After the layout has its size.
+        QTimer.singleShot(0, lambda: self.checks_scroll.ensureWidgetVisible(self.headphones, 0, 8))
 
     @property
     def items(self) -> tuple[ChecklistItem, ...]:

@@ -82,7 +82,13 @@ def test_start_and_preflight_fit(make_window, port, clinic, flow, qtbot, size):
     assert_fits(qtbot, window, size, window.start_screen)
     flow.through_start(window, clinic / "test-infusion.yaml")
     assert_fits(qtbot, window, size, window.preflight)
-    # The way on stays in view without scrolling: Back and Start.
+    # The way on stays in view without scrolling: Back and Start; the next thing to do, the
+    # headphone test, is scrolled into view.
+    settle(qtbot)
+    viewport = window.preflight.checks_scroll.viewport()
+    play = window.preflight.play_test
+    top = play.mapTo(viewport, QPoint(0, 0)).y()
+    assert top >= 0 and top + play.height() <= viewport.height(), (top, viewport.height())
     for button in (window.preflight.back, window.preflight.start):
         bottom = button.mapTo(window, QPoint(0, button.height())).y()
         assert bottom <= size[1], button.text()
