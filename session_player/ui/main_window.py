@@ -384,12 +384,12 @@ class MainWindow(QMainWindow):
         offer then shows the session with the reason."""
         from session_player.ui.resume_offer import crash_resumed_text
 
-        wanted = Path(request["journal_path"])
+        wanted = Path(request["journal_path"]).resolve()
         try:
             sessions = list(self.port.unfinished_sessions())
         except OSError:
             sessions = []
-        unfinished = next((s for s in sessions if Path(s.journal_path) == wanted), None)
+        unfinished = next((s for s in sessions if Path(s.journal_path).resolve() == wanted), None)
         if unfinished is None:
             return False  # ended after all, or gone: the launch's own look shows the rest
         self.unfinished_checked = True
