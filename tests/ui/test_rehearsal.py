@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from session_player.session.commands import ResumeError
 from session_player.session.rehearsal import REHEARSALS_FOLDER
+from session_player.ui import theme
 from session_player.ui.fake_engine import FakeEnginePort
 from tests.ui.conftest import TIMEOUT_MS, clinic_window
 
@@ -99,6 +100,15 @@ def test_patient_view_of_a_rehearsal_says_so(qtbot, make_window, port, clinic, f
     assert marker.text == "Rehearsal ×30"
     # Nothing under the patient's hand, and not brighter than the view's own text.
     assert marker.testAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+    image = view.grab(marker.geometry()).toImage()  # as the patient sees it, on the view
+    brightest = max(
+        max(image.pixelColor(x, y).getRgb()[:3])
+        for x in range(0, image.width(), 2)
+        for y in range(0, image.height(), 2)
+    )
+    colours = theme.PatientColours.at(view.dim_level)
+    ground = max(colours.background.getRgb()[:3])
+    assert ground < brightest <= max(colours.text.getRgb()[:3])  # drawn, and dim
 
 
 def test_an_unfinished_rehearsal_is_never_offered_for_resume(
