@@ -15,7 +15,7 @@ from datetime import datetime
 from session_player.session.journal import JournalSaving
 
 REMIND_EVERY_S = 60.0  # a line every minute in ``play``: visible in a scrolling terminal
-ADVICE = "Note vital signs and events on paper. Free space on the disk of the data folder."
+ADVICE = "Note vital signs and events on paper. Free space on the data folder's disk."
 
 
 def clock_of(iso: str | None) -> str:
@@ -33,11 +33,11 @@ def _events(count: int) -> str:
 
 
 def headline(saving: JournalSaving) -> str:
-    """``The record is NOT being saved since 14:02 (No space left on device): 3 events wait.``"""
+    """``The record is NOT being saved since 14:02 (disk full): 3 events waiting.``"""
     why = f" ({_reason(saving.error)})" if saving.error else ""
     return (
         f"The record is NOT being saved since {clock_of(saving.since_wall)}{why}: "
-        f"{_events(saving.waiting)} waiting to be written."
+        f"{_events(saving.waiting)} waiting."
     )
 
 
@@ -57,6 +57,8 @@ def saved_again(saving: JournalSaving, waited: int) -> str:
 
 def _reason(error: str) -> str:
     # "could not write to the journal /x/journal.jsonl: [Errno 28] No space left on device"
+    if "No space left" in error or "Disk quota exceeded" in error:
+        return "disk full"
     text = error.rsplit("]", 1)[-1].strip() if "]" in error else error
     return text.rsplit(": ", 1)[-1].strip() or error
 

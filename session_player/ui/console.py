@@ -36,6 +36,7 @@ from session_player.ui.flow_layout import FlowLayout
 from session_player.ui.focused_button_keys import FocusedButtonKeys
 from session_player.ui.note_entry import NoteEntry
 from session_player.ui.now_playing import NowPlaying
+from session_player.ui.record_banner import RecordBanner
 from session_player.ui.rehearsal_marker import console_marker
 from session_player.ui.reserved_slot import ReservedSlot
 from session_player.ui.session_bridge import SessionBridge
@@ -136,6 +137,10 @@ class Console(QWidget):
         log_layout = QVBoxLayout(log_card)
         log_layout.setContentsMargins(10, 10, 10, 10)
         log_layout.setSpacing(6)
+        # Whether the record is being saved (a full disk): at the journal's top, in a place
+        # of its own with one fixed height, so it moves none of the commands above.
+        self.record_banner = RecordBanner(bridge)
+        log_layout.addWidget(self.record_banner)
         log_layout.addWidget(self.note)
         log_layout.addWidget(self.log, 1)
 

@@ -165,6 +165,12 @@ class SummaryScreen(QWidget):
         left.addWidget(self.effects)
         left.addWidget(section("What played"))
         left.addWidget(self.played)
+        # Only after a full disk: which events reached the record late, and when.
+        self.late_heading = section("Written late (the disk was full)")
+        self.late = wrapping_label("summary_written_late")
+        self.late.setProperty("role", "warning")
+        left.addWidget(self.late_heading)
+        left.addWidget(self.late)
         left.addWidget(section("Events"))
         left.addWidget(self.events)
         left.addStretch(1)
@@ -231,6 +237,9 @@ class SummaryScreen(QWidget):
         self.effects.setVisible(bool(s.side_effects))
         self.effects.setText("\n".join(s.side_effects))
         self.played.setText("\n".join(s.played) or "—")
+        self.late_heading.setVisible(bool(s.written_late))
+        self.late.setVisible(bool(s.written_late))
+        self.late.setText("\n".join(s.written_late))
         lines = [line for line in (describe(self._playlist, e) for e in events) if line]
         self.events.set_rows(
             [[line.wall_text, line.dose_text, line.text] for line in lines],
