@@ -78,9 +78,9 @@ class RestartPolicy:
 
 
 def describe_exit(code: int) -> str:
-    """``-9`` → "killed by signal 9 (SIGKILL)"; ``1`` → "exit code 1"."""
+    """``-9`` → "killed by signal 9 (SIGKILL)"; ``1`` → "exited with code 1"."""
     if code >= 0:
-        return f"exit code {code}"
+        return f"exited with code {code}"
     import signal
 
     try:
@@ -232,9 +232,10 @@ class Supervisor:
     def _notice(self, code: int, reason: str, state: dict) -> int | None:
         title = "Session Player stopped and was not restarted"
         minutes = round(self._policy.window_s / 60)
+        how = f"was {reason}" if reason.startswith("killed") else reason
         message = (
             f"Session Player stopped unexpectedly {self._policy.max_restarts + 1} times "
-            f"in {minutes} minutes (the last time: {reason}), so it was not restarted again. "
+            f"in {minutes} minutes, so it was not restarted again (the last time, it {how}). "
             "The patient's sound is off.\n\n"
             "Go to the patient. Start Session Player again to resume the session by hand; "
             "if it stops again, continue without it and note the session on paper."

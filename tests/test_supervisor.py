@@ -215,3 +215,9 @@ def test_a_state_folder_open_to_others_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
     with pytest.raises(OSError):
         supervisor.state_file_path()
+
+
+def test_how_the_app_ended_in_words():
+    assert supervisor.describe_exit(-signal.SIGKILL) == "killed by signal 9 (SIGKILL)"
+    assert supervisor.describe_exit(-signal.SIGSEGV) == "killed by signal 11 (SIGSEGV)"
+    assert supervisor.describe_exit(1) == "exited with code 1"
