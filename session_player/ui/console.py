@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
+    QSizePolicy,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -94,6 +95,9 @@ class Console(QWidget):
         patient.setObjectName("console_alias")
         self.output = ElidedLabel(min_width_px=140)
         self.output.setObjectName("output_status")
+        # A fixed width: the header wraps by the window's width alone, never because the
+        # device's words got longer ("… not connected"), which would push everything down.
+        self.output.setFixedWidth(self.output.fontMetrics().horizontalAdvance("M") * 16)
         # This session only: the clinic's default is in the settings dialog (issue 10, item 11).
         dim_label = QLabel("Patient screen (this session)")
         dim_label.setProperty("role", "hint")
@@ -104,9 +108,13 @@ class Console(QWidget):
         self.dim.setValue(round(dim_level * 100))
         self.dim.setFixedWidth(150)
         self.dim.valueChanged.connect(lambda value: self.dim_level_changed.emit(value / 100))
-        header = QHBoxLayout()
-        header.setSpacing(16)
-        header.addWidget(title, 3)
+        # One line on a laptop screen; two on a narrow one (1280×800 at 150 %), where one
+        # line cut the title and the output's name down to "IV infu…" and "H…".
+        header = FlowLayout(spacing=16)
+        # Their own widths in the flow (an ElidedLabel's Ignored policy would give them none).
+        title.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.output.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        header.addWidget(title)
         # "Rehearsal ×30 · no sound" for the whole of a rehearsal; None in a patient's session.
         self.rehearsal_marker = console_marker(bridge.timeline)
         if self.rehearsal_marker is not None:
@@ -114,7 +122,7 @@ class Console(QWidget):
             # The window's title says it too (the task list, Alt+Tab).
             self.page_title = f"{self.rehearsal_marker.property('marker_text')} · Console"
         header.addWidget(patient)
-        header.addWidget(self.output, 2)
+        header.addWidget(self.output)
         header.addWidget(dim_label)
         header.addWidget(self.dim)
 

@@ -72,21 +72,38 @@ class FlowLayout(QLayout):
         self._arrange(rect, move=True)
 
     def _arrange(self, rect: QRect, *, move: bool) -> int:
-        """Place the items in ``rect`` (or only measure); returns the height used."""
+        """Place the items in ``rect`` (or only measure); returns the height used.
+
+        An item wider than the whole line gets the line's width (a label then cuts its
+        words), never more: it would reach past the window's edge. Items shorter than their
+        line sit in its middle (a slider beside a heading).
+        """
         margins = self.contentsMargins()
         area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
         x, y = area.x(), area.y()
+        line: list[tuple[QLayoutItem, int, QSize]] = []
         line_height = 0
+
+        def place(line, top: int, height: int) -> None:
+            for item, left, size in line:
+                offset = (height - size.height()) // 2
+                item.setGeometry(QRect(QPoint(left, top + offset), size))
+
         for item in self._items:
             if item.isEmpty():
                 continue
             hint = item.sizeHint()
-            if x > area.x() and x + hint.width() > area.right() + 1:
+            size = QSize(min(hint.width(), max(1, area.width())), hint.height())
+            if x > area.x() and x + size.width() > area.right() + 1:
+                if move:
+                    place(line, y, line_height)
+                line = []
                 x = area.x()
                 y += line_height + self._spacing
                 line_height = 0
-            if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
-            x += hint.width() + self._spacing
-            line_height = max(line_height, hint.height())
+            line.append((item, x, size))
+            x += size.width() + self._spacing
+            line_height = max(line_height, size.height())
+        if move:
+            place(line, y, line_height)
         return y + line_height - rect.y() + margins.bottom()
