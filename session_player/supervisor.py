@@ -167,7 +167,11 @@ class Supervisor:
         parent_pid = os.getpid()
         try:
             while True:
-                supervisor_state.clear_state(path)
+                if restart is None:
+                    supervisor_state.clear_state(path)
+                # Else the dead app's state stays until the new one has resumed (and rewrites
+                # it): if it dies before, even while resuming, it is restarted again, and a
+                # loop of that ends in the notice rather than in silence nobody is told of.
                 child = self._fork(lambda asked=restart: self._child_main(path, asked))
                 if child is None:
                     return self._exit_code

@@ -221,3 +221,16 @@ def test_how_the_app_ended_in_words():
     assert supervisor.describe_exit(-signal.SIGKILL) == "killed by signal 9 (SIGKILL)"
     assert supervisor.describe_exit(-signal.SIGSEGV) == "killed by signal 11 (SIGSEGV)"
     assert supervisor.describe_exit(1) == "exited with code 1"
+
+
+def test_an_app_that_dies_again_while_resuming_is_restarted_again(tmp_path, runtime):
+    # The second app dies before it has reopened the session (and rewritten the state):
+    # the session is still the one to resume, not forgotten in silence.
+    path = journal(tmp_path)
+    children = Children(tmp_path, [in_session(path, "patient", killed), killed, exits(0)])
+    assert Supervisor(children, []).run() == 0
+    launched = children.launched()
+    assert len(launched) == 3
+    assert launched[2]["restart"]["journal_path"] == path
+    assert launched[2]["restart"]["screen"] == "patient"
+    assert launched[2]["restart"]["restart"] == 2

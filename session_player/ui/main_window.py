@@ -391,10 +391,14 @@ class MainWindow(QMainWindow):
             sessions = []
         unfinished = next((s for s in sessions if Path(s.journal_path).resolve() == wanted), None)
         if unfinished is None:
+            if self.supervisor_link is not None:
+                self.supervisor_link.forget()
             return False  # ended after all, or gone: the launch's own look shows the rest
         self.unfinished_checked = True
         # Not decoding every file again first: the patient is in silence (see the port).
         if not self.resume_session(unfinished, check_audio=False):
+            if self.supervisor_link is not None:
+                self.supervisor_link.forget()  # offered by hand now, below
             self.resume_offer.set_sessions(sessions)
             self._preview_resume_points(sessions)
             self.resume_offer.show_error(

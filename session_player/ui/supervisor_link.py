@@ -52,6 +52,16 @@ class SupervisorLink:
         except OSError:
             log.warning("cannot remove the supervisor's state file %s", self.path, exc_info=True)
 
+    def forget(self) -> None:
+        """The session the supervisor asked for was not resumed (ended meanwhile, gone, or
+        refused): a later crash must not resume it behind the clinician's back."""
+        self._journal_path = None
+        self._screen = "console"
+        try:
+            supervisor_state.clear_state(self.path)
+        except OSError:
+            log.warning("cannot remove the supervisor's state file %s", self.path, exc_info=True)
+
     def _write(self) -> None:
         if self._journal_path is None:
             return
