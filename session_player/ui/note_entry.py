@@ -1,7 +1,7 @@
 """A free note for the journal, typed in one line and kept with its time.
 
 While the field has the focus the console's single-key shortcuts type letters instead; the
-line under the field says so. Adding the note (Enter, or the button) gives the keys back at
+line above the field says so. Adding the note (Enter, or the button) gives the keys back at
 once; Escape leaves the field too, keeping what was typed there, with a word that it is not
 in the journal yet (a note thrown away without a word would be a silent loss).
 """
@@ -38,8 +38,10 @@ class NoteEntry(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
-        column.addLayout(row)
+        # Above the field: a field scrolled into view at the bottom edge (by Tab or a click)
+        # still shows the line about the keys.
         column.addWidget(self.hint)
+        column.addLayout(row)
 
     def _draft_text(self) -> str:
         return DRAFT_TEXT if self.field.text().strip() else ""

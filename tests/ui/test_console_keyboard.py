@@ -5,7 +5,7 @@ keys back (issue 10, items 8 and 16). Keys go to the window, never to a slot."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -193,6 +193,8 @@ def test_while_typing_a_hint_says_the_shortcuts_are_off(session, qtbot):
     height = hint.height()
     click_at(qtbot, window, console.note.field)
     assert hint.text() == TYPING_TEXT and "Esc" in hint.text()
+    viewport = console.scroll.viewport()  # in view, with the field scrolled to the bottom edge
+    assert viewport.rect().contains(QRect(hint.mapTo(viewport, QPoint(0, 0)), hint.size()))
     assert hint.height() == height  # its room was kept: nothing under it moves
     assert calm.shortcut_off  # its key cap shows "C" crossed out
     assert not end.shortcut_off  # Ctrl+E is no letter: it still works
