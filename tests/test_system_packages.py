@@ -81,7 +81,11 @@ def test_make_and_ci_install_from_the_list():
     test = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
     assert "tools/install-system-deps.sh qt" in run
     assert "tools/install-system-deps.sh qt suite" in test
-    assert "tools/install-system-deps.sh qt suite" in (ROOT / ".ci" / "run").read_text()
+    assert "tools/install-system-deps.sh base qt suite" in (ROOT / ".ci" / "run").read_text()
+    # Debian's python3 has venv but not ensurepip: the venv is made only after "base".
+    setup = makefile.split("\n$(STAMP):", 1)[1].split("\n\n", 1)[0]
+    assert setup.index("install-system-deps.sh base") < setup.index("-m venv")
+    assert listed("base") == {"python3:ensurepip": "python3-venv"}
 
 
 def _script(tmp_path: Path, lines: str, path_dirs: list[str]) -> subprocess.CompletedProcess:
@@ -106,6 +110,7 @@ def _bin_without_apt(tmp_path: Path) -> str:
         found = shutil.which(tool) or shutil.which(tool, path="/sbin:/usr/sbin")
         if found:
             (folder / tool).symlink_to(found)
+    (folder / "python3").symlink_to(sys.executable)
     return str(folder)
 
 
@@ -114,7 +119,7 @@ def test_nothing_is_installed_when_everything_is_there(tmp_path):
     present_lib = "libc.so.6"
     done = _script(
         tmp_path,
-        f"qt libc6 {present_lib} /\nsuite none-such-package none-such-command\n",
+        f"qt libc6 {present_lib} / python3:os\nsuite none-such-package none-such-command\n",
         [_bin_without_apt(tmp_path)],
     )
     assert done.returncode == 0, done.stderr
@@ -126,8 +131,37 @@ def test_a_machine_it_cannot_install_on_gets_the_exact_command(tmp_path):
     done = _script(
         tmp_path,
         "# a comment\nqt libc6 libc.so.6\nqt libnone-such1 libnone-such.so.1\n"
-        "qt none-such-tool none-such-command\n",
+        "qt none-such-tool none-such-command\nqt python3-none-such python3:none_such_module\n",
         [_bin_without_apt(tmp_path)],
     )
     assert done.returncode == 1
-    assert "    sudo apt-get install -y libnone-such1 none-such-tool\n" in done.stderr
+    wanted = "libnone-such1 none-such-tool python3-none-such"
+    assert f"    sudo apt-get install -y {wanted}\n" in done.stderr
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or os.geteuid() != 0 or not shutil.which("setpriv"),
+    reason="runs the script as another user: needs root and setpriv",
+)
+def test_a_user_without_sudo_gets_the_exact_command_and_nothing_runs():
+    """Not root and no passwordless sudo (user nobody): apt-get is never tried."""
+    import tempfile
+
+    # pytest's own folders are root's only: the list goes where nobody can read it.
+    with tempfile.TemporaryDirectory() as folder:
+        os.chmod(folder, 0o755)
+        own_list = Path(folder) / "packages.txt"
+        own_list.write_text("qt libnone-such1 libnone-such.so.1\n")
+        own_list.chmod(0o644)
+        env = dict(os.environ, SESSION_PLAYER_SYSTEM_PACKAGES=str(own_list), LANG="C")
+        nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        done = subprocess.run(
+            [*nobody, "bash", str(SCRIPT), "qt"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+    assert done.returncode == 1
+    assert "    sudo apt-get install -y libnone-such1\n" in done.stderr
+    assert "Installing" not in done.stdout

@@ -2,7 +2,7 @@
 # Install the system packages of the given groups (tools/system-packages.txt) that this
 # machine lacks: with apt-get as root or through passwordless sudo; otherwise print the one
 # command that does it and fail, so `make run` never stops later at Qt's plugin error.
-#   usage: tools/install-system-deps.sh GROUP...      (groups: qt, suite)
+#   usage: tools/install-system-deps.sh GROUP...      (groups: base, qt, suite)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # The list can be another file (a test of this script points it at its own).
@@ -10,7 +10,7 @@ list="${SESSION_PLAYER_SYSTEM_PACKAGES:-$here/system-packages.txt}"
 
 # Only Linux desktops load Qt's xcb plugin and these tools; elsewhere there is nothing to do.
 [ "$(uname -s)" = Linux ] || exit 0
-[ $# -gt 0 ] || { echo "usage: $0 GROUP... (qt, suite)" >&2; exit 2; }
+[ $# -gt 0 ] || { echo "usage: $0 GROUP... (base, qt, suite)" >&2; exit 2; }
 
 ldconfig_bin="$(command -v ldconfig || true)"
 for candidate in /sbin/ldconfig /usr/sbin/ldconfig; do
@@ -21,6 +21,7 @@ libraries="$([ -n "$ldconfig_bin" ] && "$ldconfig_bin" -p 2>/dev/null || true)"
 present() {  # one proof: a soname in the linker's cache, an absolute path, or a command
   case "$1" in
     /*) [ -e "$1" ] ;;
+    python3:*) "${PYTHON:-python3}" -c "import ${1#python3:}" >/dev/null 2>&1 ;;
     *.so*) grep -qE "^[[:space:]]+$(printf '%s' "$1" | sed 's/[.+]/\\&/g') \(" <<<"$libraries" ;;
     *) command -v "$1" >/dev/null 2>&1 ;;
   esac
