@@ -79,9 +79,9 @@ class SideEffects(QFrame):
         undo_layout.addWidget(self.logged, 1)
         undo_layout.addWidget(self.undo)
         policy = self._undo_row.sizePolicy()
+        policy.setVerticalPolicy(QSizePolicy.Policy.Fixed)
         policy.setRetainSizeWhenHidden(True)  # its room is kept: nothing moves
         self._undo_row.setSizePolicy(policy)
-        self._undo_row.setSizePolicy(policy.horizontalPolicy(), QSizePolicy.Policy.Fixed)
         self._undo_row.hide()
 
         layout = QVBoxLayout(self)

@@ -163,10 +163,16 @@ def test_a_tapped_side_effect_can_be_undone_as_a_correction(session, qtbot, cloc
     window, console, bridge = session
     effects = console.side_effects
     places = {kind: b.geometry() for kind, b in effects.buttons.items()}
+    body = console.scroll.widget()  # the page under the scroll area: scrolling moves it whole
+    card_height = effects.height()
+    note_at = console.note.mapTo(body, console.note.rect().topLeft())
     click_at(qtbot, window, effects.buttons["dizziness"], clock, bridge)
     (logged,) = journal_of(bridge, "side_effect")
     assert effects.undo.isVisible() and "Dizziness" in effects.logged.text()
     assert {kind: b.geometry() for kind, b in effects.buttons.items()} == places  # room kept
+    QApplication.processEvents()  # any layout the Undo line's appearing asked for
+    assert effects.height() == card_height
+    assert console.note.mapTo(body, console.note.rect().topLeft()) == note_at
     clock.advance(1.0)
     bridge.poll()
     click_at(qtbot, window, effects.undo, clock, bridge)
