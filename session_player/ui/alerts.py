@@ -4,16 +4,17 @@ An alert appears at once, with a slow fade (never a flash, never blinking), in m
 and stays until the clinician acknowledges it: a problem that disappears by itself may
 never have been seen. The patient's call shows here too, quietly, until answered.
 
-The strip always takes the height of one card, with or without alerts: a card that pushed
-the arc and every command button down by 60 px as it appeared put the wrong button under
-a hand already on its way. Cards sit side by side (the call first, then the oldest alert),
-their words on one line each, cut with "…" and whole in the tooltip; more than fit say
-"+2 more", and each one acknowledged makes room for the next.
+The cards float over the now-playing card (``overlay``), the least urgent thing on the
+console and one nothing is pressed on, right above the commands: a card that took room of
+its own pushed the arc and every command button down by 60 px as it appeared, and put the
+wrong button under a hand already on its way. Cards sit side by side (the call first, then
+the oldest alert), their words on one line each, cut with "…" and whole in the tooltip;
+more than fit say "+2 more", and each one acknowledged makes room for the next.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QEvent, QObject, QSize
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -90,11 +91,7 @@ class AlertsPanel(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(6)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        # Said in the strip when there is nothing, so the reserved space explains itself.
-        self.empty = QLabel("No alerts. A call from the patient or a sound problem shows here.")
-        self.empty.setObjectName("alerts_empty")
-        self.empty.setProperty("role", "hint")
-        self._layout.addWidget(self.empty, 1)
+        self._target: QWidget | None = None
         self.more = QLabel()
         self.more.setObjectName("alerts_more")
         self.more.setProperty("role", "warning")
@@ -159,7 +156,31 @@ class AlertsPanel(QWidget):
         hidden = len(order) - len(shown)
         self.more.setText(f"+{hidden} more" if hidden else "")
         self.more.setVisible(hidden > 0)
-        self.empty.setVisible(not order)
+        if self.parentWidget() is not None or not order:  # never a window of its own
+            self.setVisible(bool(order))
+        if order and self._target is not None:
+            self._place()
+
+    def overlay(self, target: QWidget) -> None:
+        """Float over ``target`` (a sibling in the same layout) instead of taking room."""
+        self._target = target
+        self.setParent(target.parentWidget())
+        target.installEventFilter(self)
+        self._place()
+        self.setVisible(bool(self._cards))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self._target and event.type() in (QEvent.Type.Move, QEvent.Type.Resize):
+            self._place()
+        return False
+
+    def _place(self) -> None:
+        area = self._target.geometry()
+        height = min(self._card_height_px, area.height())
+        # In the middle of the card it covers, over its whole width.
+        top = area.top() + (area.height() - height) // 2
+        self.setGeometry(area.left(), top, area.width(), height)
+        self.raise_()
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(0, self._card_height_px)

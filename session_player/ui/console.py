@@ -201,8 +201,10 @@ class Console(QWidget):
         commands_layout = QVBoxLayout(commands)
         commands_layout.setContentsMargins(12, 10, 12, 10)
         commands_layout.setSpacing(8)
-        commands_layout.addLayout(session_row)
+        # The sound first, as in the design sketch: Pause, Calm down and Fade are the ones
+        # needed fast, and on a short screen (150 %) the lower rows are below the fold.
         commands_layout.addLayout(sound_row)
+        commands_layout.addLayout(session_row)
 
         # Everything in a vertical scroll area: on a short screen (a 1366×768 laptop) the
         # lowest cards scroll instead of being squeezed into each other, and the console
@@ -228,9 +230,11 @@ class Console(QWidget):
         layout.setContentsMargins(20, 12, 20, 12)
         layout.setSpacing(8)
         layout.addLayout(header)
-        layout.addWidget(self.alerts)
         layout.addWidget(arc_card)
         layout.addWidget(self.now_playing)
+        # Alerts and the patient's call float over the now-playing card: they take no room,
+        # so nothing on the console moves when one appears or is acknowledged.
+        self.alerts.overlay(self.now_playing)
         layout.addWidget(commands)
         # Below the commands: what is asked of the clinician (vitals, side effects) on the
         # left, what has happened (the journal) on the right.

@@ -94,7 +94,7 @@ def test_end_after_the_minimum_needs_no_reason(make_window, port, clock, clinic,
 def test_alerts_appear_and_stay_until_acknowledged(make_window, port, clock, clinic, flow, qtbot):
     window = make_window(port)
     console, bridge = flow.start_session(window, clinic / "test-infusion.yaml")
-    assert not console.alerts.cards() and console.alerts.empty.isVisible()
+    assert not console.alerts.cards() and not console.alerts.isVisible()
     # Raised by the audio layer from its own thread: the bridge queues it to the GUI thread.
     import threading
 
