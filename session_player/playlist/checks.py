@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from session_player.durations import format_duration
+from session_player.playlist.file_hint import close_existing_file
 from session_player.playlist.loader import LoadResult, Origin, probe_audio
 from session_player.playlist.model import Content, Library, MusicLayer, Phase, Playlist
 from session_player.playlist.problems import Problem, error, warning
@@ -300,30 +301,9 @@ def _check_audio_files(document: Playlist | Library, main: Origin, result: LoadR
 
 
 def _suggest_file(file: str, origin: Origin) -> str:
-    """``; did you mean '…/slow-tide.ogg'?`` for a missing file with a close name beside it.
-
-    Each part of the path from the deepest folder that exists is matched against what is
-    there, so a typo in a folder's name is found as well as one in the file's.
-    """
-    import difflib
-
-    wanted = Path(file)
-    existing = wanted
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    repaired = existing
-    for part in wanted.relative_to(existing).parts:
-        try:
-            names = [entry.name for entry in repaired.iterdir()]
-        except OSError:
-            return ""
-        close = difflib.get_close_matches(part, names, n=1, cutoff=0.75)
-        if not close:
-            return ""
-        repaired = repaired / close[0]
-    if repaired == wanted or not repaired.is_file():
-        return ""
-    return f"; did you mean '{_shown_path(str(repaired), origin)}'?"
+    """``; did you mean '…/slow-tide.ogg'?`` for a missing file with a close name beside it."""
+    found = close_existing_file(Path(file))
+    return "" if found is None else f"; did you mean '{_shown_path(str(found), origin)}'?"
 
 
 def _shown_path(file: str, origin: Origin) -> str:

@@ -7,6 +7,7 @@ playlist with errors; ``session-player validate`` prints the same problems.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from session_player.audio.probe import AudioInfo, ProbeError, probe
 from session_player.playlist.errors import problems_from_validation
+from session_player.playlist.file_hint import close_existing_file
 from session_player.playlist.model import Library, Playlist
 from session_player.playlist.problems import Problem, Severity, error, sorted_problems
 from session_player.playlist.yaml_source import (
@@ -150,7 +152,13 @@ def _merge_includes(
             continue
         if not include_path.is_file():
             _note_inputs(result, {str(include_path): None})
-            result.problems.append(error(doc.source, where, f"included file not found: {name}"))
+            hint = ""
+            found = close_existing_file(include_path)
+            if found is not None:
+                hint = f"; did you mean '{os.path.relpath(found, path.parent)}'?"
+            result.problems.append(
+                error(doc.source, where, f"included file not found: {name}{hint}")
+            )
             continue
         included = _load_document(include_path, result, include_stack)
         if included is None:

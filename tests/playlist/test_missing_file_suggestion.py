@@ -61,3 +61,18 @@ def test_nothing_close_gets_no_guess(tmp_path):
     path = _playlist(tmp_path, "../audio/music/thunderstorm.ogg")
     (message,) = _messages(path)
     assert message.endswith("music file ../audio/music/thunderstorm.ogg: file not found")
+
+
+def test_a_typo_in_an_included_file_suggests_the_library_beside_it(tmp_path):
+    folder = tmp_path / "playlists"
+    folder.mkdir()
+    (folder / "library.yaml").write_text("kind: library\nbells: {}\n", encoding="utf-8")
+    path = folder / "p.yaml"
+    path.write_text(
+        "title: Typo\nroute: IV\ninclude: [libary.yaml]\nphases:\n  - id: onset\n"
+        "    duration: 12m\n",
+        encoding="utf-8",
+    )
+    assert "3:11: error: included file not found: libary.yaml; did you mean 'library.yaml'?" in (
+        _messages(path)
+    )
