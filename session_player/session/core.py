@@ -229,6 +229,10 @@ class TimelineCore:
         with self._lock:
             if self._journal is not None:
                 self._flush_backlog()
+                waiting = self._held_events().saving.waiting
+                if waiting:
+                    # Never silent: these events are in no file (the disk is still full).
+                    log.error("%d journal events could not be written before closing", waiting)
                 self._journal.close()
 
     # --- journaling ------------------------------------------------------------------------

@@ -126,3 +126,10 @@ def test_play_says_it_while_it_lasts_and_when_it_clears(dosed, clock):
         "RECORD The record is saved again: 3 events written late, each marked in the journal "
         "with the time it was written."
     )
+
+
+def test_closing_with_events_still_waiting_says_so(dosed, caplog):
+    dosed._journal.write_bytes = _no_space
+    dosed.add_note("never written")
+    dosed.close()
+    assert any("could not be written before closing" in r.getMessage() for r in caplog.records)
