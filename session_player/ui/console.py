@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QScrollArea,
     QSizePolicy,
@@ -179,31 +178,32 @@ class Console(QWidget):
                 (a.answer_call, None),
             ]
         )
-        # What the last command did (or why it was refused), beside the second row: a line
-        # of its own would make everything below jump when a message appears. The button
-        # rows wrap rather than widen the window (see flow_layout).
-        # Two lines at most, whatever the message (cut with "…", whole in the tooltip): a
-        # wrapping message made its row taller and moved the buttons under the cursor.
-        self.status = ElidedLabel(lines=2, min_width_px=160)
+        # What the last command did (or why it was refused), on a line of its own above the
+        # buttons that is always there, empty or not, and one line high whatever the
+        # message (cut with "…", whole in the tooltip): a message that wrapped made its row
+        # taller and moved the buttons under the cursor; squeezed beside the row it was cut
+        # to "The pa…". The button rows wrap rather than widen the window (see flow_layout).
+        self.status = ElidedLabel(lines=1, min_width_px=160)
         self.status.setObjectName("command_status")
         self.status.setProperty("role", "secondary")
-        self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self._status_timer = QTimer(self)
         self._status_timer.setSingleShot(True)
         self._status_timer.timeout.connect(self.status.clear)
-        sound_row = QHBoxLayout()
-        sound_row.setSpacing(16)
-        sound_row.addLayout(sound_buttons)
-        sound_row.addWidget(self.status, 1)
+        # "Answer call" keeps its room while no call is waiting, so the row never rewraps.
+        answer = self.buttons[a.answer_call.objectName()]
+        answer_policy = answer.sizePolicy()
+        answer_policy.setRetainSizeWhenHidden(True)
+        answer.setSizePolicy(answer_policy)
         commands = QFrame()
         commands.setObjectName("commands")
         commands.setProperty("role", "card")
         commands_layout = QVBoxLayout(commands)
-        commands_layout.setContentsMargins(12, 10, 12, 10)
-        commands_layout.setSpacing(8)
+        commands_layout.setContentsMargins(12, 6, 12, 10)
+        commands_layout.setSpacing(6)
+        commands_layout.addWidget(self.status)
         # The sound first, as in the design sketch: Pause, Calm down and Fade are the ones
         # needed fast, and on a short screen (150 %) the lower rows are below the fold.
-        commands_layout.addLayout(sound_row)
+        commands_layout.addLayout(sound_buttons)
         commands_layout.addLayout(session_row)
 
         # Everything in a vertical scroll area: on a short screen (a 1366×768 laptop) the

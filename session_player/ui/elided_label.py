@@ -85,6 +85,10 @@ class ElidedLabel(QLabel):
     def text(self) -> str:
         return self._full
 
+    def clear(self) -> None:
+        # QLabel.clear() (C++) would leave the text this label paints.
+        self.setText("")
+
     def shown_lines(self) -> list[str]:
         """The lines as painted at the current width (what a person can read)."""
         return fit_lines(self._full, self.font(), self.contentsRect().width(), self._lines)
