@@ -176,6 +176,9 @@ class StartScreen(QWidget):
         self._checking_path: str | None = None
         self._rehearse_when_ready = False  # --rehearsal: start one once the playlist is checked
         self._relisting: str | None = None  # the selection kept while the list is rebuilt
+        # "folder", "files": changes seen while the screen was hidden, checked when shown
+        # (a check decodes every audio file: never during a session, beside its sound).
+        self._disk_changed_while_hidden: set[str] = set()
         self._build()
         # A playlist added to the folder is listed, and one fixed in an editor is checked
         # again, without a restart or a second click (ui/playlist_watch.py).
@@ -340,6 +343,15 @@ class StartScreen(QWidget):
         is shown; the main window calls this, rather than a showEvent override here, whose
         event would cost QEvent's Python type, 2 ms, at launch)."""
         self.alias.setFocus()
+        self._catch_up_with_disk()
+
+    def _catch_up_with_disk(self) -> None:
+        # What changed on disk while another page showed (a session): dealt with now.
+        pending, self._disk_changed_while_hidden = self._disk_changed_while_hidden, set()
+        if "folder" in pending:
+            self._on_playlist_folder_changed()
+        if "files" in pending:
+            self._on_playlist_files_changed([])
 
     def reload_playlists(
         self, prefer: str | Path | None = None, *, list_devices: bool = True
@@ -412,6 +424,9 @@ class StartScreen(QWidget):
     def _on_playlist_folder_changed(self) -> None:
         """A playlist was added to or removed from the folder: list it now. The selected one
         stays selected and keeps its check (it is checked again only when it changes)."""
+        if not self.isVisible():
+            self._disk_changed_while_hidden.add("folder")
+            return
         current = self.playlists.currentItem()
         keep = current.data(PATH_ROLE) if current is not None else None
         if keep is not None and not Path(keep).is_file():
@@ -425,6 +440,9 @@ class StartScreen(QWidget):
     def _on_playlist_files_changed(self, _paths: list[str]) -> None:
         """The selected playlist (or a file its problems point at) changed on disk: check it
         again, so a fixed playlist stops showing its old errors."""
+        if not self.isVisible():
+            self._disk_changed_while_hidden.add("files")
+            return
         if self._checking_path is not None:
             self._validate(self._checking_path)
 

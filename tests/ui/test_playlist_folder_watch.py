@@ -91,3 +91,33 @@ def test_a_fixed_playlist_is_checked_again_when_it_changes_on_disk(
     broken.write_text(INVALID.lstrip(), "utf-8")
     qtbot.waitUntil(lambda: start.result is not None and not start.result.ok, timeout=TIMEOUT_MS)
     assert start.problems.isVisible()
+
+
+def test_changes_while_another_page_shows_are_checked_when_the_start_screen_returns(
+    qtbot, qsettings, clinic, port, tmp_path, flow
+):
+    """A check decodes every audio file: it never runs beside a session's sound, and what
+    changed meanwhile is checked once the start screen shows again."""
+    folder = _own_clinic(clinic, tmp_path)
+    broken = folder / "broken.yaml"
+    window, start = _shown(qtbot, qsettings, folder, port)
+    flow.wait_validated(start, folder / "test-infusion.yaml")
+    start.select_playlist(broken)
+    flow.wait_validated(start, broken)  # both steps: nothing of this check is still to come
+    shown_check = start.result
+    assert not shown_check.ok
+    window.hide()  # as while the console or the patient view shows instead
+
+    with qtbot.waitSignal(start.watch.files_changed, timeout=TIMEOUT_MS):
+        broken.write_text(INVALID.replace("duraton: 10m", "duration: 10m").lstrip(), "utf-8")
+    with qtbot.waitSignal(start.watch.folder_changed, timeout=TIMEOUT_MS):
+        (folder / "evening.yaml").write_text(
+            PLAYLIST.replace("title: Test infusion", "title: Evening session").lstrip(), "utf-8"
+        )
+    assert start.result is shown_check  # nothing checked while hidden
+    assert "Evening session" not in _titles(start)
+
+    window.show_first()  # the start screen shows again
+    qtbot.waitUntil(lambda: start.result is not None and start.result.ok, timeout=TIMEOUT_MS)
+    assert "Evening session" in _titles(start)
+    assert start.playlists.currentItem().data(PATH_ROLE) == str(broken.resolve())
