@@ -7,9 +7,9 @@ phase. The now-line moves a little at every display tick, so it glides rather th
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QFont, QPainter, QPainterPath, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from session_player.durations import format_clock
 from session_player.ui import theme
@@ -20,6 +20,8 @@ BAND_HEIGHT = 48
 MARKS_TOP = BAND_TOP + BAND_HEIGHT + 8
 FOOTER_HEIGHT = 34
 SIDE_MARGIN = 16
+CROWDED_GAP_PX = 40  # a crowded mark's word may reach this far past the next mark
+TOOLTIP_REACH_PX = 10  # the marks named in the tooltip: this close to the pointer
 TICK_STEPS_S = (300, 600, 900, 1800, 3600)
 
 
@@ -54,9 +56,32 @@ class ArcTimeline(QWidget):
         self.summary_text = ""
         self.band_texts: list[str] = []  # as last painted (what a person reads)
         self.mark_labels: list[str] = []
+        self.mark_label_rects: list[tuple[int, float, float]] = []
         bridge.ticked.connect(self.update_from)
         bridge.changed.connect(self.update_from)
         self.update_from(bridge.state)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and self._layout is not None:
+            # Whole names of the phase and of the marks under the pointer: a crowded word
+            # is cut short on the arc, never lost.
+            x = event.pos().x()
+            names = [
+                mark.label or mark.kind
+                for mark in self._layout.marks
+                if abs(self._x(mark.at_s) - x) <= TOOLTIP_REACH_PX
+            ]
+            names += [
+                band.label
+                for band in self._layout.bands
+                if self._x(band.start_s) <= x < self._x(band.end_s)
+            ]
+            if names:
+                QToolTip.showText(event.globalPos(), "\n".join(names), self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(900, MARKS_TOP + 44 + FOOTER_HEIGHT)
@@ -167,11 +192,14 @@ class ArcTimeline(QWidget):
 
     def _paint_marks(self, painter: QPainter) -> None:
         self.mark_labels: list[str] = []  # as painted, in the marks' order (for tests)
+        self.mark_label_rects: list[tuple[int, float, float]] = []  # (row, left, right)
         painter.setFont(theme.font(theme.CONSOLE_SMALL_PT - 1))
         metrics = painter.fontMetrics()
         free_from = {0: -1e9, 1: -1e9}  # label rows: where the next label may start
-        for mark in self._layout.marks:
+        marks = self._layout.marks
+        for number, mark in enumerate(marks):
             x = self._x(mark.at_s)
+            next_x = self._x(marks[number + 1].at_s) if number + 1 < len(marks) else 1e9
             if mark.kind == "minimum":
                 pen = QPen(theme.qcolor(theme.TEXT_DIM), 1, Qt.PenStyle.DashLine)
                 painter.setPen(pen)
@@ -201,13 +229,17 @@ class ArcTimeline(QWidget):
             if left <= free_from[row]:
                 # Crowded: start the word at the mark, in the row with more room, cut with
                 # "…" to the room it has (a vanished word said nothing had been planned).
+                # Its room ends where the next mark's word would start, so a word never
+                # drifts far from its mark; too close for any of it, its initial ("L…").
                 row = 0 if free_from[0] <= free_from[1] else 1
                 left = max(free_from[row] + 1, x - 4.0)
-                room = self.width() - left - 4.0
+                room = min(self.width() - 4.0, next_x + CROWDED_GAP_PX) - left
                 label = metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(room))
-                label = label if label.strip("…") else label_initial(mark.label)
+                if not label.strip("…"):
+                    label = label_initial(mark.label)
                 width = metrics.horizontalAdvance(label)
             self.mark_labels.append(label)
+            self.mark_label_rects.append((row, left, left + width))
             top = MARKS_TOP + 12 + row * (metrics.height() + 1)
             painter.setPen(theme.qcolor(colour))
             painter.drawText(
