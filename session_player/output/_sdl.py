@@ -45,6 +45,11 @@ _SDL_EVENT_SIZE = 56  # sizeof(SDL_Event) in SDL2: a 56-byte union
 
 _init_lock = threading.Lock()
 _initialised = False
+_exit_hook_registered = False
+# Held by every call that lists or opens devices, and by a restart of the subsystem, so
+# that nothing talks to SDL's audio while it is being quit and started again.
+_subsystem_lock = threading.RLock()
+_restarting = threading.Event()
 _native: NativeSDL | None = None
 _open_handles: set[DeviceHandle] = set()
 _closing: set[DeviceHandle] = set()
@@ -66,7 +71,7 @@ def _prepare_environment() -> None:
 
 def ensure_audio() -> None:
     """Start SDL's audio subsystem once per process (without opening pygame.mixer's device)."""
-    global _initialised, _native
+    global _initialised, _native, _exit_hook_registered
     with _init_lock:
         if _initialised:
             return
@@ -83,15 +88,50 @@ def ensure_audio() -> None:
                 "could not reach pygame's SDL library through ctypes; pausing and closing "
                 "audio devices falls back to pygame, which can deadlock under load"
             )
-        atexit.register(close_all_devices)
+        if not _exit_hook_registered:
+            atexit.register(close_all_devices)
+            _exit_hook_registered = True
         _initialised = True
 
 
 def output_device_names() -> list[str]:
-    ensure_audio()
-    from pygame._sdl2 import audio
+    with _subsystem_lock:
+        ensure_audio()
+        from pygame._sdl2 import audio
 
-    return list(audio.get_audio_device_names(False))
+        return list(audio.get_audio_device_names(False))
+
+
+def restarting() -> bool:
+    return _restarting.is_set()
+
+
+def restart_audio() -> bool:
+    """Quit SDL's audio subsystem and start it again; True if it runs again.
+
+    SDL2 connects to the sound server once, when audio starts, and learns of devices only
+    through that connection: after PulseAudio restarts, SDL still lists the old server's
+    sinks and every open fails ("Requested PulseAudio sink/source missing?") for as long as
+    the process lives. Starting the subsystem again reconnects and lists the devices anew.
+    Refused (False) while any device is open or still closing: quitting would close it."""
+    global _initialised
+    with _subsystem_lock:
+        with _init_lock:
+            if not _initialised or _native is None:
+                return False
+            if _closing or any(not handle.closed for handle in _open_handles):
+                return False
+            _restarting.set()
+            _native.quit_audio()
+            _initialised = False
+        try:
+            ensure_audio()
+        except AudioUnavailable as exc:  # the server is not back yet: the next open retries
+            log.info("SDL audio restarted without a driver yet: %s", exc)
+            return False
+        finally:
+            _restarting.clear()
+        return True
 
 
 def current_driver() -> str | None:
@@ -113,6 +153,8 @@ class NativeSDL:
         lib.SDL_GetAudioDeviceStatus.restype = ctypes.c_int
         lib.SDL_WasInit.argtypes = [ctypes.c_uint32]
         lib.SDL_WasInit.restype = ctypes.c_uint32
+        lib.SDL_QuitSubSystem.argtypes = [ctypes.c_uint32]
+        lib.SDL_QuitSubSystem.restype = None
         lib.SDL_GetCurrentAudioDriver.argtypes = []
         lib.SDL_GetCurrentAudioDriver.restype = ctypes.c_char_p
         lib.SDL_PeepEvents.argtypes = [
@@ -127,6 +169,9 @@ class NativeSDL:
 
     def was_init(self, flags: int) -> int:
         return int(self._lib.SDL_WasInit(flags))
+
+    def quit_audio(self) -> None:
+        self._lib.SDL_QuitSubSystem(SDL_INIT_AUDIO)
 
     def pause(self, device_id: int, paused: bool) -> None:
         self._lib.SDL_PauseAudioDevice(device_id, 1 if paused else 0)
@@ -279,6 +324,11 @@ def open_output_device(
 ) -> DeviceHandle:
     """Open an output device paused, in float32 stereo at ``sample_rate`` (SDL converts if
     the hardware wants something else). ``name=None`` is the system default output."""
+    with _subsystem_lock:
+        return _open_locked(name, sample_rate, chunk_frames, callback)
+
+
+def _open_locked(name, sample_rate, chunk_frames, callback) -> DeviceHandle:
     ensure_audio()
     from pygame._sdl2 import audio
 

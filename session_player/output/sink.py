@@ -53,6 +53,7 @@ import numpy as np
 
 from session_player.output import _sdl
 from session_player.output.feed import Feed
+from session_player.output.replug_name import name_to_open
 from session_player.output.thread_name import set_native_thread_name
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,18 @@ ALERT_RENDER_ERROR = "render_error"
 # Often enough to announce a lost device at once (a tenth of a second) and to keep a ring of
 # 250 ms flowing at real-time pace without a device; each wake-up costs CPU for the whole session.
 SUPERVISOR_PERIOD_S = 0.1
+# A device that was just opened may take seconds before it asks for audio: SDL's pulseaudio
+# driver writes one buffer, then waits until the server requests more, and PulseAudio's
+# null sink (like a sink waking from suspend, or a Bluetooth headset) sleeps up to 2 s
+# first. Until it has called back twice (the first call may come before that wait) the
+# watchdog allows this long; after that, ``stall_timeout_s``.
+START_TIMEOUT_S = 5.0
+STARTED_AFTER_CALLBACKS = 2
+# When SDL lists the chosen device but cannot open it (or another driver took over), its
+# picture of the sound server is stale (the server restarted): start SDL's audio again,
+# after this many failed opens in a row and at most once in this many seconds.
+RESTART_AUDIO_AFTER_FAILURES = 2
+RESTART_AUDIO_INTERVAL_S = 4.0
 # Frames per render() call (about 85 ms at 48 kHz), whatever the device's buffer.
 RENDER_FRAMES = 4096
 UNDERRUN_ALERT_INTERVAL_S = 2.0
@@ -137,6 +150,7 @@ class AudioSink:
         allow_fallback: bool = False,
         retry_interval_s: float = 2.0,
         stall_timeout_s: float = 1.0,
+        start_timeout_s: float = START_TIMEOUT_S,
         underrun_fade_ms: float = 10.0,
     ):
         if block_frames <= 0 or sample_rate <= 0:
@@ -156,6 +170,7 @@ class AudioSink:
         self.allow_fallback = allow_fallback
         self.retry_interval_s = retry_interval_s
         self.stall_timeout_s = stall_timeout_s
+        self.start_timeout_s = max(start_timeout_s, stall_timeout_s)
 
         self._lock = threading.RLock()
         self._state = SinkState.IDLE
@@ -178,6 +193,14 @@ class AudioSink:
         self._last_render_alert_s = -math.inf
         self._last_render_error = ""
         self._last_open_error = ""
+        self._callbacks_since_open = 0
+        self._names_when_open: frozenset[str] = frozenset()
+        self._listed_at_last_open: list[str] = []
+        self._driver_when_open: str | None = None
+        self._failed_opens = 0
+        self._last_audio_restart_s = -math.inf
+        self._audio_restart_wanted = False
+        self._restore_pending = False  # reopened after a loss; not yet heard to play
 
     def _new_feed(self) -> Feed:
         return Feed(
@@ -190,6 +213,8 @@ class AudioSink:
     # -- public read-only view ---------------------------------------------------------
     @property
     def state(self) -> SinkState:
+        if self._restore_pending and self._state is SinkState.PLAYING:
+            return SinkState.DEVICE_LOST  # reopened, but it has not played yet
         return self._state
 
     @property
@@ -235,7 +260,7 @@ class AudioSink:
             last_callback_frames=snap.last_fill_frames,
             latency_s=self.latency_s,
             buffered_frames=snap.buffered_frames,
-            device_playing=self._state is SinkState.PLAYING,
+            device_playing=self.state is SinkState.PLAYING,
             frames_unprimed=snap.frames_unprimed,
         )
 
@@ -255,6 +280,7 @@ class AudioSink:
             now = self._clock()
             self._anchor_s, self._anchor_frames = now, 0
             self._state = SinkState.DEVICE_ABSENT
+            self._restore_pending = False
             self._threads = [
                 threading.Thread(target=self._produce, args=(run,), name="audio-producer"),
                 threading.Thread(target=self._supervise, args=(run,), name="audio-supervisor"),
@@ -322,6 +348,7 @@ class AudioSink:
                 now = clock()
                 if generation == self._generation:
                     self._last_callback_s = now  # the stall watchdog's heartbeat
+                    self._callbacks_since_open += 1
                 out = np.frombuffer(buffer, dtype=np.float32).reshape(-1, 2)
                 feed.fill(out, now, generation)
             except BaseException:  # noqa: BLE001 - silence is the only safe answer here
@@ -340,20 +367,38 @@ class AudioSink:
         self._generation += 1
         generation = self._generation
         callback = self._make_callback(run.feed, generation)
+        listed = self._listed_at_last_open = self._listed_names()
+        if name is not None:
+            # A device unplugged and plugged in again may be listed under SDL's " (2)" name.
+            name = name_to_open(name, listed, self._names_when_open or listed)
         try:
             handle = _sdl.open_output_device(name, self.sample_rate, self.block_frames, callback)
         except _sdl.DeviceOpenError as exc:
             log.debug("opening %s failed: %s", _describe(name), exc)
             self._last_open_error = str(exc)
+            if not self._names_when_open:
+                self._names_when_open = frozenset(listed)
             return None
+        self._names_when_open = frozenset(listed)
+        self._failed_opens = 0
+        self._driver_when_open = _current_driver()
         old = self._handle
         self._handle = handle
         self._last_callback_s = now
+        self._callbacks_since_open = 0
         run.feed.attach(generation)
         handle.resume()
         if old is not None:
             self._close_in_background(old)
         return handle
+
+    @staticmethod
+    def _listed_names() -> list[str]:
+        # Listing also makes SDL drop the entries of removed devices (see replug_name).
+        try:
+            return _sdl.output_device_names()
+        except _sdl.DeviceOpenError:
+            return []
 
     def _open_preferred(self, now: float, at_start: bool = False) -> None:
         """Try the chosen device; on failure alert (at start only: a lost device has already
@@ -361,12 +406,14 @@ class AudioSink:
         if self._open(self.device_name, now) is not None:
             self._state = SinkState.PLAYING
             self._on_fallback = False
-            if not at_start:
-                self._emit(
-                    ALERT_DEVICE_RESTORED,
-                    f"Output device {_describe(self.device_name)} is back; audio resumed.",
-                )
+            # "Back" is said once the device plays (see _supervise_once), not when it opens:
+            # a sink that opens but never asks for audio has not given the patient sound.
+            self._restore_pending = not at_start
             return
+        self._failed_opens += 1
+        if self._sdl_picture_is_stale(now):
+            self._last_audio_restart_s = now
+            self._audio_restart_wanted = True
         if at_start:
             reason = self._last_open_error
             self._emit(
@@ -385,6 +432,23 @@ class AudioSink:
                 f"{_describe(self.device_name)} (fallback allowed); will return to it "
                 "when it is back.",
             )
+
+    def _sdl_picture_is_stale(self, now: float) -> bool:
+        if self.device_name is None or self._failed_opens < RESTART_AUDIO_AFTER_FAILURES:
+            return False
+        if now - self._last_audio_restart_s < RESTART_AUDIO_INTERVAL_S:
+            return False
+        listed = self._listed_at_last_open
+        chosen = name_to_open(self.device_name, listed, self._names_when_open or listed)
+        driver = _current_driver()
+        moved = self._driver_when_open is not None and driver != self._driver_when_open
+        return chosen in listed or moved
+
+    def _restart_audio(self) -> None:
+        # Off the supervisor's thread: quitting SDL's audio joins its threads.
+        if _sdl.restart_audio():
+            log.info("SDL audio restarted to reach the output device again")
+            self._next_retry_s = self._clock()  # try the device at once
 
     def _retry_note(self) -> str:
         note = f"retrying every {self.retry_interval_s:g} s"
@@ -408,6 +472,10 @@ class AudioSink:
         self._state = SinkState.DEVICE_LOST
         if handle is not None:
             self._close_in_background(handle)
+        if self._restore_pending:  # a reopened device that never played: still the same loss
+            log.info("output device %s %s; still retrying", _describe(name), reason)
+            self._next_retry_s = now + self.retry_interval_s
+            return
         self._emit(
             ALERT_DEVICE_LOST,
             f"Output device {_describe(name)} {reason}; the session goes on; " + self._retry_note(),
@@ -475,6 +543,23 @@ class AudioSink:
                 assert handle is not None
                 if not handle.is_running():
                     self._lose_device("was disconnected", now)
+                elif self._callbacks_since_open < STARTED_AFTER_CALLBACKS:
+                    if now - self._last_callback_s > self.start_timeout_s:
+                        self._lose_device(
+                            f"did not start playing (no audio callback for "
+                            f"{now - self._last_callback_s:.1f} s after it was opened)",
+                            now,
+                        )
+                    elif self._restore_pending and self._callbacks_since_open == 0:
+                        # Back, not yet asking for audio: the stream keeps time meanwhile,
+                        # so the device starts at the session's present, not seconds behind.
+                        self._keep_time_without_device(run, now)
+                elif self._restore_pending:
+                    self._restore_pending = False
+                    self._emit(
+                        ALERT_DEVICE_RESTORED,
+                        f"Output device {_describe(self.device_name)} is back; audio resumed.",
+                    )
                 elif now - self._last_callback_s > self.stall_timeout_s:
                     self._lose_device(
                         f"stopped responding (no audio callback for "
@@ -485,8 +570,11 @@ class AudioSink:
                     self._return_from_fallback(now)
             if self._state in (SinkState.DEVICE_ABSENT, SinkState.DEVICE_LOST):
                 self._keep_time_without_device(run, now)
-                if added or now >= self._next_retry_s:
+                if (added or now >= self._next_retry_s) and not _sdl.restarting():
                     self._open_preferred(now)
+            restart, self._audio_restart_wanted = self._audio_restart_wanted, False
+        if restart:
+            threading.Thread(target=self._restart_audio, name="audio-restart", daemon=True).start()
 
     def _return_from_fallback(self, now: float) -> None:
         if self._open(self.device_name, now) is not None:
@@ -545,6 +633,13 @@ class AudioSink:
                 self._on_alert(kind, message)
             except Exception:
                 log.exception("on_alert handler failed for %s", kind)
+
+
+def _current_driver() -> str | None:
+    try:
+        return _sdl.current_driver()
+    except _sdl.DeviceOpenError:
+        return None
 
 
 def _describe(name: str | None) -> str:

@@ -1,0 +1,33 @@
+"""Which listed name the chosen device is opened under after SDL renamed it " (2)"."""
+
+from session_player.output.replug_name import base_name, name_to_open
+
+
+def test_the_chosen_name_is_used_when_it_is_listed():
+    assert name_to_open("Headphones", ["Room-speakers", "Headphones"], ["Headphones"]) == (
+        "Headphones"
+    )
+
+
+def test_a_device_replugged_before_sdl_dropped_its_old_entry_is_found_under_its_new_name():
+    listed = ["Room-speakers", "Headphones (2)"]
+    assert name_to_open("Headphones", listed, ["Room-speakers", "Headphones"]) == "Headphones (2)"
+
+
+def test_a_twin_that_was_already_there_is_never_taken_for_the_chosen_device():
+    # Two identical headsets: the first is unplugged; the second must not get its sound.
+    before = ["USB Headset", "USB Headset (2)"]
+    assert name_to_open("USB Headset", ["USB Headset (2)"], before) == "USB Headset"
+    # ...but the first one coming back (as "(3)") is found.
+    now = ["USB Headset (2)", "USB Headset (3)"]
+    assert name_to_open("USB Headset", now, before) == "USB Headset (3)"
+
+
+def test_a_name_not_listed_at_all_is_tried_as_given():
+    # SDL's disk driver opens a file path that is not in its list.
+    assert name_to_open("/tmp/out.raw", ["System audio"], ["System audio"]) == "/tmp/out.raw"
+
+
+def test_base_name_strips_only_sdls_duplicate_suffix():
+    assert base_name("Headphones (2)") == "Headphones"
+    assert base_name("Speakers (Realtek)") == "Speakers (Realtek)"
