@@ -48,6 +48,15 @@ def banner_lines(saving: JournalSaving) -> tuple[str, str] | None:
     return headline(saving), ADVICE + " Nothing is lost while the app stays open."
 
 
+def not_written_yet(saving: JournalSaving) -> str:
+    """For the summary: what the record lacks while the disk is still full."""
+    return (
+        f"{_events(saving.waiting)} since {clock_of(saving.since_wall)} "
+        f"{'are' if saving.waiting != 1 else 'is'} not in the record yet: the disk is still "
+        "full; they are written once space is freed, while the app stays open."
+    )
+
+
 def saved_again(saving: JournalSaving, waited: int) -> str:
     return (
         f"The record is saved again: {_events(waited)} written late, each marked in the "

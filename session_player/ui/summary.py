@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from session_player.record_saving import ADVICE, not_written_yet
 from session_player.session.rehearsal import marker_text, rehearsal_speed_of
 from session_player.ui.arc_timeline import ArcTimeline
 from session_player.ui.discharge_checklist import DischargeChecklist
@@ -211,6 +212,9 @@ class SummaryScreen(QWidget):
 
         self._refresh()
         bridge.events_added.connect(self._refresh)
+        # The disk still full at the end: the summary says what is not in the record yet.
+        self._saving_shown = None
+        bridge.ticked.connect(self._follow_saving)
 
     def _refresh(self, _new_events: list | None = None) -> None:
         """Read the journal again and show what it says now."""
@@ -237,14 +241,24 @@ class SummaryScreen(QWidget):
         self.effects.setVisible(bool(s.side_effects))
         self.effects.setText("\n".join(s.side_effects))
         self.played.setText("\n".join(s.played) or "—")
-        self.late_heading.setVisible(bool(s.written_late))
-        self.late.setVisible(bool(s.written_late))
-        self.late.setText("\n".join(s.written_late))
+        saving = self._bridge.timeline.journal_saving
+        self._saving_shown = (saving.saving, saving.waiting)
+        rows = list(s.written_late)
+        if not saving.saving:
+            rows.insert(0, f"{not_written_yet(saving)} {ADVICE}")
+        self.late_heading.setVisible(bool(rows))
+        self.late.setVisible(bool(rows))
+        self.late.setText("\n".join(rows))
         lines = [line for line in (describe(self._playlist, e) for e in events) if line]
         self.events.set_rows(
             [[line.wall_text, line.dose_text, line.text] for line in lines],
             warn={(r, 2) for r, line in enumerate(lines) if line.flagged},
         )
+
+    def _follow_saving(self, _state=None) -> None:
+        saving = self._bridge.timeline.journal_saving
+        if (saving.saving, saving.waiting) != self._saving_shown:
+            self._refresh()
 
     @property
     def checks(self) -> list[QCheckBox]:

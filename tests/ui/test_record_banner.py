@@ -61,6 +61,12 @@ def test_a_full_disk_shows_a_steady_banner_until_the_record_is_written(
         assert banner.failing and "events waiting" in banner.headline.text()
         places = _button_places(console)
 
+        # The session's summary, shown now, says what is not in the record yet.
+        early = SummaryScreen(bridge)
+        qtbot.addWidget(early)
+        assert "not in the record yet: the disk is still full" in early.late.text()
+        assert not early.late.isHidden()
+
         filler.unlink()  # someone frees space on the disk
         clock.advance(5)
         qtbot.waitUntil(lambda: not banner.failing, timeout=TIMEOUT_MS)
@@ -68,6 +74,10 @@ def test_a_full_disk_shows_a_steady_banner_until_the_record_is_written(
         assert banner.height() == height and _button_places(console) == places
         assert bridge.timeline.journal_saving.written_late >= 2
 
+        # That summary follows: the events are in the record now, each said late.
+        qtbot.waitUntil(
+            lambda: "not in the record yet" not in early.late.text(), timeout=TIMEOUT_MS
+        )
         summary = SummaryScreen(bridge)
         qtbot.addWidget(summary)
         summary.show()
