@@ -14,13 +14,12 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from session_player.ui import theme
 from session_player.ui.fading_stack import FadingStack
-from session_player.ui.focused_button_keys import FocusedButtonKeys
 from session_player.ui.settings import AppSettings
 from session_player.ui.start_screen import StartScreen, first_choice
 from session_player.ui.supervisor_link import SupervisorLink
@@ -106,16 +105,14 @@ class MainWindow(QMainWindow):
         self._window_fade = None
         # On one screen the console hides while the patient view is up (show_patient_view).
         self._console_hidden = False
-        self._console_state = Qt.WindowState.WindowNoState
+        self._console_state = None  # its window state then (not Qt's enum: see qt_values)
         self._shutting_down = False
         # The supervisor's state file, kept while a session is open (None: no supervisor).
         self.supervisor_link = SupervisorLink.from_environment()
         self.start_maximized = False
 
         self.stack = FadingStack(self)
-        # Space and Enter press the focused button on every page, as on any desktop (the
-        # console installs the same filter on itself; see focused_button_keys).
-        self._button_keys = FocusedButtonKeys(self)
+        self._button_keys = None  # installed once the start screen is complete (_start_follow_up)
         self.setCentralWidget(self.stack)
         if launch_results is not None:
             # The helper process checks the playlist the start screen will show while this
@@ -248,6 +245,14 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self, lambda: QTimer.singleShot(0, self, self._start_follow_up))
 
     def _start_follow_up(self) -> None:
+        if self._button_keys is None:
+            # Space and Enter press the focused button on every page, as on any desktop (the
+            # console installs the same filter on itself). Not at launch: its module builds
+            # Qt's namespace enums (about 20 ms; see qt_values), and the start screen's own
+            # Enter works without it (its fields and Continue handle Return themselves).
+            from session_player.ui.focused_button_keys import FocusedButtonKeys
+
+            self._button_keys = FocusedButtonKeys(self)
         if self._shutting_down:
             return
         self.start_screen.release_follow_up()
@@ -559,7 +564,8 @@ class MainWindow(QMainWindow):
         if not self._console_hidden:
             return
         self._console_hidden = False
-        self.setWindowState(self._console_state)
+        if self._console_state is not None:
+            self.setWindowState(self._console_state)
         self.show()
 
     def hide_patient_view(self) -> None:
