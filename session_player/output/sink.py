@@ -213,8 +213,12 @@ class AudioSink:
     # -- public read-only view ---------------------------------------------------------
     @property
     def state(self) -> SinkState:
-        if self._restore_pending and self._state is SinkState.PLAYING:
-            return SinkState.DEVICE_LOST  # reopened, but it has not played yet
+        if (
+            self._restore_pending
+            and self._state is SinkState.PLAYING
+            and self._callbacks_since_open == 0
+        ):
+            return SinkState.DEVICE_LOST  # reopened, but it has not asked for audio yet
         return self._state
 
     @property

@@ -270,6 +270,22 @@ def start_server():
     subprocess.run(json.loads(os.environ["SP_TEST_PULSE_COMMAND"]), capture_output=True,
                    timeout=20, check=True)
 
+class Waker:
+    # Silence played into a sink from the moment it appears, with a short latency: a null
+    # sink with nothing to play sleeps up to 2 s, and its monitor's recording then begins
+    # at some point after that sleep; kept awake, the recording starts with the sink.
+    def __init__(self, sink="headphones"):
+        command = (f"pacat -d {sink} --raw --format=s16le --rate=48000 --channels=2 "
+                   "--latency-msec=20 </dev/zero")
+        self.proc = subprocess.Popen(
+            ["sh", "-c", f"until {command} 2>/dev/null; do sleep 0.01; done"],
+            start_new_session=True)
+
+    def stop(self):
+        os.killpg(self.proc.pid, 15)
+        self.proc.wait(5)
+
+
 class Recorder:
     # parec from a sink's monitor: what the sink played, from when the recording began
     # (a low latency keeps the null sink awake, so the recording starts at once).

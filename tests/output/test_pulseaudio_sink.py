@@ -109,63 +109,90 @@ def test_removed_device_alerts_within_a_second_keeps_time_and_never_falls_back(s
 
 
 BACK = """
+waker = Waker("headphones")
 headphones = Recorder("headphones", wait=True)
 plugged_at = time.monotonic()
 plug("headphones", "Headphones")
 time.sleep(4.5)
 state = sink.state.value
-heard, leaked = headphones.stop(), speakers.stop()
+heard = headphones.stop()
+waker.stop()
 onset = headphones.onset()
+back = dict(
+    unplugged_at=since_start(unplugged_at), plugged_at=since_start(plugged_at), state=state,
+    onset=onset,
+    onset_at=since_start(headphones.wall_s(onset)) if onset is not None else None,
+    first_ms=peak(heard[onset:onset + 48]) if onset is not None else None,
+    settled=peak(heard[onset + 960:onset + 1920]) if onset is not None else None)
+backs.append(back)
+"""
+
+UNPLUG = """
+unplugged_at = time.monotonic()
+unplug("headphones")
+"""
+
+END = """
+leaked = speakers.stop()
 sink.close(fade_ms=20)
-done(unplugged_at=since_start(unplugged_at), plugged_at=since_start(plugged_at), state=state,
-     onset=onset,
-     onset_at=since_start(headphones.wall_s(onset)) if onset is not None else None,
-     first_ms=peak(heard[onset:onset + 48]) if onset is not None else None,
-     env=[round(peak(heard[onset + i * 48:onset + i * 48 + 48]), 3) for i in range(12)] if onset is not None else None,
-     settled=peak(heard[onset + 960:onset + 1920]) if onset is not None else None,
-     leaked=peak(leaked), listed=sink._listed_names())
+done(backs=backs, leaked=peak(leaked), listed=sink._listed_names())
 """
 
 
-def assert_back_with_a_fade_in(result: dict, within_s: float = 3.0) -> None:
-    assert kinds(result) == ["device_lost", "device_restored"]
-    assert result["state"] == "playing"
-    assert result["onset_at"] is not None, "no sound after the device came back"
-    assert result["onset_at"] - result["plugged_at"] < within_s, result
-    assert alert_at(result, "device_restored") - result["plugged_at"] < within_s
-    # Faded in over 10 ms: the first millisecond stays far below the level reached after 20 ms.
-    assert result["first_ms"] < 0.1 * AMPLITUDE, result
-    assert result["settled"] > 0.8 * AMPLITUDE
-    assert result["leaked"] < 1e-4
+def assert_back(result: dict, back: dict, within_s: float = 3.0) -> None:
+    assert back["state"] == "playing"
+    assert back["onset_at"] is not None, "no sound after the device came back"
+    # (counted from the recording's start when that came after the sound began: later)
+    assert back["onset_at"] - back["plugged_at"] < within_s, back
+    restored = [at for at, kind, _ in result["alerts"] if kind == "device_restored"]
+    assert any(0 < at - back["plugged_at"] < within_s for at in restored), result["alerts"]
+    assert back["settled"] > 0.8 * AMPLITUDE
+    assert result["leaked"] < 1e-4  # never on the room speakers
 
 
 def test_the_same_device_back_plays_within_3_s_faded_in_and_the_alert_clears(sdl, pulse):
-    result = run(sdl, pulse, LOSE + "time.sleep(1.5)\n" + BACK)
-    assert_back_with_a_fade_in(result)
+    # Three times: a null sink's monitor sometimes begins recording only after the sink's
+    # first sound, and then the fade-in cannot be seen in that run (its onset is frame 0).
+    again = "time.sleep(1.5)\n" + BACK + UNPLUG
+    result = run(
+        sdl,
+        pulse,
+        "backs = []\n" + LOSE + again + again + "time.sleep(1.5)\n" + BACK + END,
+        timeout_s=90.0,
+    )
+    assert kinds(result) == ["device_lost", "device_restored"] * 3
+    for back in result["backs"]:
+        assert_back(result, back)
+    caught = [back for back in result["backs"] if back["onset"] > 0]
+    assert caught, "no recording began before the sound came back"
+    for back in caught:
+        # Faded in over 10 ms: the first millisecond stays far below the level 20 ms on.
+        assert back["first_ms"] < 0.1 * AMPLITUDE, back
 
 
-def test_a_device_replugged_at_once_is_found_under_sdls_new_name(sdl, pulse):
-    # Removed and added before anyone lists the devices, SDL names the sink "Headphones (2)".
-    result = run(sdl, pulse, LOSE + BACK)
-    assert_back_with_a_fade_in(result)
-    assert "Headphones (2)" in result["listed"]
+def test_a_device_replugged_at_once_comes_back(sdl, pulse):
+    # Removed and added before the sink lists the devices, SDL names it "Headphones (2)".
+    result = run(sdl, pulse, "backs = []\n" + LOSE + BACK + END)
+    assert kinds(result) == ["device_lost", "device_restored"]
+    assert_back(result, result["backs"][0])
+    # (Which name SDL gave it depends on whether the sink listed the devices in between:
+    # tests/output/test_pulseaudio_replug_name.py covers the choice.)
 
 
 def test_the_server_restarting_loses_the_device_then_plays_again(sdl, pulse):
     result = run(
         sdl,
         pulse,
-        LOSE.replace('unplug("headphones")', "kill_server()")
-        + dedent("""
-        speakers.stop()
-        time.sleep(1.0)
-        """)
-        + BACK.replace(
-            'plug("headphones", "Headphones")', 'start_server()\nspeakers = Recorder("speakers")'
-        ),
+        "backs = []\n"
+        + LOSE.replace('unplug("headphones")', "kill_server()")
+        + "speakers.stop()\ntime.sleep(1.0)\n"
+        + BACK.replace('plug("headphones", "Headphones")', "start_server()")
+        + 'speakers = Recorder("speakers")\n'
+        + END,
     )
+    assert kinds(result) == ["device_lost", "device_restored"]
     # SDL must reconnect to the new server: retries every 2 s, then the device's own start.
-    assert_back_with_a_fade_in(result, within_s=5.0)
+    assert_back(result, result["backs"][0], within_s=5.0)
 
 
 def test_a_device_that_stops_consuming_is_still_caught_and_resumes(sdl, pulse):
