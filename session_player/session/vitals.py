@@ -52,6 +52,7 @@ class DueCheck:
     label: str
     measures: tuple[str, ...]
     due_from_dose_s: float | None  # None for pre-dose and discharge
+    at_discharge: bool = False  # the check before the patient leaves (``at: discharge``)
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,8 @@ def due_checks(
             else:
                 reached = in_last_phase
             if reached or status == "ended":
-                due.append((float("inf"), DueCheck(spec.key, spec.label, spec.measures, None)))
+                check = DueCheck(spec.key, spec.label, spec.measures, None, at_discharge=True)
+                due.append((float("inf"), check))
         elif dose_s is not None and dose_s >= float(spec.at):
             due.append(
                 (float(spec.at), DueCheck(spec.key, spec.label, spec.measures, float(spec.at)))

@@ -177,7 +177,7 @@ class SummaryScreen(QWidget):
         left.addStretch(1)
 
         # --- discharge
-        self.discharge_vitals = VitalsPrompt(bridge, compact=True)
+        self.discharge_vitals = VitalsPrompt(bridge, compact=True, discharge_first=True)
         self.discharge = DischargeChecklist(playlist.clinical.discharge_checklist, bridge)
         self.new_session = QPushButton("New session")
         self.new_session.setObjectName("new_session")

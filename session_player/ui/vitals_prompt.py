@@ -52,12 +52,20 @@ class VitalsPrompt(QFrame):
 
     saved = Signal(object)  # the VitalsResult
 
-    def __init__(self, bridge, parent: QWidget | None = None, *, compact: bool = False) -> None:
+    def __init__(
+        self,
+        bridge,
+        parent: QWidget | None = None,
+        *,
+        compact: bool = False,
+        discharge_first: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("vitals_prompt")
         self.setProperty("role", "card")
         self.setAccessibleName("Vital signs")
         self._bridge = bridge
+        self._discharge_first = discharge_first
         self._due_key: str | None = None
         self._manual = False
         self.fields: dict[str, QLineEdit] = {}
@@ -162,7 +170,7 @@ class VitalsPrompt(QFrame):
     # --- showing ------------------------------------------------------------------------------
 
     def update_from(self, state) -> None:
-        due = state.due_vitals[0] if state.due_vitals else None
+        due = self._first_due(state.due_vitals)
         key = due.key if due is not None else None
         if key != self._due_key:
             self._due_key = key
@@ -190,6 +198,17 @@ class VitalsPrompt(QFrame):
                 focused.clearFocus()
             self.hide()
         theme.set_role(self.heading, "accent" if due is not None else None)
+
+    def _first_due(self, due_vitals) -> object | None:
+        """The check the card asks for: the earliest due, or on the summary the discharge
+        check first (the checklist waits for it; a missed earlier check comes after it)."""
+        if not due_vitals:
+            return None
+        if self._discharge_first:
+            for check in due_vitals:
+                if check.at_discharge:
+                    return check
+        return due_vitals[0]
 
     def _show_measures(self, measures) -> None:
         shown = {field for measure in measures for field in MEASURE_FIELDS.get(measure, ())}

@@ -116,7 +116,10 @@ def test_checks_never_done_are_listed_as_not_done_with_their_due_time(
     assert ["due +20:00", "Mid", "not done", "missed"] in rows
     assert not any(row[1] == "Discharge" for row in rows)  # due now, asked for beside
     assert [c.label for c in summary.summary.missed_checks] == ["Baseline", "Mid"]
-    # A missed check taken late on the summary is no longer missed.
+    # The card asks for the discharge check first (the checklist waits for it), then for
+    # the missed ones; a missed check taken late on the summary is no longer missed.
+    assert summary.discharge_vitals.heading.text().startswith("Vitals due: Discharge")
+    enter_discharge_vitals(qtbot, summary)
     assert "Baseline" in summary.discharge_vitals.heading.text()
     enter_discharge_vitals(qtbot, summary)
     rows = table_rows(summary.vitals_table)
@@ -297,3 +300,20 @@ def test_the_summary_fits_a_laptop_screen_without_sideways_scrolling_or_cut_text
     bar = page.verticalScrollBar()
     assert bar.maximum() + viewport.height() >= page.widget().height()
     assert isinstance(summary.checks[0], QCheckBox)
+
+
+def test_the_summary_asks_for_the_discharge_check_before_a_missed_one(
+    make_window, port, clinic, flow, clock, qtbot
+):
+    """The discharge checklist waits for the Discharge reading, so the card asks for it first,
+    even when an earlier check (Mid, here) was missed and is still due."""
+    summary, bridge = ended_session(make_window(port), flow, clinic, clock, qtbot, mid=False)
+    assert [check.label for check in bridge.state.due_vitals][-1] == "Discharge"
+    assert "Mid" in [check.label for check in bridge.state.due_vitals]
+    assert summary.discharge_vitals.heading.text().startswith("Vitals due: Discharge")
+    fields = summary.discharge_vitals.fields
+    click(qtbot, fields["systolic"])
+    type_text(qtbot, "120/80")
+    press(qtbot, Qt.Key.Key_Return)
+    recorded = events_of(bridge, "vitals_recorded")[-1]
+    assert recorded["check"] == "Discharge" and recorded["systolic"] == 120
