@@ -41,6 +41,8 @@ KIND_TITLES = {
     "device_restored": "Output device back",
     "underrun": "A gap in the sound",
     "render_error": "Audio could not be prepared",
+    "app_restarted": "The app restarted",
+    "crash_protection_off": "No automatic restart",
 }
 
 

@@ -109,6 +109,8 @@ class MainWindow(QMainWindow):
         self._shutting_down = False
         # The supervisor's state file, kept while a session is open (None: no supervisor).
         self.supervisor_link = SupervisorLink.from_environment()
+        if self.supervisor_link is not None:
+            self.supervisor_link.on_failure = self._crash_protection_off
         self.start_maximized = False
 
         self.stack = FadingStack(self)
@@ -421,6 +423,16 @@ class MainWindow(QMainWindow):
         if request.get("screen") == "patient":
             self.show_patient_view()
         return True
+
+    def _crash_protection_off(self, why: str) -> None:
+        """The supervisor cannot be told what to resume: say so while the session runs."""
+        if self.engine is None:
+            return
+        self.engine.timeline.raise_alert(
+            "crash_protection_off",
+            f"The automatic restart after a crash is off for this session ({why}). If the "
+            "app stops, start it again and choose Resume.",
+        )
 
     def _open_session(self, engine: SessionPort, alias: str) -> None:
         from session_player.ui.console import Console

@@ -4,12 +4,15 @@ The window tells the link when a session opens and closes and which screen the r
 the link keeps the supervisor's state file (``session_player.supervisor_state``) up to
 date. Without a supervisor (``--no-supervisor``, tests) there is no link and nothing is
 written. A write that fails is logged: the session goes on, it is only the automatic
-restart that would not know about it.
+restart that would not know about it, and the clinician is told so (``on_failure``: the
+main window raises a console alert), since they would otherwise count on it.
 """
 
 from __future__ import annotations
 
 import logging
+
+from collections.abc import Callable
 
 from session_player import supervisor_state
 
@@ -21,6 +24,9 @@ class SupervisorLink:
         self.path = path
         self._journal_path: str | None = None
         self._screen = "console"
+        # Told why, once per session, when the state file cannot be written.
+        self.on_failure: Callable[[str], None] | None = None
+        self._failure_told = False
 
     @classmethod
     def from_environment(cls) -> SupervisorLink | None:
@@ -34,6 +40,7 @@ class SupervisorLink:
     def session_opened(self, journal_path: str) -> None:
         self._journal_path = str(journal_path)
         self._screen = "console"
+        self._failure_told = False
         self._write()
 
     def screen_shown(self, screen: str) -> None:
@@ -67,10 +74,13 @@ class SupervisorLink:
             return
         try:
             supervisor_state.write_state(self.path, self._journal_path, self._screen)
-        except OSError:
+        except OSError as error:
             log.warning(
                 "cannot write the supervisor's state file %s: after a crash the session "
                 "would not be resumed by itself",
                 self.path,
                 exc_info=True,
             )
+            if self.on_failure is not None and not self._failure_told:
+                self._failure_told = True
+                self.on_failure(error.strerror or str(error))

@@ -57,3 +57,19 @@ def test_the_console_comes_back_as_the_console(tmp_path, make_window, clinic, qt
     assert window.stack.currentWidget() is window.console
     assert not window.patient_view.isVisible()
     assert json.loads(state_file.read_text())["screen"] == "console"
+
+
+def test_the_console_says_when_the_automatic_restart_cannot_be_kept(
+    tmp_path, make_window, port, clinic, flow, monkeypatch
+):
+    """The state file cannot be written (its folder is a file here): the clinician is told
+    that a crash would not be resumed by itself, rather than counting on it."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv(supervisor_state.STATE_ENV, str(blocker / "state.json"))
+    window = make_window(port)
+    console, bridge = flow.start_session(window, clinic / "test-infusion.yaml")
+    titles = [card.accessibleName() for card in console.alerts.cards().values()]
+    assert any(title.startswith("No automatic restart:") for title in titles), titles
+    kinds = [a["kind"] for a in read_journal(bridge.timeline.journal_path).of_type("alert_raised")]
+    assert kinds.count("crash_protection_off") == 1
