@@ -11,7 +11,6 @@ main window raises a console alert), since they would otherwise count on it.
 from __future__ import annotations
 
 import logging
-
 from collections.abc import Callable
 
 from session_player import supervisor_state
