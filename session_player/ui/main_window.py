@@ -651,7 +651,8 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QMessageBox
 
         closing = QMessageBox.StandardButton.Close
-        if self.session_running() and self.confirm_close().exec() != closing:
+        asks = self.session_running() or self._events_not_saved() > 0
+        if asks and self.confirm_close().exec() != closing:
             event.ignore()
             return
         self.shutdown()
@@ -667,18 +668,40 @@ class MainWindow(QMainWindow):
 
         box = QMessageBox(self)
         box.setObjectName("confirm_close")
-        box.setWindowTitle("A session is running")
         box.setIcon(QMessageBox.Icon.NoIcon)
-        box.setText("A session is running. Close Session Player?")
-        box.setInformativeText(
-            "Closing stops the sound in the patient's headphones (it fades out). The session "
-            "stays in the journal and is offered for resuming at the next start."
-        )
+        running = self.session_running()
+        box.setWindowTitle("A session is running" if running else "The record is not saved")
+        words = []
+        if running:
+            box.setText("A session is running. Close Session Player?")
+            words.append(
+                "Closing stops the sound in the patient's headphones (it fades out). The "
+                "session stays in the journal and is offered for resuming at the next start."
+            )
+        else:
+            box.setText("Part of the record is not saved. Close Session Player?")
+        unsaved = self._events_not_saved()
+        if unsaved:
+            # Held in memory while the disk refuses them (journal.HeldEvents): closing loses them.
+            words.append(
+                f"{unsaved} event{'s' if unsaved != 1 else ''} of this session could not be "
+                "written yet (the disk refuses them) and would be lost. Free space on the "
+                "disk first, or make sure they are on paper."
+            )
+        box.setInformativeText(" ".join(words))
         box.setStandardButtons(QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Close)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.button(QMessageBox.StandardButton.Cancel).setText("Keep the session open")
-        box.button(QMessageBox.StandardButton.Close).setText("Close and stop the sound")
+        box.button(QMessageBox.StandardButton.Close).setText(
+            "Close and stop the sound" if running else "Close and lose them"
+        )
         return box
+
+    def _events_not_saved(self) -> int:
+        """Events of this session held in memory because the disk refused them."""
+        if self.engine is None:
+            return 0
+        return self.engine.timeline.journal_saving.waiting
 
     def shutdown(self) -> None:
         """Remember the window, stop the workers, close the session (it stays resumable).

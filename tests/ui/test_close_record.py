@@ -51,3 +51,51 @@ def test_keeping_the_session_open_journals_nothing(make_window, port, clinic, fl
     window.close()
     assert window.isVisible() and bridge.state.status == "settling"
     assert len(read_journal(bridge.timeline.journal_path).events) == before
+
+
+def test_closing_with_events_the_full_disk_refused_warns_even_after_the_end(
+    qtbot, qsettings, clinic, clock, tmp_path, flow
+):
+    """Events held in memory while the disk is full are lost when the app closes: the box
+    says how many, even once the session has ended (its end may be among them)."""
+    from session_player.ui.fake_engine import FakeEnginePort
+    from tests.full_disk import fill, small_tmpfs
+    from tests.ui.conftest import clinic_window
+
+    with small_tmpfs(tmp_path / "full") as folder:
+        port = FakeEnginePort(folder / "data", clock=clock)
+        window = clinic_window(qtbot, qsettings, clinic, port)
+        window.show()
+        qtbot.waitExposed(window)
+        _console, bridge = flow.start_session(window, clinic / "test-infusion.yaml")
+        filler = fill(folder)
+        presses = 0
+        while bridge.timeline.journal_saving.saving and presses < 100:
+            bridge.run("add_note", f"note {presses}")
+            presses += 1
+        bridge.run("end_session", "patient well")
+        qtbot.waitUntil(lambda: window.summary is not None)
+        waiting = bridge.timeline.journal_saving.waiting
+        assert waiting >= 2
+
+        seen = {}
+
+        def read_and_keep_open() -> None:
+            box = QApplication.activeModalWidget()
+            if isinstance(box, QMessageBox) and box.objectName() == "confirm_close":
+                seen["text"] = box.text() + " " + box.informativeText()
+                qtbot.mouseClick(
+                    box.button(QMessageBox.StandardButton.Cancel), Qt.MouseButton.LeftButton
+                )
+
+        timer = QTimer()
+        timer.setInterval(20)
+        timer.timeout.connect(read_and_keep_open)
+        timer.start()
+        window.close()
+        timer.stop()
+        assert f"{waiting} events of this session could not be written" in seen["text"]
+        assert window.isVisible()  # kept open: nothing lost
+        filler.unlink()  # space again: the held events reach the disk, closing asks nothing
+        clock.advance(5)
+        qtbot.waitUntil(lambda: bridge.timeline.journal_saving.waiting == 0)
