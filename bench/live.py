@@ -41,6 +41,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import live_pulse  # noqa: E402
 from bench._report import write_section  # noqa: E402
 
 RATE = 48000
@@ -141,8 +142,10 @@ start = time.monotonic()
 clock = lambda: start + (time.monotonic() - start) * speed
 loaded = load_for_session(sys.argv[1], report=lambda line: None)
 alerts = []
+DISK = os.environ.get("SDL_AUDIODRIVER") == "disk"
 live = build_live_session(
     loaded, alias="bench", sessions_dir=sys.argv[2], clock=clock,
+    device_name=sys.argv[5] if len(sys.argv) > 5 else None,
     on_alert=lambda kind, message: alerts.append([kind, message]),
 )
 log = open(os.path.join(sys.argv[2], "heard.jsonl"), "w")
@@ -150,6 +153,9 @@ engine, timeline, sink = live.engine, live.timeline, live.player.sink
 original = engine.tick
 def tick(now, device):
     original(now, device)
+    if not DISK:  # a sound server: the recording is put on the clock by its own arrivals
+        log.write(json.dumps([time.monotonic(), timeline.now_s(), engine.drift_ratio]) + "\n")
+        return
     if device.device_playing and device.last_callback_mono_s is not None:
         # When the device took its last buffer, on the session clock, plus the latency the
         # sink assumes before it is heard; and where that buffer starts in the device file
@@ -318,6 +324,20 @@ def run_timing(folder: Path) -> dict:
     speed = float(calibration.stdout.strip().splitlines()[-1]) / RATE
     if ACCELERATION == 1.0:
         speed = 1.0  # real time: the session clock is the monotonic clock itself
+    # The PulseAudio run plays the same session at the same time (bench/live_pulse.py).
+    pulse_skipped = live_pulse.unavailable_reason()
+    if ACCELERATION != 1.0:
+        pulse_skipped = "it plays in real time only, and BENCH_ACCELERATION is set"
+    pulse = None if pulse_skipped else live_pulse.PulseRun(folder)
+    pulse_sessions = folder / "pulse-sessions"
+    if pulse is not None:
+        pulse_sessions.mkdir()
+        pulse.start_server()
+        pulse.start_recording()
+        pulse.start_child(
+            [sys.executable, "-c", CHILD, str(path), str(pulse_sessions), "1.0"]
+            + [str(session_s - 5.0), live_pulse.DEVICE]
+        )
     started = time.perf_counter()
     meter = PauseMeter()
     meter.start()
@@ -336,9 +356,27 @@ def run_timing(folder: Path) -> dict:
             check=True,
             capture_output=True,
         )
+        if pulse is not None:
+            pulse.wait_child()
     finally:
         meter.stop()
+        if pulse is not None:
+            pulse.stop()
     wall_s = time.perf_counter() - started
+    if pulse is not None:
+        pulse_result = live_pulse.analyse(
+            pulse,
+            pulse_sessions,
+            onsets_s=_onsets_s,
+            bell_onsets_s=_bell_onsets_s,
+            cue_every_s=CUE_EVERY_S,
+            phase_s=PHASE_S,
+            session_s=session_s,
+            detector_bias_s=detector_bias_s,
+            bell_bias_s=bell_bias_s,
+        )
+    else:
+        pulse_result = {"skipped": pulse_skipped}
 
     heard = np.array(
         [
@@ -450,6 +488,7 @@ def run_timing(folder: Path) -> dict:
         "uncounted_frames": uncounted,
         "wall_s": wall_s,
         "speed": speed,
+        "pulse": pulse_result,
     }
 
 
@@ -573,7 +612,7 @@ def run_cpu(folder: Path) -> dict:
     }
 
 
-def _command(part: str) -> str:
+def _command(part: str, section: str = "Live timing (bench/live.py)") -> str:
     settings = []
     if part in ("all", "timing"):
         settings.append(f"BENCH_SESSION_MIN={SESSION_MIN}")
@@ -582,6 +621,8 @@ def _command(part: str) -> str:
     if part in ("all", "cpu") and CPU_REPEATS != 3:
         settings.append(f"BENCH_CPU_REPEATS={CPU_REPEATS}")
     suffix = "" if part == "all" else f" --part {part}"
+    if section != "Live timing (bench/live.py)":
+        suffix += f" --section '{section}'"
     return " ".join([*settings, f".venv/bin/python bench/live.py{suffix}"])
 
 
@@ -599,6 +640,7 @@ def timing_report(timing: dict, command: str, machine: str) -> str:
         f"{ACCELERATION:g}× less per buffer)"
     )
     alerts = ", ".join(timing["alerts"]) or "none"
+    pulse = " (the disk driver's figures; PulseAudio's follow)" if "pulse" in timing else ""
     sixths = " · ".join(f"{value:+.1f}" for value in timing["mean_by_sixth_ms"])
     largest = ", ".join(
         f"{error:+.0f} ms at {int(at // 60)}:{int(at % 60):02d}"
@@ -633,7 +675,9 @@ A {SESSION_MIN}-minute session ({phases} phases of {PHASE_S / 60:g} minutes, a v
 | snaps / resyncs / alerts | {timing["snaps"]} / {timing["resyncs"]} / {alerts} |
 | silence SDL wrote before our first callback (in the file, not counted by the sink) | {timing["uncounted_frames"]:.0f} frames |
 
-Goal: p99 ≤ 25 ms with no accumulation (no sixth after the first off by 10 ms or more on average): {"met" if met else "not met"}. The disk driver's clock is far worse than a sound card's, whose crystal is within about ±100 ppm and steady: it sleeps a whole number of milliseconds per buffer, its rate moves with the machine's load by thousands of ppm (the learnt-rate row), and when the machine stands still (the late wake-ups row) its clock stands still too, a step that a sound card's clock never makes. The drift loop works rate changes and steps off by resampling, at most {MAX_CORRECTION_PPM:.0f} ppm away from the device's own rate; voice cues and bells that have not begun start where they will be heard on time (docs/architecture.md, "Cues begin where they will be heard on time")."""
+Goal: p99 ≤ 25 ms with no accumulation (no sixth after the first off by 10 ms or more on average): {"met" if met else "not met"}{pulse}. The disk driver's clock is far worse than a sound card's, whose crystal is within about ±100 ppm and steady: it sleeps a whole number of milliseconds per buffer, its rate moves with the machine's load by thousands of ppm (the learnt-rate row), and when the machine stands still (the late wake-ups row) its clock stands still too, a step that a sound card's clock never makes. The drift loop works rate changes and steps off by resampling, at most {MAX_CORRECTION_PPM:.0f} ppm away from the device's own rate; voice cues and bells that have not begun start where they will be heard on time (docs/architecture.md, "Cues begin where they will be heard on time").""" + (
+        "\n\n" + live_pulse.report(timing["pulse"]) if "pulse" in timing else ""
+    )
 
 
 def cpu_report(cpu: dict, command: str, machine: str) -> str:
@@ -672,9 +716,14 @@ def main() -> int:
     parser.add_argument(
         "--keep", action="store_true", help="keep the recorded device file and the tick log"
     )
+    parser.add_argument(
+        "--section",
+        default="Live timing (bench/live.py)",
+        help="the docs/benchmarks.md section the timing figures go to",
+    )
     args = parser.parse_args()
     machine = f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores"
-    command = _command(args.part)
+    command = _command(args.part, args.section)
     report = ROOT / "docs" / "benchmarks.md"
     # Kept if anything fails: an hour of recorded device output is worth a second look.
     folder = Path(tempfile.mkdtemp(prefix="bench-live-"))
@@ -687,7 +736,7 @@ def main() -> int:
         body = timing_report(run_timing(folder), command, machine)
         print(body)
         if not args.no_write:
-            write_section(report, "Live timing (bench/live.py)", body)
+            write_section(report, args.section, body)
     if args.keep:
         print(f"Kept: {folder}")
     else:
