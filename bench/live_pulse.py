@@ -240,6 +240,7 @@ def analyse(
         "delivery_delay_ms": delay_ms,
         "drift_ratio_ppm": float((np.median(ticks[len(ticks) // 2 :, 2]) - 1) * 1e6),
         "recorded_s": len(mono) / RATE,
+        "device_buffer_ms": summary["device_buffer_frames"] / RATE * 1000,
     }
 
 
@@ -269,4 +270,4 @@ def report(pulse: dict) -> str:
 | drift correction the loop settled on (median over the second half) | {pulse["drift_ratio_ppm"]:+.0f} ppm |
 | snaps / resyncs / alerts | {pulse["snaps"]} / {pulse["resyncs"]} / {alerts} |
 
-Goal on PulseAudio: p99 ≤ 25 ms, no drift (no sixth after the first off by 10 ms or more on average), no alerts: {"met" if met else "not met"}."""
+Goal on PulseAudio: p99 ≤ 25 ms, no drift (no sixth after the first off by 10 ms or more on average), no alerts: {"met" if met else "not met"}. The engine places sound on the dose clock assuming a frame is heard one device buffer ({pulse["device_buffer_ms"]:.0f} ms) after the callback that took it (SDL2 reports no output latency); the signed mean shows how far PulseAudio's real latency to this null sink is from that assumption, and the spread around it is the timing's own jitter. A null sink has no hardware buffer: a sound card behind a PulseAudio sink adds its own (PulseAudio reports it, SDL2 does not pass it on), which moves the mean later."""
