@@ -115,23 +115,24 @@ def restart_audio() -> bool:
     the process lives. Starting the subsystem again reconnects and lists the devices anew.
     Refused (False) while any device is open or still closing: quitting would close it."""
     global _initialised
-    with _subsystem_lock:
-        with _init_lock:
-            if not _initialised or _native is None:
+    _restarting.set()  # before waiting for the lock: a sink's watchdog skips its retries
+    try:
+        with _subsystem_lock:
+            with _init_lock:
+                if not _initialised or _native is None:
+                    return False
+                if _closing or any(not handle.closed for handle in _open_handles):
+                    return False
+                _native.quit_audio()
+                _initialised = False
+            try:
+                ensure_audio()
+            except AudioUnavailable as exc:  # the server is not back yet: opens retry it
+                log.info("SDL audio restarted without a driver yet: %s", exc)
                 return False
-            if _closing or any(not handle.closed for handle in _open_handles):
-                return False
-            _restarting.set()
-            _native.quit_audio()
-            _initialised = False
-        try:
-            ensure_audio()
-        except AudioUnavailable as exc:  # the server is not back yet: the next open retries
-            log.info("SDL audio restarted without a driver yet: %s", exc)
-            return False
-        finally:
-            _restarting.clear()
-        return True
+            return True
+    finally:
+        _restarting.clear()
 
 
 def current_driver() -> str | None:
