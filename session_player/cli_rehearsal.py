@@ -15,7 +15,7 @@ import sys
 import threading
 from dataclasses import dataclass
 
-from session_player.session.rehearsal import DEFAULT_SPEED, marker_text, parse_speed
+from session_player.session.rehearsal_speed import DEFAULT_SPEED, marker_text, parse_speed
 
 REHEARSAL_OPTION = "--rehearsal"
 TICK_S = 0.25  # of the real clock: how often the timeline catches up (journaling on time)

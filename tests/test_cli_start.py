@@ -19,9 +19,34 @@ from session_player import app, cli
 )
 def test_the_app_starts_on_the_first_argument_that_is_not_an_option(monkeypatch, argv, playlist):
     started: list = []
-    monkeypatch.setattr(app, "run_app", lambda playlist=None: started.append(playlist) or 0)
+
+    def run_app(playlist=None, *, rehearsal_speed=None):
+        started.append((playlist, rehearsal_speed))
+        return 0
+
+    monkeypatch.setattr(app, "run_app", run_app)
     assert cli.main(argv) == 0
-    assert started == [playlist]
+    assert started == [(playlist, None)]
+
+
+@pytest.mark.parametrize(
+    ("argv", "playlist", "speed"),
+    [
+        (["--rehearsal", "demo.yaml"], "demo.yaml", 30.0),
+        (["--rehearsal", "60", "demo.yaml"], "demo.yaml", 60.0),
+        (["--rehearsal=10", "demo.yaml"], "demo.yaml", 10.0),
+    ],
+)
+def test_a_rehearsal_starts_on_its_playlist_at_its_speed(monkeypatch, argv, playlist, speed):
+    started: list = []
+
+    def run_app(playlist=None, *, rehearsal_speed=None):
+        started.append((playlist, rehearsal_speed))
+        return 0
+
+    monkeypatch.setattr(app, "run_app", run_app)
+    assert cli.main(argv) == 0
+    assert started == [(playlist, speed)]
 
 
 def test_a_sub_command_is_not_taken_for_a_playlist(monkeypatch, capsys):

@@ -18,18 +18,15 @@ session cannot be mistaken, by ear, for a real one.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from session_player.session.commands import ResumeError
 from session_player.session.journal import read_journal
+from session_player.session.rehearsal_speed import DEFAULT_SPEED, check_speed
 from session_player.session.store import SessionStore
 
 REHEARSALS_FOLDER = "rehearsals"
 REHEARSAL_FIELD = "rehearsal"  # in the session_started event
-DEFAULT_SPEED = 30.0
-MIN_SPEED = 1.0
-MAX_SPEED = 240.0  # beyond this a display tick (¼ s) skips more than a minute of the arc
 
 
 class RehearsalStore(SessionStore):
@@ -38,26 +35,6 @@ class RehearsalStore(SessionStore):
     @property
     def sessions_dir(self) -> Path:
         return self.base_dir / REHEARSALS_FOLDER
-
-
-def check_speed(speed: float) -> float:
-    """The speed as a float, or ValueError saying what is allowed."""
-    speed = float(speed)
-    if not math.isfinite(speed) or not MIN_SPEED <= speed <= MAX_SPEED:
-        raise ValueError(
-            f"a rehearsal speed is between {MIN_SPEED:g}× and {MAX_SPEED:g}× (not {speed:g})"
-        )
-    return speed
-
-
-def parse_speed(text: str) -> float:
-    """``30``, ``30x``, ``x30``, ``30×`` → 30.0; ValueError with a sentence otherwise."""
-    cleaned = text.strip().lower().replace("×", "x").strip("x").strip()
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise ValueError(f"not a rehearsal speed: {text!r} (write it as 30 or 30x)") from None
-    return check_speed(value)
 
 
 def rehearsal_payload(speed: float) -> dict:
@@ -74,16 +51,6 @@ def rehearsal_speed_of(started_event: dict | None) -> float | None:
         return None
     speed = marker.get("speed")
     return float(speed) if isinstance(speed, (int, float)) else DEFAULT_SPEED
-
-
-def speed_text(speed: float) -> str:
-    """``30.0`` → ``×30``; ``2.5`` → ``×2.5``."""
-    return f"×{speed:g}"
-
-
-def marker_text(speed: float) -> str:
-    """The words on the console's and the patient view's marker."""
-    return f"Rehearsal {speed_text(speed)}"
 
 
 def refuse_to_resume_a_rehearsal(journal_path: str | Path) -> None:

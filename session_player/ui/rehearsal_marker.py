@@ -17,7 +17,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
-from session_player.session.rehearsal import marker_text, rehearsal_speed_of
+from session_player.session.rehearsal import rehearsal_speed_of
+from session_player.session.rehearsal_speed import marker_text
 from session_player.ui import theme
 
 PATIENT_MARK_TOP_PX = 28

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from session_player.session.clock import Clock, ScaledClock, WallClock
-from session_player.session.rehearsal import RehearsalStore, check_speed, marker_text
+from session_player.session.rehearsal import RehearsalStore
+from session_player.session.rehearsal_speed import check_speed, marker_text
 from session_player.session.timeline import SessionTimeline
 from session_player.ui.fake_engine import FakeSessionPort
 from session_player.ui.ports import LayerNowPlaying, OutputStatus, SessionRequest

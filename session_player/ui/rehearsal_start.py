@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
 
-from session_player.session.rehearsal import DEFAULT_SPEED, MAX_SPEED, speed_text
+from session_player.session.rehearsal_speed import DEFAULT_SPEED, MAX_SPEED, speed_text
 
 MIN_OFFERED_SPEED = 2  # 1× is a real-time session without sound: not what this is for
 

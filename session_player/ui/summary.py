@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from session_player.record_saving import ADVICE, not_written_yet
-from session_player.session.rehearsal import marker_text, rehearsal_speed_of
+from session_player.session.rehearsal import rehearsal_speed_of
+from session_player.session.rehearsal_speed import marker_text
 from session_player.ui.arc_timeline import ArcTimeline
 from session_player.ui.discharge_checklist import DischargeChecklist
 from session_player.ui.event_text import describe

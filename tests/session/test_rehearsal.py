@@ -9,12 +9,8 @@ import pytest
 
 from session_player.session.clock import FakeClock, ScaledClock
 from session_player.session.journal import JOURNAL_NAME, read_journal
-from session_player.session.rehearsal import (
-    REHEARSALS_FOLDER,
-    RehearsalStore,
-    parse_speed,
-    rehearsal_speed_of,
-)
+from session_player.session.rehearsal import REHEARSALS_FOLDER, RehearsalStore, rehearsal_speed_of
+from session_player.session.rehearsal_speed import parse_speed
 from session_player.session.store import SessionStore, find_unfinished_sessions
 from session_player.session.timeline import SessionTimeline
 from tests.session.conftest import MINUTE, make_playlist
