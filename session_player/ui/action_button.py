@@ -55,9 +55,10 @@ class ActionButton(QPushButton):
         self._hint.setFont(theme.font(theme.CONSOLE_SMALL_PT - 1))
         self._keys_off = None  # whether the key cap shows its shortcut off (typing mode)
         self._show_keys_off(False)
+        self._density = theme.NORMAL_DENSITY
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 5, 8, 5)
-        layout.setSpacing(8)
+        layout.setContentsMargins(*self._density.button_margins_px)
+        layout.setSpacing(self._density.button_spacing_px)
         layout.addWidget(self._label)
         layout.addStretch(1)
         layout.addWidget(self._hint)
@@ -80,7 +81,24 @@ class ActionButton(QPushButton):
 
         current = width(self._label.text())
         extra = max(0, max((width(text) for text in texts_of(self.action)), default=0) - current)
-        return QSize(hint.width() + 4 + extra, max(hint.height(), super().sizeHint().height()))
+        # Compact (a short screen): the words' own height and a border, not the stylesheet's
+        # padding and 1.5 em minimum, which made every row 49 px tall at 14 pt.
+        height = hint.height() + 2
+        if self._density.button_qss_height:
+            height = max(hint.height(), super().sizeHint().height())
+        return QSize(hint.width() + 4 + extra, height)
+
+    def set_density(self, density: theme.ConsoleDensity) -> None:
+        """Tighter or roomier around the same words (see ``theme.console_density``)."""
+        if density == self._density:
+            return
+        self._density = density
+        self.layout().setContentsMargins(*density.button_margins_px)
+        self.layout().setSpacing(density.button_spacing_px)
+        # The app stylesheet's min-height (1.5 em plus padding) is a minimum size the style
+        # sets on the button: compact, the button's own rule lifts it.
+        self.setStyleSheet("" if density.button_qss_height else "QPushButton { min-height: 0px; }")
+        self.updateGeometry()
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return self.sizeHint()

@@ -8,18 +8,16 @@ phase. The now-line moves a little at every display tick, so it glides rather th
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QFont, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from session_player.durations import format_clock
 from session_player.ui import theme
 from session_player.ui.arc_model import ArcLayout, arc_layout
 
-BAND_TOP = 34
-BAND_HEIGHT = 48
-MARKS_TOP = BAND_TOP + BAND_HEIGHT + 8
-FOOTER_HEIGHT = 34
 SIDE_MARGIN = 16
+MARK_GLYPH_PX = 12  # a mark's triangle or square, above its word
+SUMMARY_GAP_PX = 24  # between the summary's two texts: they never touch
 CROWDED_GAP_PX = 40  # a crowded mark's word may reach this far past the next mark
 TOOLTIP_REACH_PX = 10  # the marks named in the tooltip: this close to the pointer
 TICK_STEPS_S = (300, 600, 900, 1800, 3600)
@@ -49,14 +47,17 @@ class ArcTimeline(QWidget):
         self.setObjectName("arc_timeline")
         self.setAccessibleName("Session arc")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setMinimumHeight(MARKS_TOP + 44 + FOOTER_HEIGHT)
         self._bridge = bridge
+        self._density: theme.ConsoleDensity | None = None
+        self.set_density(theme.NORMAL_DENSITY)
         self._layout: ArcLayout | None = None
         self._state = None
         self.summary_text = ""
         self.band_texts: list[str] = []  # as last painted (what a person reads)
         self.mark_labels: list[str] = []
         self.mark_label_rects: list[tuple[int, float, float]] = []
+        # The summary line's two texts as last painted: (text, left, right) each.
+        self.summary_rects: list[tuple[str, float, float]] = []
         bridge.ticked.connect(self.update_from)
         bridge.changed.connect(self.update_from)
         self.update_from(bridge.state)
@@ -66,6 +67,10 @@ class ArcTimeline(QWidget):
             # Whole names of the phase and of the marks under the pointer: a crowded word
             # is cut short on the arc, never lost.
             x = event.pos().x()
+            if event.pos().y() >= self.height() - self._footer_height:
+                # The summary line whole: its right half may be cut with "…" when narrow.
+                QToolTip.showText(event.globalPos(), self.summary_text, self)
+                return True
             names = [
                 mark.label or mark.kind
                 for mark in self._layout.marks
@@ -83,8 +88,24 @@ class ArcTimeline(QWidget):
             return True
         return super().event(event)
 
+    def set_density(self, density: theme.ConsoleDensity) -> None:
+        """The arc's rows for the screen (see ``theme.console_density``): one fixed height
+        per density, whatever the session shows, so nothing under the arc moves."""
+        if density == self._density:
+            return
+        self._density = density
+        self._band_top = density.arc_ticks_px
+        self._band_height = density.arc_band_px
+        self._marks_top = self._band_top + self._band_height + density.arc_marks_gap_px
+        # A mark and two rows of words (a crowded mark's word goes to the second row).
+        self._labels_px = density.arc_labels_px
+        self._footer_height = density.arc_footer_px
+        self.setFixedHeight(self._marks_top + self._labels_px + self._footer_height)
+        self.updateGeometry()
+        self.update()
+
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(900, MARKS_TOP + 44 + FOOTER_HEIGHT)
+        return QSize(900, self.height())
 
     def update_from(self, state) -> None:
         self._state = state
@@ -155,22 +176,25 @@ class ArcTimeline(QWidget):
         width = self.width() - 2 * SIDE_MARGIN
         span = layout.axis_end_s - layout.axis_start_s
         step = next((s for s in TICK_STEPS_S if s / span * width >= 70), TICK_STEPS_S[-1])
+        top = self._band_top
         painter.setFont(theme.font(theme.CONSOLE_SMALL_PT - 1))
         painter.setPen(theme.qcolor(theme.TEXT_DIM))
         t = 0.0
         while t <= layout.axis_end_s:
             x = self._x(t)
             label = "dose" if t == 0 else f"{int(t // 60)}m"
-            painter.drawText(QRectF(x - 40, 6, 80, 20), Qt.AlignmentFlag.AlignCenter, label)
-            painter.drawLine(QPointF(x, 26), QPointF(x, BAND_TOP - 2))
+            text = QRectF(x - 40, max(0, top - 28), 80, min(20, top - 4))
+            painter.drawText(text, Qt.AlignmentFlag.AlignCenter, label)
+            painter.drawLine(QPointF(x, max(text.bottom(), top - 8)), QPointF(x, top - 2))
             t += step
 
     def _paint_bands(self, painter: QPainter) -> None:
         font = theme.font(theme.CONSOLE_PT)
+        top = self._band_top
         self.band_texts = []
         for position, band in enumerate(self._layout.bands):
             left, right = self._x(band.start_s), self._x(band.end_s)
-            rect = QRectF(left + 1, BAND_TOP, max(2.0, right - left - 2), BAND_HEIGHT)
+            rect = QRectF(left + 1, top, max(2.0, right - left - 2), self._band_height)
             colour = theme.PHASE_BAND_COLOURS[position % len(theme.PHASE_BAND_COLOURS)]
             fill = theme.qcolor(colour, 0.55 if band.when == "past" else 1.0)
             painter.setPen(Qt.PenStyle.NoPen)
@@ -196,6 +220,8 @@ class ArcTimeline(QWidget):
         painter.setFont(theme.font(theme.CONSOLE_SMALL_PT - 1))
         metrics = painter.fontMetrics()
         free_from = {0: -1e9, 1: -1e9}  # label rows: where the next label may start
+        band_top, band_bottom = self._band_top, self._band_top + self._band_height
+        marks_top = self._marks_top
         marks = self._layout.marks
         for number, mark in enumerate(marks):
             x = self._x(mark.at_s)
@@ -203,21 +229,21 @@ class ArcTimeline(QWidget):
             if mark.kind == "minimum":
                 pen = QPen(theme.qcolor(theme.TEXT_DIM), 1, Qt.PenStyle.DashLine)
                 painter.setPen(pen)
-                painter.drawLine(QPointF(x, BAND_TOP - 4), QPointF(x, BAND_TOP + BAND_HEIGHT + 4))
+                painter.drawLine(QPointF(x, band_top - 4), QPointF(x, band_bottom + 4))
                 label, colour = "min. observation", theme.TEXT_DIM
             elif mark.kind == "vitals":
                 colour = theme.OK if mark.done else (theme.WARNING if mark.due else theme.TEXT)
                 label = ("✓ " if mark.done else "") + mark.label
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(theme.qcolor(colour))
-                painter.drawRoundedRect(QRectF(x - 5, MARKS_TOP, 10, 10), 2, 2)
+                painter.drawRoundedRect(QRectF(x - 5, marks_top, 10, 10), 2, 2)
             else:
                 colour = theme.TEXT_DIM
                 label = mark.label
                 path = QPainterPath()
-                path.moveTo(x, MARKS_TOP)
-                path.lineTo(x - 5, MARKS_TOP + 9)
-                path.lineTo(x + 5, MARKS_TOP + 9)
+                path.moveTo(x, marks_top)
+                path.lineTo(x - 5, marks_top + 9)
+                path.lineTo(x + 5, marks_top + 9)
                 path.closeSubpath()
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(theme.qcolor(colour))
@@ -240,7 +266,7 @@ class ArcTimeline(QWidget):
                 width = metrics.horizontalAdvance(label)
             self.mark_labels.append(label)
             self.mark_label_rects.append((row, left, left + width))
-            top = MARKS_TOP + 12 + row * (metrics.height() + 1)
+            top = marks_top + MARK_GLYPH_PX + row * (metrics.height() + 1)
             painter.setPen(theme.qcolor(colour))
             painter.drawText(
                 QRectF(left - 2, top, width + 4, metrics.height()),
@@ -255,27 +281,40 @@ class ArcTimeline(QWidget):
         pen = QPen(theme.qcolor(theme.ACCENT), 3)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         painter.setPen(pen)
-        painter.drawLine(QPointF(x, BAND_TOP - 6), QPointF(x, BAND_TOP + BAND_HEIGHT + 6))
+        top, bottom = self._band_top, self._band_top + self._band_height
+        painter.drawLine(QPointF(x, top - 6), QPointF(x, bottom + 6))
         if state is not None and state.status == "settling":
             return
         painter.setBrush(theme.qcolor(theme.ACCENT))
-        painter.drawEllipse(QPointF(x, BAND_TOP - 6), 4, 4)
+        painter.drawEllipse(QPointF(x, top - 6), 4, 4)
 
     def _paint_footer(self, painter: QPainter) -> None:
         state = self._state
+        self.summary_rects = []
         if state is None:
             return
-        top = self.height() - FOOTER_HEIGHT
-        rect = QRectF(SIDE_MARGIN, top, self.width() - 2 * SIDE_MARGIN, FOOTER_HEIGHT)
-        painter.setFont(theme.font(theme.CONSOLE_HEADING_PT - 2, weight=QFont.Weight.DemiBold))
+        top = self.height() - self._footer_height
+        rect = QRectF(SIDE_MARGIN, top, self.width() - 2 * SIDE_MARGIN, self._footer_height)
+        middle = Qt.AlignmentFlag.AlignVCenter
+        since = self.since_dose_text(state)
+        since_font = theme.font(self._density.arc_since_pt, weight=QFont.Weight.DemiBold)
+        since_width = QFontMetrics(since_font).horizontalAdvance(since)
+        painter.setFont(since_font)
         painter.setPen(theme.qcolor(theme.ACCENT))
-        painter.drawText(
-            rect,
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            self.since_dose_text(state),
-        )
-        painter.setFont(theme.font(theme.CONSOLE_PT))
-        painter.setPen(theme.qcolor(theme.TEXT))
-        painter.drawText(
-            rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, self.next_text(state)
-        )
+        painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | middle, since)
+        self.summary_rects.append((since, rect.left(), rect.left() + since_width))
+        # What comes next, right-aligned in the room the time leaves: cut with "…" when
+        # narrow (whole in the tooltip and the accessible description), never drawn over
+        # the time ("Settling 0:03 · dose not given yet" under "Press Dose given (D)...").
+        font = theme.font(theme.CONSOLE_PT)
+        metrics = QFontMetrics(font)
+        room = int(rect.width() - since_width - SUMMARY_GAP_PX)
+        following = self.next_text(state)
+        if metrics.horizontalAdvance(following) > room:
+            following = metrics.elidedText(following, Qt.TextElideMode.ElideRight, max(0, room))
+        if following:
+            width = metrics.horizontalAdvance(following)
+            painter.setFont(font)
+            painter.setPen(theme.qcolor(theme.TEXT))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignRight | middle, following)
+            self.summary_rects.append((following, rect.right() - width, rect.right()))

@@ -54,6 +54,13 @@ FADE_OUTCOMES = {
 }
 STATUS_MS = 8000  # how long a command's message stays under the buttons
 DIM_SLIDER_STEPS = 100
+DIM_LABEL_WORDS = "Patient screen (this session)"
+DIM_SLIDER_PX = 150
+OUTPUT_EMS = 16  # the output's name in the header: its fixed width, in widths of "M"
+# Compact (a short screen), the header's parts are narrower so that it is one line.
+COMPACT_DIM_LABEL_WORDS = "Patient screen"  # "this session" is in its tooltip
+COMPACT_DIM_SLIDER_PX = 110
+COMPACT_OUTPUT_EMS = 10
 
 
 class Console(QWidget):
@@ -96,16 +103,20 @@ class Console(QWidget):
         self.output.setObjectName("output_status")
         # A fixed width: the header wraps by the window's width alone, never because the
         # device's words got longer ("… not connected"), which would push everything down.
-        self.output.setFixedWidth(self.output.fontMetrics().horizontalAdvance("M") * 16)
+        self.output.setFixedWidth(self.output.fontMetrics().horizontalAdvance("M") * OUTPUT_EMS)
         # This session only: the clinic's default is in the settings dialog (issue 10, item 11).
-        dim_label = QLabel("Patient screen (this session)")
+        dim_label = QLabel(DIM_LABEL_WORDS)
         dim_label.setProperty("role", "hint")
+        dim_label.setToolTip("The patient screen's brightness, for this session only")
+        self._dim_label = dim_label
+        self._title = title
+        self._header = header_widgets = [patient, dim_label]
         self.dim = QSlider(Qt.Orientation.Horizontal)
         self.dim.setObjectName("dim_slider")
         self.dim.setAccessibleName("Patient screen brightness")
         self.dim.setRange(round(theme.MIN_DIM_LEVEL * 100), round(theme.MAX_DIM_LEVEL * 100))
         self.dim.setValue(round(dim_level * 100))
-        self.dim.setFixedWidth(150)
+        self.dim.setFixedWidth(DIM_SLIDER_PX)
         self.dim.valueChanged.connect(lambda value: self.dim_level_changed.emit(value / 100))
         # One line on a laptop screen; two on a narrow one (1280×800 at 150 %), where one
         # line cut the title and the output's name down to "IV infu…" and "H…".
@@ -124,6 +135,10 @@ class Console(QWidget):
         header.addWidget(self.output)
         header.addWidget(dim_label)
         header.addWidget(self.dim)
+        header_widgets += [self.output, self.dim]
+        if self.rehearsal_marker is not None:
+            header_widgets.append(self.rehearsal_marker)
+        self._header_layout = header
 
         # --- the pieces
         self.alerts = AlertsPanel(bridge)
@@ -132,6 +147,7 @@ class Console(QWidget):
         arc_card.setProperty("role", "card")
         arc_layout = QVBoxLayout(arc_card)
         arc_layout.setContentsMargins(6, 4, 6, 4)
+        self._arc_layout = arc_layout
         arc_layout.addWidget(self.arc)
         self.now_playing = NowPlaying(bridge)
         # Compact: its buttons on a row of their own, so the card fits a narrow column.
@@ -205,6 +221,8 @@ class Console(QWidget):
         # needed fast, and on a short screen (150 %) the lower rows are below the fold.
         commands_layout.addLayout(sound_buttons)
         commands_layout.addLayout(session_row)
+        self._commands_layout = commands_layout
+        self._session_row, self._sound_row = session_row, sound_buttons
 
         # Everything in a vertical scroll area: on a short screen (a 1366×768 laptop) the
         # lowest cards scroll instead of being squeezed into each other, and the console
@@ -229,6 +247,8 @@ class Console(QWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(20, 12, 20, 12)
         layout.setSpacing(8)
+        self._body_layout = layout
+        self.density = theme.NORMAL_DENSITY
         layout.addLayout(header)
         layout.addWidget(arc_card)
         layout.addWidget(self.now_playing)
@@ -276,7 +296,64 @@ class Console(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
+        self._arrange_density()
         self._arrange_lower()
+        self._fit_header()
+
+    def _arrange_density(self) -> None:
+        """Compact on a short screen (1280×800 at 150 %: 853×533 logical pixels, less a title
+        bar), where the session's commands were below the fold: the same type with less
+        room around it, so the header, the arc, now playing, the status line and every
+        command are in view without scrolling. Decided by the height alone, on resize."""
+        density = theme.console_density(self.height())
+        if density == self.density:
+            return
+        self.density = density
+        compact = density is theme.COMPACT_DENSITY
+        self._body_layout.setContentsMargins(*density.body_margins_px)
+        self._body_layout.setSpacing(density.spacing_px)
+        self._arc_layout.setContentsMargins(*((4, 1, 4, 1) if compact else (6, 4, 6, 4)))
+        self._dim_label.setText(COMPACT_DIM_LABEL_WORDS if compact else DIM_LABEL_WORDS)
+        self.dim.setFixedWidth(COMPACT_DIM_SLIDER_PX if compact else DIM_SLIDER_PX)
+        ems = COMPACT_OUTPUT_EMS if compact else OUTPUT_EMS
+        self.output.setFixedWidth(self.output.fontMetrics().horizontalAdvance("M") * ems)
+        self.arc.set_density(density)
+        self.now_playing.set_density(density, min_height_px=self.alerts.minimumSizeHint().height())
+        for button in self.buttons.values():
+            button.set_density(density)
+        self._commands_layout.setContentsMargins(*((8, 3, 8, 5) if compact else (12, 6, 12, 10)))
+        self._commands_layout.setSpacing(4 if compact else 6)
+        # Compact, everything is in view: the session's row (Dose given, the primary one)
+        # comes first. Otherwise the sound's, whose Pause, Calm down and Fade are needed
+        # fast and used to be the only ones above the fold.
+        first, second = (
+            (self._session_row, self._sound_row)
+            if compact
+            else (self._sound_row, self._session_row)
+        )
+        for row in (first, second):
+            self._commands_layout.removeItem(row)
+            row.setParent(None)  # else Qt refuses to add it again ("already has a parent")
+        self._commands_layout.addLayout(first)
+        self._commands_layout.addLayout(second)
+
+    def _fit_header(self) -> None:
+        """Compact, the header is one line: the playlist's title gives up what the rest of
+        the line needs (cut with "…", whole in its tooltip). Otherwise it wraps to two."""
+        if self.density is not theme.COMPACT_DENSITY:
+            self._title.setMaximumWidth(QWIDGETSIZE_MAX)
+            return
+        margins = self._body_layout.contentsMargins()
+        room = self.scroll.viewport().width() - margins.left() - margins.right()
+        others = sum(
+            widget.sizeHint()
+            .expandedTo(widget.minimumSize())
+            .boundedTo(widget.maximumSize())
+            .width()
+            for widget in self._header
+        )
+        others += self._header_layout.spacing() * len(self._header)
+        self._title.setMaximumWidth(max(self._title.minimumSizeHint().width(), room - others))
 
     def _arrange_lower(self) -> None:
         margins = self.scroll.widget().layout().contentsMargins()

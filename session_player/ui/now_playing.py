@@ -8,7 +8,7 @@ is playing (its words are shown, so the team knows what the patient has just hea
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from session_player.durations import format_clock
 from session_player.session.record import MIN_VOLUME_DB
@@ -18,6 +18,7 @@ from session_player.ui.ports import LayerNowPlaying
 
 LAYER_NAMES = {"music": "Music", "soundscape": "Soundscape", "voice": "Voice", "bells": "Bell"}
 VOLUME_BARS = 8
+ROW_SPACING_PX = 28  # between the layers' columns
 
 
 def layer_text(item: LayerNowPlaying) -> str:
@@ -44,9 +45,11 @@ class NowPlaying(QFrame):
         self.setProperty("role", "card")
         self._bridge = bridge
         self._values: dict[str, QLabel] = {}
+        self._columns: list[QBoxLayout] = []  # each layer's heading and value
+        self._density = theme.NORMAL_DENSITY
         row = QHBoxLayout(self)
-        row.setContentsMargins(16, 8, 16, 8)
-        row.setSpacing(28)
+        row.setContentsMargins(*self._density.card_margins_px)
+        row.setSpacing(ROW_SPACING_PX)
         for layer in ("music", "soundscape", "voice"):
             row.addLayout(
                 self._column(layer, LAYER_NAMES[layer]), 3 if layer != "soundscape" else 2
@@ -62,9 +65,12 @@ class NowPlaying(QFrame):
         volume_column.setSpacing(2)
         title = QLabel("Volume")
         title.setProperty("role", "hint")
+        self._volume_title = title
+        self.volume.setAccessibleName("Volume")
         title.setAlignment(Qt.AlignmentFlag.AlignRight)
         volume_column.addWidget(title)
         volume_column.addWidget(self.volume)
+        self._columns.append(volume_column)
         row.addLayout(volume_column, 2)
         bridge.ticked.connect(self.refresh)
         bridge.changed.connect(self.refresh)
@@ -83,7 +89,28 @@ class NowPlaying(QFrame):
         self._values[layer] = value
         column.addWidget(heading)
         column.addWidget(value)
+        self._columns.append(column)
         return column
+
+    def set_density(self, density: theme.ConsoleDensity, *, min_height_px: int = 0) -> None:
+        """Compact (a short screen): each heading beside its value, on one line ("Music
+        Slow Tide 3:12 / 6:40"), the card no lower than ``min_height_px`` (an alert card,
+        which floats over this one, must still show whole)."""
+        if density == self._density:
+            return
+        self._density = density
+        self.layout().setContentsMargins(*density.card_margins_px)
+        compact = density is theme.COMPACT_DENSITY
+        for column in self._columns:
+            column.setDirection(
+                QBoxLayout.Direction.LeftToRight if compact else QBoxLayout.Direction.TopToBottom
+            )
+            column.setSpacing(8 if compact else 2)
+        # On one line the bars and the decibels say it is the volume: its heading's room
+        # goes to the titles beside it.
+        self._volume_title.setVisible(not compact)
+        self.layout().setSpacing(16 if compact else ROW_SPACING_PX)
+        self.setMinimumHeight(min_height_px if compact else 0)
 
     def text_of(self, layer: str) -> str:
         return self._values[layer].text()

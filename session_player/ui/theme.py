@@ -56,6 +56,67 @@ PATIENT_PT = 28  # patient view body (the brief's minimum is 24)
 PATIENT_TITLE_PT = 40
 
 
+# --- console density -------------------------------------------------------------------------
+class ConsoleDensity(NamedTuple):
+    """Paddings and heights of the console's parts. The type keeps its sizes in both: only
+    the room around it shrinks (the console body stays at ``CONSOLE_PT``)."""
+
+    name: str
+    body_margins_px: tuple[int, int, int, int]  # left, top, right, bottom
+    spacing_px: int  # between the console's cards
+    arc_ticks_px: int  # the row of "dose 15m 30m" above the bands
+    arc_band_px: int  # the phase bands' height
+    arc_marks_gap_px: int  # between the bands and the marks under them
+    arc_labels_px: int  # the marks and their two rows of words
+    arc_footer_px: int  # the summary line under the marks
+    arc_since_pt: int  # the summary's "+12:03 since dose"
+    button_margins_px: tuple[int, int, int, int]  # inside a command button, around its words
+    button_spacing_px: int  # between a button's words and its key cap
+    button_qss_height: bool  # the stylesheet's padding and min-height, else the words' own
+    card_margins_px: tuple[int, int, int, int]  # inside the now-playing and commands cards
+
+
+NORMAL_DENSITY = ConsoleDensity(
+    name="normal",
+    body_margins_px=(20, 12, 20, 12),
+    spacing_px=8,
+    arc_ticks_px=34,
+    arc_band_px=48,
+    arc_marks_gap_px=8,
+    arc_labels_px=44,
+    arc_footer_px=34,
+    arc_since_pt=CONSOLE_HEADING_PT - 2,
+    button_margins_px=(12, 5, 8, 5),
+    button_spacing_px=8,
+    button_qss_height=True,
+    card_margins_px=(16, 8, 16, 8),
+)
+# A short screen (1280×800 at 150 % is 853×533 logical pixels, less a title bar): the same
+# type with less room around it, so every command is in view without scrolling.
+COMPACT_DENSITY = ConsoleDensity(
+    name="compact",
+    body_margins_px=(12, 4, 12, 4),
+    spacing_px=5,
+    arc_ticks_px=22,
+    arc_band_px=30,
+    arc_marks_gap_px=4,
+    arc_labels_px=48,  # 12 for the mark, two rows of 11 pt words
+    arc_footer_px=24,
+    arc_since_pt=CONSOLE_PT,
+    button_margins_px=(8, 5, 6, 5),
+    button_spacing_px=6,
+    button_qss_height=False,
+    card_margins_px=(12, 3, 12, 3),
+)
+# Compact below this console height in logical pixels: decided by the window's size alone
+# (on resize), never by what the console shows, so it cannot flip while a session runs.
+COMPACT_BELOW_HEIGHT_PX = 620
+
+
+def console_density(height_px: int) -> ConsoleDensity:
+    return COMPACT_DENSITY if height_px < COMPACT_BELOW_HEIGHT_PX else NORMAL_DENSITY
+
+
 def font(point_size: float, *, weight: QFont.Weight = QFont.Weight.Normal) -> QFont:
     """A font from the family list, at a size in points (scales with the screen's DPI)."""
     result = QFont()

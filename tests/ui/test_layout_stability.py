@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication
 
+from session_player.ui import theme
 from tests.ui.conftest import PLAYLIST, clinic_window
 
 MINUTE = 60.0
@@ -72,6 +73,11 @@ def test_buttons_never_move_under_the_cursor(
     qtbot.waitExposed(window)
     console, bridge = flow.start_session(window, long_voice_playlist)
     window.resize(*size)
+    settle()
+    # The short screen's console is the compact one (tests/ui/test_console_compact.py): its
+    # buttons must stay put just the same.
+    compact = size == SMALL_HIDPI
+    assert console.density is (theme.COMPACT_DENSITY if compact else theme.NORMAL_DENSITY)
     # The baseline reading is in (set-up): no check is due until 20 minutes after the dose.
     bridge.run("record_vitals", systolic=120, diastolic=80, heart_rate=70, spo2=98)
     assert not bridge.state.due_vitals and not console.vitals.isVisible()
