@@ -14,32 +14,53 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-NEEDED = ("Xvfb", "openbox", "xdotool", "import")
+NEEDED = ("Xvfb", "openbox", "xdotool", "xprop", "import")
+WAIT_S = 30.0  # how long to wait for something before failing (a loaded CI machine)
 
 
-def require_desktop_tools() -> None:
-    """Skip outside CI when a tool is missing; in CI (CI=true) a missing tool is a failure."""
-    missing = [tool for tool in NEEDED if shutil.which(tool) is None]
+def require_tools(*tools: str) -> None:
+    """Skip outside CI when a tool is missing; in CI (CI=true) a missing tool is a failure:
+    .ci/run installs them all (tools/system-packages.txt), so a skip there would hide a gap."""
+    missing = [tool for tool in tools if shutil.which(tool) is None]
     if not missing:
         return
-    message = f"the desktop test needs {', '.join(missing)} (tools/install-system-deps.sh)"
+    message = f"needs {', '.join(missing)} (tools/install-system-deps.sh suite)"
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
 
 
-def _start_xvfb(size: str) -> tuple[subprocess.Popen, str]:
-    """Xvfb on a display number it picks itself (-displayfd), so parallel runs never clash."""
+def require_desktop_tools() -> None:
+    require_tools(*NEEDED)
+
+
+def wait_for(what: str, condition: Callable[[], object], timeout_s: float = WAIT_S):
+    """Poll until ``condition`` is true and return its value: a wait for an event, never a
+    speed figure (the timeout only turns a hang into a failure)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def start_x_server(command: list[str]) -> tuple[subprocess.Popen, str]:
+    """An X server (Xvfb, or Xorg with the dummy driver) on a display it picks itself
+    (-displayfd), so parallel runs never clash; returns it and its display name."""
     read_end, write_end = os.pipe()
     server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
+        [*command, "-displayfd", str(write_end)],
         pass_fds=(write_end,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -51,9 +72,64 @@ def _start_xvfb(size: str) -> tuple[subprocess.Popen, str]:
             chunk = stream.read(1)
             if not chunk:
                 server.kill()
-                raise RuntimeError("Xvfb exited before it named its display")
+                pytest.fail(f"{command[0]} exited before it named its display")
             number += chunk
     return server, f":{number.decode().strip()}"
+
+
+def xvfb_command(size: str) -> list[str]:
+    return ["Xvfb", "-screen", "0", f"{size}x24", "-nolisten", "tcp"]
+
+
+def start_openbox(env: dict[str, str], attempts: int = 3) -> subprocess.Popen:
+    """openbox on ``env``'s display, returned once it manages the screen (it names itself on
+    the root window): focus, Alt+Tab, stacking and full screen then behave as on a desktop.
+
+    A window manager that exits before it manages the screen is started again (at most
+    ``attempts`` times); what it said is in the failure."""
+
+    def managing() -> bool:
+        done = subprocess.run(
+            ["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+        return "window id" in done.stdout
+
+    said = ""
+    for _attempt in range(attempts):
+        # Its words go to a file, not a pipe nobody reads (a full pipe would block it).
+        with tempfile.TemporaryFile("w+") as words:
+            manager = subprocess.Popen(
+                ["openbox", "--sm-disable"], env=env, stdout=subprocess.DEVNULL, stderr=words
+            )
+            deadline = time.monotonic() + WAIT_S
+            while time.monotonic() < deadline and manager.poll() is None:
+                if managing():
+                    return manager
+                time.sleep(0.05)
+            if manager.poll() is None:
+                stop(manager)
+            words.seek(0)
+            said = words.read()
+    pytest.fail(f"openbox did not manage the screen ({attempts} tries): {said[-500:]}")
+
+
+def stop(*processes: subprocess.Popen | None) -> None:
+    """Terminate, then kill what does not stop; in the order given (the app before its X)."""
+    for process in processes:
+        if process is None or process.poll() is not None:
+            continue
+        with contextlib.suppress(ProcessLookupError):
+            process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @dataclass
@@ -111,7 +187,7 @@ class Desktop:
 def desktop(tmp_path: Path, size: str = "1366x768") -> Iterator[Desktop]:
     """Xvfb + openbox, and an environment for the app with every folder under ``tmp_path``."""
     require_desktop_tools()
-    server, display = _start_xvfb(size)
+    server, display = start_x_server(xvfb_command(size))
     runtime = tmp_path / "runtime"
     runtime.mkdir(mode=0o700)
     env = {
@@ -131,29 +207,9 @@ def desktop(tmp_path: Path, size: str = "1366x768") -> Iterator[Desktop]:
         SDL_DISKAUDIOFILE=str(tmp_path / "device.raw"),
     )
     (tmp_path / "home").mkdir()
-    wm = subprocess.Popen(
-        ["openbox", "--sm-disable"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    here = Desktop(display=display, root=tmp_path, env=env)
+    manager = None
     try:
-        # openbox is managing the screen once it names itself on the root window.
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if "_NET_SUPPORTING_WM_CHECK(WINDOW)" in here.run(
-                "xprop", "-root", "_NET_SUPPORTING_WM_CHECK"
-            ):
-                break
-            time.sleep(0.1)
-        yield here
+        manager = start_openbox(env)
+        yield Desktop(display=display, root=tmp_path, env=env)
     finally:
-        for process in (wm, server):
-            with contextlib.suppress(ProcessLookupError):
-                process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(manager, server)

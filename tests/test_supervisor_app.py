@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -28,58 +27,25 @@ import numpy as np
 import pytest
 
 from session_player.session.journal import read_journal
+from tests.desktop import require_tools, start_openbox, start_x_server, stop, wait_for, xvfb_command
 from tests.test_live_session import burst, playlist, read_disk, write_wav
 
 ROOT = Path(__file__).resolve().parent.parent
 RATE = 48000
 WAIT_S = 60.0  # for anything to happen at all on a loaded machine; never a speed figure
 
-pytestmark = pytest.mark.skipif(
-    not (shutil.which("Xvfb") and shutil.which("openbox") and shutil.which("xdotool")),
-    reason="needs Xvfb, openbox and xdotool (see tools/system-packages.txt)",
-)
-
-
-def wait_for(predicate, what: str, timeout_s: float = WAIT_S):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"gave up waiting for {what}")
-
 
 @pytest.fixture
 def desktop(tmp_path):
     """A private X server (its number chosen by Xvfb) with openbox managing it."""
-    read_fd, write_fd = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    with os.fdopen(read_fd) as stream:
-        number = stream.readline().strip()
-    display = f":{number}"
-    manager = subprocess.Popen(
-        ["openbox"],
-        env=dict(os.environ, DISPLAY=display),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    require_tools("Xvfb", "openbox", "xdotool", "xprop")
+    server, display = start_x_server(xvfb_command("1600x1000"))
+    manager = None
     try:
+        manager = start_openbox(dict(os.environ, DISPLAY=display))
         yield display
     finally:
-        for process in (manager, server):
-            process.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=10)
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+        stop(manager, server)
 
 
 class Room:
@@ -134,7 +100,7 @@ class Room:
             stderr=subprocess.DEVNULL,
         )
         try:
-            wait_for(lambda: "dose_given" in self.event_types(), "the dose in the journal")
+            wait_for("the dose in the journal", lambda: "dose_given" in self.event_types())
         finally:
             play.kill()
             play.wait()
@@ -183,14 +149,14 @@ class Room:
         self.xdotool("search", "--sync", "--onlyvisible", "--name", "Unfinished session")
         time.sleep(1.0)  # its fade-in (theme.FADE_MS) to end; not a speed figure
         self.xdotool("key", "Return")
-        wait_for(lambda: self.state() is not None, "the session open in the app")
+        wait_for("the session open in the app", lambda: self.state() is not None)
 
     def kill_app(self) -> float:
         """SIGKILL the app (the supervisor's child); the wall time of its death."""
         pid = self.state()["pid"]
         os.kill(pid, signal.SIGKILL)
         died = time.time()
-        wait_for(lambda: not Path(f"/proc/{pid}").exists() or _zombie(pid), "the app's death")
+        wait_for("the app's death", lambda: not Path(f"/proc/{pid}").exists() or _zombie(pid))
         return died
 
     def close(self) -> tuple[str, str]:
@@ -234,21 +200,21 @@ def test_an_app_killed_on_the_patient_view_comes_back_on_it_and_plays_again(room
     room.resume_through_the_offer()
     assert len(room.resumes()) == 1
     room.xdotool("key", "p")  # the patient view, full screen on this one screen
-    wait_for(lambda: (room.state() or {}).get("screen") == "patient", "the patient view")
+    wait_for("the patient view", lambda: (room.state() or {}).get("screen") == "patient")
     first_pid = room.state()["pid"]
-    wait_for(lambda: room.disk.exists() and room.disk.stat().st_size > RATE * 8, "sound")
+    wait_for("sound", lambda: room.disk.exists() and room.disk.stat().st_size > RATE * 8)
     size_before = room.disk.stat().st_size
 
     died_wall = room.kill_app()
 
-    wait_for(lambda: len(room.resumes()) == 2, "the automatic resume")
+    wait_for("the automatic resume", lambda: len(room.resumes()) == 2)
     resumed = room.resumes()[-1]
     # The patient's silence, by the journal's own clock: from the death to the resume.
     silence_s = _wall(resumed) - died_wall
     assert silence_s < 5.0, f"resumed {silence_s:.1f} s after the app died"
     state = wait_for(
-        lambda: (s := room.state()) and s["pid"] != first_pid and s["screen"] == "patient" and s,
         "the new app on the patient view",
+        lambda: (s := room.state()) and s["pid"] != first_pid and s["screen"] == "patient" and s,
     )
     assert state["journal_path"].endswith("journal.jsonl")
     # The console says what happened and where the session went on (an alert, journaled).
@@ -258,14 +224,14 @@ def test_an_app_killed_on_the_patient_view_comes_back_on_it_and_plays_again(room
     assert alert["run"] == resumed["run"]
     # The new app opened the device again (the disk driver starts its file afresh) and
     # plays: the bed is back, fading in from silence.
-    wait_for(lambda: room.disk.stat().st_size < size_before, "the device opened again")
+    wait_for("the device opened again", lambda: room.disk.stat().st_size < size_before)
 
     def loud_again() -> bool:
         audio = read_disk(room.disk)
         tail = audio[-RATE // 2 :, 0] if len(audio) > RATE else np.zeros(1)
         return float(np.sqrt(np.mean(tail**2))) > 0.01
 
-    wait_for(loud_again, "the sound back")
+    wait_for("the sound back", loud_again)
     # And it is the patient's screen that shows: xdotool sees the patient window mapped.
     names = room.xdotool("search", "--onlyvisible", "--name", "patient", "getwindowname")
     assert "Session Player · patient" in names
@@ -280,8 +246,8 @@ def test_a_crash_loop_stops_after_three_restarts_with_a_window_that_says_why(roo
     for restart in range(1, 4):
         pid = room.state()["pid"]
         room.kill_app()
-        wait_for(lambda pid=pid: (s := room.state()) and s["pid"] != pid, f"restart {restart}")
-        wait_for(lambda n=restart: len(room.resumes()) == n + 1, f"resume {restart}")
+        wait_for(f"restart {restart}", lambda pid=pid: (s := room.state()) and s["pid"] != pid)
+        wait_for(f"resume {restart}", lambda n=restart: len(room.resumes()) == n + 1)
     room.kill_app()  # the fourth death within two minutes
     out, err = room.supervisor.communicate(timeout=WAIT_S)
     assert room.supervisor.returncode == 128 + signal.SIGKILL

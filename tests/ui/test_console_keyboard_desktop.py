@@ -13,55 +13,29 @@ import contextlib
 import json
 import os
 import queue
-import shutil
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from session_player.session.journal import read_journal
+from tests.desktop import (
+    WAIT_S,
+    require_tools,
+    start_openbox,
+    start_x_server,
+    stop,
+    wait_for,
+    xvfb_command,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 APP = Path(__file__).with_name("console_desktop_app.py")
-WAIT_S = 30.0  # how long to wait for something before failing (a loaded CI machine)
 MAX_TABS = 80
-
-
-def wait_for(what: str, condition: Callable[[], object], timeout_s: float = WAIT_S):
-    """Poll until ``condition`` is true: a wait for an event, never a speed figure."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.1)
-
-
-def start_xvfb() -> tuple[subprocess.Popen, str]:
-    """Xvfb on a display it picks itself (-displayfd): parallel runs never clash."""
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-screen", "0", "1366x768x24", "-nolisten", "tcp", "-displayfd", str(write_end)],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    number = b""
-    with os.fdopen(read_end, "rb") as stream:
-        while not number.endswith(b"\n"):
-            chunk = stream.read(1)
-            if not chunk:
-                server.kill()
-                pytest.fail("Xvfb exited before it named its display")
-            number += chunk
-    return server, f":{number.decode().strip()}"
 
 
 class Desk:
@@ -152,37 +126,19 @@ class Desk:
 
 @contextlib.contextmanager
 def desk(tmp_path: Path) -> Iterator[Desk]:
-    processes: list[subprocess.Popen] = []
-    server, display = start_xvfb()
-    processes.append(server)
+    server, display = start_x_server(xvfb_command("1366x768"))
+    place = manager = None
     try:
         place = Desk(display, tmp_path)
-        processes.append(
-            subprocess.Popen(
-                ["openbox"], env=place.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-            )
-        )
-        wait_for(
-            "openbox to manage the screen",
-            lambda: "window id" in place.run("xprop", "-root", "_NET_SUPPORTING_WM_CHECK"),
-        )
+        manager = start_openbox(place.env)
         place.start_app()
-        processes.append(place.app)
         yield place
     finally:
-        for process in reversed(processes):
-            process.terminate()
-        for process in reversed(processes):
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(place.app if place else None, manager, server)
 
 
 def test_the_console_by_keyboard_alone_under_a_window_manager(tmp_path):
-    missing = [t for t in ("Xvfb", "openbox", "xdotool", "xprop") if shutil.which(t) is None]
-    if missing:
-        pytest.skip(f"needs {', '.join(missing)} (tools/install-system-deps.sh suite)")
+    require_tools("Xvfb", "openbox", "xdotool", "xprop")
     with desk(tmp_path) as place:
         console = place.first_report()["console"]
         wait_for("the console to be active", lambda: place.active_window() == console)

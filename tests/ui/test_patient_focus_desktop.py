@@ -18,61 +18,21 @@ import contextlib
 import json
 import os
 import queue
-import shutil
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from session_player.session.journal import read_journal
+from tests.desktop import WAIT_S, require_tools, start_openbox, start_x_server, stop, wait_for
 
 REPO = Path(__file__).resolve().parents[2]
 APP = Path(__file__).with_name("patient_desktop_app.py")
 XORG_CONFIG = Path(__file__).with_name("patient_xorg_dummy.conf")  # 2646x1024, one screen
-WAIT_S = 30.0  # how long to wait for something to happen before failing (a loaded CI machine)
-
-
-def need(*tools: str) -> None:
-    missing = [tool for tool in tools if shutil.which(tool) is None]
-    if missing:
-        pytest.skip(f"needs {', '.join(missing)} (tools/install-system-deps.sh suite)")
-
-
-def wait_for(what: str, condition: Callable[[], object], timeout_s: float = WAIT_S):
-    """Poll until ``condition`` is true: a wait for an event, never a speed figure."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.1)
-
-
-def start_server(command: list[str]) -> tuple[subprocess.Popen, str]:
-    """An X server on a display it picks itself (-displayfd): parallel runs never clash."""
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        [*command, "-displayfd", str(write_end)],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    number = b""
-    with os.fdopen(read_end, "rb") as stream:
-        while not number.endswith(b"\n"):
-            chunk = stream.read(1)
-            if not chunk:
-                server.kill()
-                pytest.fail(f"{command[0]} exited before it named its display")
-            number += chunk
-    return server, f":{number.decode().strip()}"
 
 
 class Desktop:
@@ -105,12 +65,6 @@ class Desktop:
 
     def viewable(self, window: int) -> bool:
         return "IsViewable" in self.run("xwininfo", "-id", str(window))
-
-    def wait_for_window_manager(self) -> None:
-        wait_for(
-            "openbox to manage the screen",
-            lambda: "window id" in self.run("xprop", "-root", "_NET_SUPPORTING_WM_CHECK"),
-        )
 
     def start_app(self) -> None:
         self.app = subprocess.Popen(
@@ -159,30 +113,17 @@ def wait_for_event(report: dict, event_type: str, count: int = 1) -> None:
 
 @contextlib.contextmanager
 def desktop(tmp_path: Path, server_command: list[str], after_start=None) -> Iterator[Desktop]:
-    processes: list[subprocess.Popen] = []
-    server, display = start_server(server_command)
-    processes.append(server)
+    server, display = start_x_server(server_command)
+    place = manager = None
     try:
         place = Desktop(display, tmp_path)
         if after_start is not None:
             after_start(place)
-        processes.append(
-            subprocess.Popen(
-                ["openbox"], env=place.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-            )
-        )
-        place.wait_for_window_manager()
+        manager = start_openbox(place.env)
         place.start_app()
-        processes.append(place.app)
         yield place
     finally:
-        for process in reversed(processes):
-            process.terminate()
-        for process in reversed(processes):
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(place.app if place else None, manager, server)
 
 
 def two_monitors(place: Desktop) -> None:
@@ -200,7 +141,7 @@ def two_monitors(place: Desktop) -> None:
 
 
 def test_on_two_screens_the_console_keeps_the_keyboard(tmp_path):
-    need("Xorg", "openbox", "xdotool", "xrandr", "xprop", "xwininfo")
+    require_tools("Xorg", "openbox", "xdotool", "xrandr", "xprop", "xwininfo")
     if not Path("/usr/lib/xorg/modules/drivers/dummy_drv.so").exists():
         pytest.skip("needs xserver-xorg-video-dummy (tools/install-system-deps.sh suite)")
     server = [
@@ -245,7 +186,7 @@ def test_on_two_screens_the_console_keeps_the_keyboard(tmp_path):
 
 
 def test_on_one_screen_alt_tab_does_not_bring_the_console_up(tmp_path):
-    need("Xvfb", "openbox", "xdotool", "xprop", "xwininfo")
+    require_tools("Xvfb", "openbox", "xdotool", "xprop", "xwininfo")
     server = ["Xvfb", "-screen", "0", "1366x768x24", "-nolisten", "tcp"]
     with desktop(tmp_path, server) as place:
         first = place.next_report(patient_visible=False)
