@@ -353,7 +353,11 @@ class Console(QWidget):
             for widget in self._header
         )
         others += self._header_layout.spacing() * len(self._header)
-        self._title.setMaximumWidth(max(self._title.minimumSizeHint().width(), room - others))
+        left = room - others
+        # Too little left (a rehearsal's marker in the line too): the line wraps anyway, and
+        # the title keeps its words rather than shrink to "IV infusi…" for nothing.
+        fits = left >= self._title.minimumSizeHint().width()
+        self._title.setMaximumWidth(left if fits else QWIDGETSIZE_MAX)
 
     def _arrange_lower(self) -> None:
         margins = self.scroll.widget().layout().contentsMargins()

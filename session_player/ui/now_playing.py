@@ -8,7 +8,7 @@ is playing (its words are shown, so the team knows what the patient has just hea
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from session_player.durations import format_clock
 from session_player.session.record import MIN_VOLUME_DB
@@ -45,7 +45,7 @@ class NowPlaying(QFrame):
         self.setProperty("role", "card")
         self._bridge = bridge
         self._values: dict[str, QLabel] = {}
-        self._columns: list[QBoxLayout] = []  # each layer's heading and value
+        self._columns: list[QVBoxLayout] = []  # each layer's heading and value
         self._density = theme.NORMAL_DENSITY
         row = QHBoxLayout(self)
         row.setContentsMargins(*self._density.card_margins_px)
@@ -65,7 +65,6 @@ class NowPlaying(QFrame):
         volume_column.setSpacing(2)
         title = QLabel("Volume")
         title.setProperty("role", "hint")
-        self._volume_title = title
         self.volume.setAccessibleName("Volume")
         title.setAlignment(Qt.AlignmentFlag.AlignRight)
         volume_column.addWidget(title)
@@ -93,23 +92,19 @@ class NowPlaying(QFrame):
         return column
 
     def set_density(self, density: theme.ConsoleDensity, *, min_height_px: int = 0) -> None:
-        """Compact (a short screen): each heading beside its value, on one line ("Music
-        Slow Tide 3:12 / 6:40"), the card no lower than ``min_height_px`` (an alert card,
-        which floats over this one, must still show whole)."""
+        """Compact (a short screen): less room around the same lines, the card no lower
+        than ``min_height_px`` (an alert card floats over this one and must show whole).
+        Each heading stays above its value: beside it, on one line, the card was no lower
+        (the alert's height is the floor) and the values lost their room ("Rain" became
+        "…" at 853 px)."""
         if density == self._density:
             return
         self._density = density
-        self.layout().setContentsMargins(*density.card_margins_px)
         compact = density is theme.COMPACT_DENSITY
+        self.layout().setContentsMargins(*density.card_margins_px)
+        self.layout().setSpacing(20 if compact else ROW_SPACING_PX)
         for column in self._columns:
-            column.setDirection(
-                QBoxLayout.Direction.LeftToRight if compact else QBoxLayout.Direction.TopToBottom
-            )
-            column.setSpacing(8 if compact else 2)
-        # On one line the bars and the decibels say it is the volume: its heading's room
-        # goes to the titles beside it.
-        self._volume_title.setVisible(not compact)
-        self.layout().setSpacing(16 if compact else ROW_SPACING_PX)
+            column.setSpacing(0 if compact else 2)
         self.setMinimumHeight(min_height_px if compact else 0)
 
     def text_of(self, layer: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from session_player.ui import theme
 from tests.ui.conftest import clinic_window
@@ -125,6 +125,11 @@ def test_every_command_is_in_view_without_scrolling(console_at, qtbot, size):
     for button in console.buttons.values():
         assert button._label.font().pointSizeF() >= theme.CONSOLE_PT
     assert console.now_playing.volume.font().pointSizeF() >= theme.CONSOLE_PT
+    # What plays keeps room for its words: a soundscape's name was cut to a bare "…".
+    for layer in ("music", "soundscape"):
+        label = console.now_playing.findChild(QLabel, f"now_{layer}")
+        shown = " ".join(label.shown_lines()).strip("…").strip()
+        assert len(shown) >= min(4, len(label.text())), (layer, label.text(), shown)
     # An alert floating over now playing shows whole (its card's own height).
     assert console.alerts.height() == console.alerts.minimumSizeHint().height()
     # The vitals, side effects and journal are below, and scroll.
