@@ -31,3 +31,23 @@ def test_a_name_not_listed_at_all_is_tried_as_given():
 def test_base_name_strips_only_sdls_duplicate_suffix():
     assert base_name("Headphones (2)") == "Headphones"
     assert base_name("Speakers (Realtek)") == "Speakers (Realtek)"
+
+
+def test_a_device_chosen_as_its_numbered_name_follows_its_base_name_once_the_numbering_is_gone():
+    # Picked while listed as "Headphones (2)"; SDL's audio restarted (or the app started
+    # again) and lists it as "Headphones": the sink's first open has no earlier listing.
+    listed = ["Room-speakers", "Headphones"]
+    assert name_to_open("Headphones (2)", listed, listed) == "Headphones"
+    # After an open under the numbered name, SDL's audio restarted: the same.
+    assert name_to_open("Headphones (2)", listed, ["Room-speakers", "Headphones (2)"]) == (
+        "Headphones"
+    )
+
+
+def test_a_numbered_twin_unplugged_is_not_taken_for_the_other_headset():
+    # Two identical headsets were open side by side; the chosen "(2)" is unplugged.
+    before = ["USB Headset", "USB Headset (2)"]
+    assert name_to_open("USB Headset (2)", ["USB Headset"], before) == "USB Headset (2)"
+    # Two headsets of the name left and neither is the chosen one: no guess.
+    now = ["USB Headset", "USB Headset (3)"]
+    assert name_to_open("USB Headset (2)", now, now) == "USB Headset (2)"
