@@ -30,7 +30,9 @@ the device's time line has consumed (played, skipped after an underrun, or disca
 real-time pace while no device plays), so stream frame *k* is due at device time
 *k / sample_rate*; ``last_callback_mono_s`` is the ``clock()`` reading at the last callback
 (or real-time step); ``latency_s`` is about how long after a callback its first frame is
-heard (one device buffer; SDL2 does not report the hardware's own latency).
+heard: on a sound server (SDL's ``pulseaudio`` or ``pipewire`` driver) what the server reports
+for our stream (see server_latency.py), otherwise one device buffer (SDL2 reports no output
+latency of its own).
 :meth:`AudioSink.device_clock` reads them together, which is what drift correction needs:
 ``DeviceClock.frame_heard_at(clock())`` is the stream frame the patient hears now.
 ``clock`` must tick in real seconds (it paces the stream while no device plays).
@@ -54,6 +56,7 @@ import numpy as np
 from session_player.output import _sdl
 from session_player.output.feed import Feed
 from session_player.output.replug_name import name_to_open
+from session_player.output.server_latency import ServerLatencyProbe
 from session_player.output.thread_name import set_native_thread_name
 
 log = logging.getLogger(__name__)
@@ -80,6 +83,8 @@ STARTED_AFTER_CALLBACKS = 2
 # after this many failed opens in a row and at most once in this many seconds.
 RESTART_AUDIO_AFTER_FAILURES = 2
 RESTART_AUDIO_INTERVAL_S = 4.0
+# SDL's drivers behind which a sound server can say how late our stream is heard.
+SERVER_DRIVERS = frozenset({"pulseaudio", "pipewire"})
 # Frames per render() call (about 85 ms at 48 kHz), whatever the device's buffer.
 RENDER_FRAMES = 4096
 UNDERRUN_ALERT_INTERVAL_S = 2.0
@@ -152,6 +157,7 @@ class AudioSink:
         stall_timeout_s: float = 1.0,
         start_timeout_s: float = START_TIMEOUT_S,
         underrun_fade_ms: float = 10.0,
+        latency_probe: ServerLatencyProbe | None = None,
     ):
         if block_frames <= 0 or sample_rate <= 0:
             raise ValueError("sample_rate and block_frames must be positive")
@@ -201,6 +207,10 @@ class AudioSink:
         self._last_audio_restart_s = -math.inf
         self._audio_restart_wanted = False
         self._restore_pending = False  # reopened after a loss; not yet heard to play
+        # Made when a device opens on a sound server's driver (unless one is passed in).
+        self._latency_probe = latency_probe
+        self._latency_probe_given = latency_probe is not None
+        self._latency_asked_generation = -1  # the device opening whose stream is measured
 
     def _new_feed(self) -> Feed:
         return Feed(
@@ -248,7 +258,18 @@ class AudioSink:
         handle = self._handle
         if handle is None:
             return self.block_frames / self.sample_rate
+        probe = self._latency_probe
+        measured = probe.latency_s if probe is not None else None
+        if measured is not None:
+            return measured
+        # Unknown (disk or dummy driver, no pactl): heard one buffer after it was taken.
         return handle.chunk_frames / handle.frequency
+
+    @property
+    def latency_measured(self) -> bool:
+        """Whether ``latency_s`` is the sound server's figure rather than the assumption."""
+        probe = self._latency_probe
+        return self._handle is not None and probe is not None and probe.latency_s is not None
 
     @property
     def alerts(self) -> list[SinkAlert]:
@@ -322,6 +343,7 @@ class AudioSink:
             threads, self._threads = self._threads, []
         if handle is not None:
             self._close_in_background(handle, wait_s=1.0)
+        self._drop_latency_probe()
         current = threading.current_thread()
         for thread in threads:
             if thread is not current:
@@ -395,6 +417,26 @@ class AudioSink:
         if old is not None:
             self._close_in_background(old)
         return handle
+
+    def _measure_latency_of_new_stream(self) -> None:
+        # Called once the device plays (its first callbacks came): before that a sound
+        # server's figures describe a sink still waking up (a null sink reports a second or
+        # more until it first asks for audio). The last stream's readings stay until the new
+        # one is read: on the same sink they are nearer the truth than the assumption.
+        on_server = self._latency_probe_given or self._driver_when_open in SERVER_DRIVERS
+        if not on_server:  # SDL's audio restarted on another driver: no server to ask
+            self._drop_latency_probe(wait=False)  # we hold the sink's lock here
+            return
+        if self._latency_probe is None:
+            self._latency_probe = ServerLatencyProbe()
+        self._latency_probe.stream_opened()
+
+    def _drop_latency_probe(self, wait: bool = True) -> None:
+        probe = self._latency_probe
+        if probe is not None:
+            probe.stop(wait)
+        if not self._latency_probe_given:
+            self._latency_probe = None
 
     @staticmethod
     def _listed_names() -> list[str]:
@@ -545,9 +587,13 @@ class AudioSink:
             if state is SinkState.PLAYING:
                 handle = self._handle
                 assert handle is not None
+                started = self._callbacks_since_open >= STARTED_AFTER_CALLBACKS
+                if started and self._latency_asked_generation != self._generation:
+                    self._latency_asked_generation = self._generation
+                    self._measure_latency_of_new_stream()
                 if not handle.is_running():
                     self._lose_device("was disconnected", now)
-                elif self._callbacks_since_open < STARTED_AFTER_CALLBACKS:
+                elif not started:
                     if now - self._last_callback_s > self.start_timeout_s:
                         self._lose_device(
                             f"did not start playing (no audio callback for "
