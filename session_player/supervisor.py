@@ -93,6 +93,7 @@ def describe_exit(code: int) -> str:
 def unfinished_journal(journal_path: str) -> bool:
     """The journal holds a started session without ``session_ended``: it was running."""
     from session_player.session.journal import has_complete_event, read_journal
+    from session_player.session.rehearsal import REHEARSAL_FIELD
 
     try:
         with open(journal_path, "rb") as stream:
@@ -102,7 +103,10 @@ def unfinished_journal(journal_path: str) -> bool:
     if has_complete_event(data, "session_ended"):
         return False
     events = read_journal(journal_path, data).events
-    return bool(events) and events[0]["type"] == "session_started"
+    if not events or events[0]["type"] != "session_started":
+        return False
+    # A rehearsal is never resumed (it would come back as the start screen): not restarted.
+    return REHEARSAL_FIELD not in events[0]
 
 
 def state_file_path() -> str:

@@ -38,10 +38,10 @@ def runtime(tmp_path, monkeypatch) -> Path:
     return folder
 
 
-def journal(tmp_path: Path, *, ended: bool = False) -> str:
+def journal(tmp_path: Path, *, ended: bool = False, started: dict | None = None) -> str:
     path = tmp_path / "sessions" / "s1" / "journal.jsonl"
     with Journal.create(path) as writer:
-        writer.append("session_started", {"alias": "A"})
+        writer.append("session_started", started or {"alias": "A"})
         if ended:
             writer.append("session_ended", {"reason": None})
     return str(path)
@@ -133,6 +133,16 @@ def test_a_normal_exit_with_a_session_open_is_not_restarted(tmp_path, runtime):
 def test_a_crash_after_the_session_ended_is_not_restarted(tmp_path, runtime):
     ended = journal(tmp_path, ended=True)
     children = Children(tmp_path, [in_session(ended, "console", killed)])
+    sup = Supervisor(children, [])
+    assert sup.run() == -9
+    assert len(children.launched()) == 1
+
+
+def test_a_crashed_rehearsal_is_not_restarted(tmp_path, runtime):
+    """A rehearsal is never resumed (no patient, no sound): restarting would only bring
+    back the start screen behind the trainer's back."""
+    rehearsal = journal(tmp_path, started={"alias": "Training", "rehearsal": {"speed": 30.0}})
+    children = Children(tmp_path, [in_session(rehearsal, "console", killed)])
     sup = Supervisor(children, [])
     assert sup.run() == -9
     assert len(children.launched()) == 1
