@@ -154,7 +154,11 @@ original = engine.tick
 def tick(now, device):
     original(now, device)
     if not DISK:  # a sound server: the recording is put on the clock by its own arrivals
-        log.write(json.dumps([time.monotonic(), timeline.now_s(), engine.drift_ratio]) + "\n")
+        # ...and the output latency the sink gave the engine (the server's, once measured).
+        log.write(
+            json.dumps([time.monotonic(), timeline.now_s(), engine.drift_ratio, device.latency_s])
+            + "\n"
+        )
         return
     if device.device_playing and device.last_callback_mono_s is not None:
         # When the device took its last buffer, on the session clock, plus the latency the

@@ -14,9 +14,14 @@ is put on the dose clock in two steps:
 2. monotonic clock -> session clock: the player logs both at every tick.
 
 The onset detector's own offset, measured on the offline render, is subtracted as for the
-disk driver. The null sink plays at the moment it takes audio, so no output latency is
-added: the onset is when a sound card behind a PulseAudio sink would start to play it
-(give or take that card's own buffer, which PulseAudio accounts for in its latency).
+disk driver. A sink's monitor gets each block when the sink renders it, a block before
+the sink plays it: a null sink wakes when its timer reaches the end of what it rendered,
+renders one block (its configured latency) ahead and posts it to the monitor at once, then
+plays it out over the block (a sound card's sink likewise plays a block its hardware buffer
+later). The bench reads the sink's configured latency from the server once a second
+(``pactl list sinks``) and adds it, so the onset is when the sink plays the cue, the moment
+PulseAudio's latency report (and so the player's output latency) refers to. The monitor's
+own figures, without it, are reported beside.
 """
 
 from __future__ import annotations
@@ -67,6 +72,10 @@ class PulseRun:
         self.arrivals: list[tuple[float, int]] = []  # (monotonic s, frames recorded by then)
         self._parec: subprocess.Popen | None = None
         self._reader: threading.Thread | None = None
+        # (monotonic s, the Headphones sink's configured latency in s), once a second.
+        self.sink_latencies: list[tuple[float, float]] = []
+        self._polling = threading.Event()
+        self._poller: threading.Thread | None = None
         self.child: subprocess.Popen | None = None
 
     def start_server(self) -> None:
@@ -113,6 +122,25 @@ class PulseRun:
         )
         self._reader = threading.Thread(target=self._read, name="monitor-reader", daemon=True)
         self._reader.start()
+        self._poller = threading.Thread(target=self._poll, name="sink-latency", daemon=True)
+        self._poller.start()
+
+    def _poll(self) -> None:
+        while not self._polling.wait(1.0):
+            listed = subprocess.run(
+                ["pactl", "-f", "json", "list", "sinks"],
+                env=self.env,
+                capture_output=True,
+                text=True,
+            )
+            try:
+                sinks = json.loads(listed.stdout)
+            except ValueError:
+                continue
+            for sink in sinks:
+                if sink.get("name") == SINK:
+                    latency_s = float(sink["latency"]["configured"]) / 1e6
+                    self.sink_latencies.append((time.monotonic(), latency_s))
 
     def _read(self) -> None:
         assert self._parec is not None and self._parec.stdout is not None
@@ -139,12 +167,16 @@ class PulseRun:
             raise RuntimeError(f"the PulseAudio run failed: {stderr.decode()[-2000:]}")
 
     def stop(self) -> None:
+        self._polling.set()
+        if self._poller is not None:
+            self._poller.join(10)
         if self._parec is not None:
             self._parec.terminate()
             self._parec.wait(10)
         if self._reader is not None:
             self._reader.join(10)
         (self.folder / "arrivals.json").write_text(json.dumps(self.arrivals))
+        (self.folder / "sink-latencies.json").write_text(json.dumps(self.sink_latencies))
         subprocess.run(["pulseaudio", "--kill"], env=self.env, capture_output=True, timeout=10)
 
 
@@ -199,19 +231,29 @@ def analyse(
         wall = frame0_s + recording_s * (1 + sink_ppm * 1e-6)
         return np.interp(wall, mono_s, clock_s)
 
-    onset_s = to_session_s(np.array(onsets_s(mono, 1000, 5.0))) - detector_bias_s
-    errors = []
-    for onset in onset_s:
+    polled = np.array(run.sink_latencies or [(0.0, 0.0)], dtype=np.float64)
+
+    def played_s(recording_s: np.ndarray) -> np.ndarray:
+        # Rendered into the monitor at ``wall``; played one block (the sink's latency) later.
+        wall = frame0_s + recording_s * (1 + sink_ppm * 1e-6)
+        return to_session_s(recording_s) + np.interp(wall, polled[:, 0], polled[:, 1])
+
+    cue_onsets = np.array(onsets_s(mono, 1000, 5.0))
+    onset_s = played_s(cue_onsets) - detector_bias_s
+    monitor_onset_s = to_session_s(cue_onsets) - detector_bias_s
+    errors, monitor_errors_ms = [], []
+    for onset, in_monitor in zip(onset_s, monitor_onset_s, strict=True):
         nearest = min(expected, key=lambda e: abs(e - onset))
         if abs(nearest - onset) < 1.0:
             errors.append((float(nearest), float((onset - nearest) * 1000)))
+            monitor_errors_ms.append(float((in_monitor - nearest) * 1000))
     errors_ms = np.array([e for _, e in errors])
     if not len(errors_ms):
         raise RuntimeError(
             f"no cue found on the dose clock (onsets at {list(onset_s)[:5]}, expected at "
             f"{expected[:5]}; recording frame 0 at {frame0_s:.3f}, ticks from {mono_s[0]:.3f})"
         )
-    bell_s = to_session_s(np.array(bell_onsets_s(mono))) - bell_bias_s
+    bell_s = played_s(np.array(bell_onsets_s(mono))) - bell_bias_s
     changes = [at for index, at in starts.items() if index > 0]
     change_bell_ms = [
         (min(bell_s, key=lambda at, c=change: abs(at - c)) - change) * 1000 for change in changes
@@ -241,6 +283,12 @@ def analyse(
         "drift_ratio_ppm": float((np.median(ticks[len(ticks) // 2 :, 2]) - 1) * 1e6),
         "recorded_s": len(mono) / RATE,
         "device_buffer_ms": summary["device_buffer_frames"] / RATE * 1000,
+        "monitor_p99_ms": float(np.percentile(np.abs(monitor_errors_ms), 99)),
+        "monitor_mean_ms": float(statistics.mean(monitor_errors_ms)),
+        "sink_latency_ms": [float(np.percentile(polled[:, 1], q) * 1000) for q in (1, 50, 99)],
+        "used_latency_ms": [
+            float(np.percentile(ticks[len(ticks) // 10 :, 3], q) * 1000) for q in (1, 50, 99)
+        ],
     }
 
 
@@ -257,7 +305,9 @@ def report(pulse: dict) -> str:
         f"{error:+.0f} ms at {int(at // 60)}:{int(at % 60):02d}" for at, error in pulse["largest"]
     )
     alerts = ", ".join(pulse["alerts"]) or "none"
-    return f"""**On PulseAudio, in the same run.** The same session, at the same time, in real time on SDL's `pulseaudio` driver to a null sink ("Headphones") of a PulseAudio server the bench starts, recorded from the sink's monitor with `parec` ({pulse["recorded_s"]:.0f} s recorded). Recording frames are put on the monotonic clock by when `parec`'s chunks arrived (the earliest arrivals, fitted over the run: the sink's clock ran {pulse["sink_clock_ppm"]:+.1f} ppm from the monotonic clock; chunks arrived a median {pulse["delivery_delay_ms"]:.1f} ms after that line), then on the session clock by the player's tick log; the detector's offset is subtracted as above.
+    sink_latency = " · ".join(f"{value:.1f}" for value in pulse["sink_latency_ms"])
+    used_latency = " · ".join(f"{value:.1f}" for value in pulse["used_latency_ms"])
+    return f"""**On PulseAudio, in the same run.** The same session, at the same time, in real time on SDL's `pulseaudio` driver to a null sink ("Headphones") of a PulseAudio server the bench starts, recorded from the sink's monitor with `parec` ({pulse["recorded_s"]:.0f} s recorded). Recording frames are put on the monotonic clock by when `parec`'s chunks arrived (the earliest arrivals, fitted over the run: the sink's clock ran {pulse["sink_clock_ppm"]:+.1f} ppm from the monotonic clock; chunks arrived a median {pulse["delivery_delay_ms"]:.1f} ms after that line), then on the session clock by the player's tick log; the detector's offset is subtracted as above. The monitor gets a block when the sink renders it, one block before the sink plays it (a null sink renders its configured latency ahead of its timer and plays the block out over that time; a sound card's sink, its hardware buffer): that latency, read from the server once a second ({sink_latency} ms, 1st percentile · median · 99th), is added, so the onsets below are when the sink plays each cue.
 
 | | value |
 |---|---:|
@@ -269,5 +319,7 @@ def report(pulse: dict) -> str:
 | the bell of the dose (a command): delay | {", ".join(f"{value:.0f}" for value in pulse["dose_bell_ms"]) or "not found"} ms |
 | drift correction the loop settled on (median over the second half) | {pulse["drift_ratio_ppm"]:+.0f} ppm |
 | snaps / resyncs / alerts | {pulse["snaps"]} / {pulse["resyncs"]} / {alerts} |
+| the output latency the engine placed sound with (the sink's reading of PulseAudio's stream latency; 1st percentile · median · 99th, after the first tenth) | {used_latency} ms |
+| in the monitor itself (before the sink's latency): onset error p99 (abs) · mean (signed) | {pulse["monitor_p99_ms"]:.1f} · {pulse["monitor_mean_ms"]:+.1f} ms |
 
-Goal on PulseAudio: p99 ≤ 25 ms, no drift (no sixth after the first off by 10 ms or more on average), no alerts: {"met" if met else "not met"}. The engine places sound on the dose clock assuming a frame is heard one device buffer ({pulse["device_buffer_ms"]:.0f} ms) after the callback that took it (SDL2 reports no output latency); the signed mean shows how far PulseAudio's real latency to this null sink is from that assumption, and the spread around it is the timing's own jitter. A null sink has no hardware buffer: a sound card behind a PulseAudio sink adds its own (PulseAudio reports it, SDL2 does not pass it on), which moves the mean later."""
+Goal on PulseAudio: p99 ≤ 25 ms, no drift (no sixth after the first off by 10 ms or more on average), no alerts: {"met" if met else "not met"}. SDL2 reports no output latency, so the sink asks PulseAudio for its own stream's ("Buffer Latency" + "Sink Latency" in `pactl list sink-inputs`, a few times a minute, the median of the last five; session_player/output/server_latency.py) and the engine places sound with it instead of the one-buffer assumption ({pulse["device_buffer_ms"]:.0f} ms) it falls back to when the latency cannot be read; the signed mean is what is left between that report and when the sink plays, and the spread around it is the timing's own jitter."""
