@@ -113,13 +113,21 @@ waker = Waker("headphones")
 headphones = Recorder("headphones", wait=True)
 plugged_at = time.monotonic()
 plug("headphones", "Headphones")
-time.sleep(4.5)
+# Until the sink says "back" (the server's sink may take seconds to start: see assert_back),
+# then a while more.
+while time.monotonic() < plugged_at + 9.0 and not any(
+        kind == "device_restored" and T0 + at > plugged_at for at, kind, _ in ALERTS):
+    time.sleep(0.05)
+time.sleep(1.5)
 state = sink.state.value
 heard = headphones.stop()
 waker.stop()
 onset = headphones.onset()
 back = dict(
     unplugged_at=since_start(unplugged_at), plugged_at=since_start(plugged_at), state=state,
+    # When the recording's first frame was played: when the sink first rendered, if parec
+    # had joined its monitor by then (it usually has; see assert_back).
+    recording_from=since_start(headphones.wall_s(0)) if len(heard) else None,
     onset=onset,
     onset_at=since_start(headphones.wall_s(onset)) if onset is not None else None,
     first_ms=peak(heard[onset:onset + 48]) if onset is not None else None,
@@ -139,13 +147,34 @@ done(backs=backs, leaked=peak(leaked), listed=sink._listed_names())
 """
 
 
-def assert_back(result: dict, back: dict, within_s: float = 3.0) -> None:
+# A null sink that PulseAudio has just loaded renders nothing, for anyone, for about 2 s,
+# now and then for about 4.5 s (measured: the recording, joined before the sink existed, and
+# a faint stream played into the sink from its first moment both begin then; the player's
+# stream opens 0.08 s after the load and waits like every other). The promise, sound within
+# 3 s of the device being back, is counted from when the sink first renders, which the
+# recording's first frame shows when the recording began before the sound did (onset > 0).
+# parec sometimes joins the new monitor only after the sound began (onset 0): then the
+# return is timed by the "back" alert, which the sink raises once the device asks for
+# audio, from the plug, allowing the sink's own start. Counted from the plug in every case
+# (and over a fixed 4.5 s), the server's start left about 1 s for the rest, and its slow
+# starts failed the test now and then under load.
+SINK_START_S = 5.0
+
+
+def assert_back(
+    result: dict, back: dict, within_s: float = 3.0, sink_start_s: float = SINK_START_S
+) -> None:
     assert back["state"] == "playing"
     assert back["onset_at"] is not None, "no sound after the device came back"
-    # (counted from the recording's start when that came after the sound began: later)
-    assert back["onset_at"] - back["plugged_at"] < within_s, back
     restored = [at for at, kind, _ in result["alerts"] if kind == "device_restored"]
-    assert any(0 < at - back["plugged_at"] < within_s for at in restored), result["alerts"]
+    restored = [at for at in restored if at > back["plugged_at"]]
+    assert restored, (back, result["alerts"])
+    if back["onset"] > 0:  # the recording began with the sink: time the return by it
+        usable_at = back["recording_from"]
+        assert back["onset_at"] - usable_at < within_s, back
+        assert restored[0] - usable_at < within_s, (back, result["alerts"])
+    else:
+        assert restored[0] - back["plugged_at"] < sink_start_s + within_s, back
     assert back["settled"] > 0.8 * AMPLITUDE
     assert result["leaked"] < 1e-4  # never on the room speakers
 
