@@ -14,7 +14,7 @@ What is not restarted: a normal exit (the clinician closed the app, even mid-ses
 "Close and stop the sound" is a decision), a death with no session open (the start screen,
 the summary), and a crash loop: after ``MAX_RESTARTS`` restarts in ``RESTART_WINDOW_S``
 the supervisor stops trying and shows a window that says so and why
-(``session_player.crash_notice``), because a patient left in silence by an app that
+(``session_player.ui.crash_notice``), because a patient left in silence by an app that
 keeps dying needs a person, and a log line reaches nobody.
 
 The parent imports nothing heavy (this module, ``supervisor_state``; the journal reader
@@ -281,7 +281,7 @@ def _default_signals() -> None:
 
 
 def _crash_notice(title: str, message: str) -> int:
-    from session_player.crash_notice import show_crash_notice
+    from session_player.ui.crash_notice import show_crash_notice
 
     return show_crash_notice(title, message)
 
