@@ -2,7 +2,7 @@
 
 import sys
 
-from session_player.cli import main
+from session_player.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -132,10 +132,10 @@ print((c1 - c0) / (t1 - t0))
 
 CHILD = r"""
 import json, os, sys, time
-from session_player.app_services import build_live_session, load_for_session
+from session_player.app.services import build_live_session, load_for_session
 speed = float(sys.argv[3])
 if os.environ.get("BENCH_LOOP_KP"):  # try another loop gain side by side (not the docs')
-    import session_player.engine as engine_module
+    import session_player.engine.live_engine as engine_module
     engine_module.LOOP_KP = float(os.environ["BENCH_LOOP_KP"])
     engine_module.LOOP_KI = (engine_module.LOOP_KP / 2) ** 2
 start = time.monotonic()
@@ -277,8 +277,8 @@ def run_timing(folder: Path) -> dict:
     path = timing_playlist(folder)
     session_s = SESSION_MIN * 60 + 10
     # Offline: where the detector finds each cue when onsets are exact.
-    from session_player.app_services import load_for_session
-    from session_player.audio.render import render_to_wav
+    from session_player.app.services import load_for_session
+    from session_player.engine.offline_render import render_to_wav
 
     loaded = load_for_session(str(path), report=lambda line: None)
     render = folder / "offline.wav"
@@ -561,7 +561,7 @@ def run_cpu(folder: Path) -> dict:
         SDL_DISKAUDIOFILE=str(folder / "cpu.raw"),
         PYTHONPATH=str(ROOT),
     )
-    from session_player.audio.ffmpeg import ffmpeg_exe
+    from session_player.media.ffmpeg import ffmpeg_exe
 
     def ours(seconds: float, threads: dict | None = None) -> float:
         before = _children_cpu_s()

@@ -155,7 +155,7 @@ def _children_rss_mib() -> tuple[int, float]:
 
 def child_render(cache_dir: str) -> None:
     from session_player.audio.analysis import AnalysisCache, analyse_playlist
-    from session_player.audio.render import render_to_wav
+    from session_player.engine.offline_render import render_to_wav
 
     playlist = bench_playlist(SPEED_MINUTES)
     analysis = analyse_playlist(playlist, AnalysisCache(cache_dir)).files
@@ -186,9 +186,9 @@ def child_memory(cache_dir: str) -> None:
     from session_player.audio.analysis import AnalysisCache, analyse_playlist
     from session_player.audio.fixed_arc import schedule_for_fixed_arc
     from session_player.audio.mixer import Mixer
-    from session_player.audio.render import RENDER_PREFETCH_S
     from session_player.audio.sources import SourceOpener
     from session_player.audio.wav_writer import WavWriter
+    from session_player.engine.offline_render import RENDER_PREFETCH_S
 
     playlist = bench_playlist(MEMORY_LATE_MIN + 2)
     analysis = analyse_playlist(playlist, AnalysisCache(cache_dir)).files
@@ -238,7 +238,7 @@ def _run_child(*args: str) -> tuple[dict, float]:
 
 
 def ffmpeg_command() -> list[str]:
-    from session_player.audio.ffmpeg import ffmpeg_exe
+    from session_player.media.ffmpeg import ffmpeg_exe
 
     inputs = ["music/slow-tide.ogg", "soundscapes/wind.ogg", "voice/welcome.ogg"]
     command = [ffmpeg_exe(), "-nostdin", "-v", "error", "-y"]
@@ -276,7 +276,7 @@ def main() -> None:
     import tempfile
 
     from session_player.audio.analysis import AnalysisCache, analyse_playlist
-    from session_player.audio.ffmpeg import ffmpeg_exe
+    from session_player.media.ffmpeg import ffmpeg_exe
 
     with tempfile.TemporaryDirectory() as cache_dir:
         # Loudness is measured once per file and cached; measure before timing anything.

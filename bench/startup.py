@@ -10,14 +10,14 @@ moment this script spawns them:
 - **the app, launched again**: ``session-player playlists/iv-infusion-40min.yaml`` with
   ``SESSION_PLAYER_STARTUP_PROBE=1``, in the same home folder every time (the warm-up run
   launched it there first): as on a clinic's laptop, where every launch but the very first
-  finds the demo's structure check in the validation cache (``session_player.start_check``).
+  finds the demo's structure check in the validation cache (``session_player.app.start_check``).
   It prints ``startup-probe-shown <time.monotonic()>`` when its window is up, then
   ``startup-probe <time.monotonic()>`` once the demo playlist has been checked and shown on
   the start screen, the outputs listed, the look for an unfinished session done, and the
-  event loop is idle; then it quits (``session_player.ui.launch``).
+  event loop is idle; then it quits (``session_player.app.qt_app``).
 - **the app, launched for the first time**: the same in a fresh, empty home folder each
   time, so the validation cache is empty and the playlist model is imported to validate
-  (in the app's second process, the start helper: ``session_player.start_helper``).
+  (in the app's second process, the start helper: ``session_player.app.start_helper``).
 - **the bare reference**: a QApplication showing an empty QMainWindow, plus
   ``pygame.mixer.init(48000)``, printing the same line when its event loop is idle.
 
@@ -206,14 +206,14 @@ HELPER = (
 PARTS = (
     (PYSIDE, "import PySide6.QtWidgets"),
     (PYGAME, "import pygame; pygame.mixer.init(48000)"),
-    (UI, AFTER_PYSIDE + "import session_player.ui.launch"),
+    (UI, AFTER_PYSIDE + "import session_player.app.qt_app"),
     (
         BUILD,
         # The port answers at once and the check comes from the cache (its modules loaded
         # first): the window alone.
         "from PySide6.QtCore import QSettings\n"
-        "from session_player.start_check import ValidationCache, check_structure\n"
-        "from session_player.ui.launch import build_window, make_app\n"
+        "from session_player.app.start_check import ValidationCache, check_structure\n"
+        "from session_player.app.qt_app import build_window, make_app\n"
         "class Port:\n"
         "    def output_devices(self): return []\n"
         "    def unfinished_sessions(self): return []\n"
@@ -227,12 +227,13 @@ PARTS = (
     ),
     (
         CACHED,
-        AFTER_PYSIDE + "from session_player.start_check import ValidationCache, check_structure\n"
+        AFTER_PYSIDE
+        + "from session_player.app.start_check import ValidationCache, check_structure\n"
         "assert check_structure({demo!r}, ValidationCache({cache!r})).from_cache",
     ),
     (
         VALIDATED,
-        AFTER_PYSIDE + "from session_player.start_check import check_structure\n"
+        AFTER_PYSIDE + "from session_player.app.start_check import check_structure\n"
         "check_structure({demo!r})",
     ),
     (
@@ -253,7 +254,7 @@ PARTS = (
     (
         HELPER,
         "import threading\n"
-        "from session_player.start_helper import StartHelper, helper_command\n"
+        "from session_player.app.start_helper import StartHelper, helper_command\n"
         "answered = threading.Event()\n"
         "helper = StartHelper.spawn(helper_command({data!r}, {cache!r}))\n"
         "helper.request({demo!r}, lambda answer: answered.set())\n"
@@ -298,7 +299,7 @@ def measure_parts(repeats: int) -> list[tuple[str, float]]:
     with tempfile.TemporaryDirectory(prefix="session-player-parts-") as tmp:
         values = {"demo": str(DEMO), "cache": str(Path(tmp) / "cache"), "data": tmp}
         fill = (
-            "from session_player.start_check import ValidationCache, validate_structure; "
+            "from session_player.app.start_check import ValidationCache, validate_structure; "
             f"validate_structure({str(DEMO)!r}, ValidationCache({values['cache']!r}))"
         )
         subprocess.run([sys.executable, "-c", fill], env=part_env(), cwd=ROOT, check=True)

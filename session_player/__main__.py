@@ -2,6 +2,6 @@
 
 import sys
 
-from session_player.cli import main
+from session_player.cli.main import main
 
 sys.exit(main())

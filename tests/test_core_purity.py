@@ -9,19 +9,19 @@ import sys
 import textwrap
 
 CORE_MODULES = [
-    "session_player.cli",
-    "session_player.durations",
+    "session_player.cli.main",
+    "session_player.playlist.durations",
     "session_player.playlist.loader",
     "session_player.playlist.checks",
     "session_player.playlist.schema",
-    "session_player.audio.probe",
+    "session_player.media.probe",
 ]
 OPTIONAL_CORE = [
     "session_player.session.timeline",
     "session_player.session.journal",
     "session_player.audio.mixer",
-    "session_player.audio.render",
-    "session_player.engine",
+    "session_player.engine.offline_render",
+    "session_player.engine.live_engine",
 ]
 
 

@@ -4,7 +4,7 @@ import re
 import shutil
 from pathlib import Path
 
-from session_player.cli import SUBCOMMANDS
+from session_player.cli.main import SUBCOMMANDS
 from session_player.playlist.loader import load_playlist
 
 ROOT = Path(__file__).resolve().parent.parent

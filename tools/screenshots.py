@@ -3,7 +3,7 @@
     python tools/screenshots.py                 # starts its own Xvfb on :99 (1600x1000)
     python tools/screenshots.py --display :0    # use a running X server instead
 
-Two runs of the real main window (``session_player.ui.launch.build_window``), captured from
+Two runs of the real main window (``session_player.app.qt_app.build_window``), captured from
 the X server (``import -window root``) as a person would see them. Settings and data go to
 a temporary folder, never the user's.
 
@@ -76,7 +76,7 @@ class Driver:
     def __init__(self, out: Path, port, settings_file: Path) -> None:
         from PySide6.QtCore import QSettings
 
-        from session_player.ui.launch import DEMO_PLAYLIST, build_window, make_app
+        from session_player.app.qt_app import DEMO_PLAYLIST, build_window, make_app
 
         self.out = out
         self.app = make_app([sys.argv[0]])
@@ -143,8 +143,8 @@ def real_engine(out: Path, temp: Path) -> Path:
     """start.png, preflight.png and patient.png from the app on the real engine."""
     from PySide6.QtWidgets import QAbstractButton
 
+    from session_player.app.live_port import LiveEnginePort
     from session_player.audio.analysis import AnalysisCache
-    from session_player.live_port import LiveEnginePort
 
     port = LiveEnginePort(sessions_dir=str(temp / "sessions"), cache=AnalysisCache(temp))
     d = Driver(out, port, temp / "real-settings.ini")
@@ -172,8 +172,8 @@ def real_engine(out: Path, temp: Path) -> Path:
 
 def rehearsal(out: Path, temp: Path) -> None:
     """console.png and summary.png: a whole session as a rehearsal, on the scaled clock."""
+    from session_player.app.live_port import LiveEnginePort
     from session_player.audio.analysis import AnalysisCache
-    from session_player.live_port import LiveEnginePort
 
     port = LiveEnginePort(sessions_dir=str(temp / "rehearsal-data"), cache=AnalysisCache(temp))
     d = Driver(out, port, temp / "rehearsal-settings.ini")

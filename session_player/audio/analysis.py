@@ -50,7 +50,7 @@ from session_player.audio.decoder import (
     OUTPUT_RATE_HZ,
     conversion_filter,
 )
-from session_player.audio.ffmpeg import child_environment, ffmpeg_exe, run_ffmpeg
+from session_player.media.ffmpeg import child_environment, ffmpeg_exe, run_ffmpeg
 
 ANALYSIS_VERSION = 1  # bump when the measurement changes: old cache entries are ignored
 MAX_BOOST_DB = 12.0  # never raise a quiet file by more than this

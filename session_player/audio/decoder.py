@@ -44,7 +44,7 @@ from pathlib import Path
 
 import numpy as np
 
-from session_player.audio.ffmpeg import child_environment, ffmpeg_exe
+from session_player.media.ffmpeg import child_environment, ffmpeg_exe
 
 OUTPUT_RATE_HZ = 48000
 CHANNELS = 2

@@ -28,7 +28,7 @@ from session_player.audio.clips import (
     title_of,
 )
 from session_player.audio.envelopes import Fade, Lane, db_to_gain
-from session_player.phase_time import PhaseTime
+from session_player.playlist.durations import PhaseTime
 from session_player.session.schedule import SETTLING
 
 

@@ -15,16 +15,3 @@
 
 Importing this package does not import pygame; opening or listing a device does.
 """
-
-from session_player.lazy_exports import lazy_exports
-
-_EXPORTS = {
-    "AudioSink": "session_player.output.sink",
-    "DeviceClock": "session_player.output.sink",
-    "SinkState": "session_player.output.sink",
-    "DeviceChoiceStore": "session_player.output.devices",
-    "list_output_devices": "session_player.output.devices",
-    "preferred_device": "session_player.output.devices",
-}
-
-__getattr__, __all__ = lazy_exports(__name__, _EXPORTS)

@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from session_player.audio.ffmpeg import ffmpeg_exe, run_ffmpeg
-from session_player.audio.probe import ProbeError, probe
+from session_player.media.ffmpeg import ffmpeg_exe, run_ffmpeg
+from session_player.media.probe import ProbeError, probe
 from session_player.output.feed import fade_in_curve, fade_out_curve
 from session_player.output.sink import AudioSink, SinkAlert, SinkState
 

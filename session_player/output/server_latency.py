@@ -29,7 +29,7 @@ import subprocess
 import threading
 from collections.abc import Callable, Sequence
 
-from session_player.audio.ffmpeg import child_environment
+from session_player.media.ffmpeg import child_environment
 
 log = logging.getLogger(__name__)
 

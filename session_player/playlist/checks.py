@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from session_player.durations import format_duration
+from session_player.playlist.durations import format_duration
 from session_player.playlist.file_hint import close_existing_file
 from session_player.playlist.loader import LoadResult, Origin, probe_audio
 from session_player.playlist.model import Content, Library, MusicLayer, Phase, Playlist

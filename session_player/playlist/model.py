@@ -25,12 +25,17 @@ from pydantic import (
     model_validator,
 )
 
-from session_player.durations import DURATION_PATTERN, format_duration, parse_duration_s
-from session_player.phase_time import PhaseTime, parse_phase_time
+from session_player.playlist.durations import (
+    DURATION_PATTERN,
+    PhaseTime,
+    format_duration,
+    parse_duration_s,
+    parse_phase_time,
+)
 
 FORMAT_VERSION = 1
 
-# DURATION_PATTERN comes from session_player.durations, built from the spellings it reads.
+# DURATION_PATTERN comes from session_player.playlist.durations, built from the spellings it reads.
 _DURATION_SCHEMA = {
     "anyOf": [
         {"type": "string", "pattern": DURATION_PATTERN},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from session_player.durations import format_duration
+from session_player.playlist.durations import format_duration
 from session_player.playlist.loader import LoadResult
 from session_player.playlist.model import Playlist
 

@@ -5,7 +5,7 @@ Also the one rule about ending early, shared by ``state().can_end`` and ``end_se
 
 from __future__ import annotations
 
-from session_player.durations import format_clock, format_duration
+from session_player.playlist.durations import format_clock, format_duration
 from session_player.session.arc import (
     SETTLING_ID,
     automatic_end_tau_s,

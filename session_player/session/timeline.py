@@ -32,7 +32,7 @@ from __future__ import annotations
 import os
 import secrets
 
-from session_player.durations import format_clock, format_duration
+from session_player.playlist.durations import format_clock, format_duration
 from session_player.playlist.model import Playlist
 from session_player.session.arc import holds, is_last, may_be_held, planned_end_tau_s
 from session_player.session.audio_commands import AudioCommands

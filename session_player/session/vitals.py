@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from session_player.durations import format_duration
+from session_player.playlist.durations import format_duration
 from session_player.playlist.model import Clinical, Thresholds, VitalCheck
 
 # Refused as typing errors rather than flagged: (measure, lowest, highest, unit).

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
-from session_player.durations import format_duration
+from session_player.playlist.durations import format_duration
 from session_player.session.record import MIN_VOLUME_DB
 from session_player.ui.action_button import TEXTS_PROPERTY
 from session_player.ui.patient_scene import VOLUME_STEP_DB

@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from session_player.durations import format_clock
+from session_player.playlist.durations import format_clock
 from session_player.ui import theme
 from session_player.ui.arc_model import ArcLayout, arc_layout
 

@@ -1,6 +1,6 @@
 """The window the supervisor shows when it stops restarting an app that keeps dying.
 
-Run in a process of its own (forked by ``session_player.supervisor``), so that it does not
+Run in a process of its own (forked by ``session_player.app.supervisor``), so that it does not
 depend on the app's windows, which may be what crashes. In the room's colours, without the
 platform's icon (a bright disc on a dark screen); the default button starts Session Player
 again, which then offers the unfinished session for resuming by hand.
@@ -21,7 +21,7 @@ EXIT_CLOSE = 1
 
 def show_crash_notice(title: str, message: str) -> int:
     """``EXIT_START_AGAIN`` or ``EXIT_CLOSE``, as the clinician chose."""
-    from session_player.platform_check import has_display
+    from session_player.app.platform_check import has_display
 
     if not has_display():
         return EXIT_CLOSE  # the supervisor printed the message on stderr already

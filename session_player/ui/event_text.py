@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from session_player.durations import format_clock, format_duration
+from session_player.playlist.durations import format_clock, format_duration
 from session_player.playlist.model import Playlist
 from session_player.session.clock import wall_from_iso
 from session_player.session.vitals import MEASURE_NAMES

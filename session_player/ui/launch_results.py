@@ -2,7 +2,7 @@
 
 The start screen and the main window ask for each part of the launch's background work
 once (:meth:`LaunchResults.take`): the first playlist's structure check, the outputs, the
-unfinished sessions. When the helper process (``session_player.start_helper``) has answered,
+unfinished sessions. When the helper process (``session_player.app.start_helper``) has answered,
 each part goes to the slot the worker thread's task would have fed, on the GUI thread; a part
 it could not answer (the helper failed, timed out, or that part raised) goes to the
 fallback instead, which starts the same task on the worker thread as without a helper.
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 if TYPE_CHECKING:
-    from session_player.start_helper import StartHelper
+    from session_player.app.start_helper import StartHelper
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ class LaunchResults(QObject):
         if part == "structure":
             if value["playlist"] != self._playlist:
                 return None
-            from session_player.start_check import PlaylistCheck
+            from session_player.app.start_check import PlaylistCheck
 
             # Marked as from the cache whatever the helper did: this process has not
             # validated it, so the follow-up validates afresh here (see StartScreen).
@@ -137,7 +137,7 @@ class LaunchResults(QObject):
                 return None
             return list(value)
         if part == "unfinished":
-            from session_player.start_helper import unfinished_from_json
+            from session_player.app.start_helper import unfinished_from_json
 
             return unfinished_from_json(value)
         return None

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
     from PySide6.QtWidgets import QMessageBox
 
-    from session_player.start_check import ValidationCache
+    from session_player.app.start_check import ValidationCache
     from session_player.ui.console import Console
     from session_player.ui.launch_results import LaunchResults
     from session_player.ui.patient_view import PatientView
@@ -92,7 +92,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("main_window")
-        # The start helper process's answers (session_player.start_helper), if it runs.
+        # The start helper process's answers (session_player.app.start_helper), if it runs.
         self._launch_results = launch_results
         self.setWindowTitle("Session Player")
         self.port = port

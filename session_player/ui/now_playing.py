@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from session_player.durations import format_clock
+from session_player.playlist.durations import format_clock
 from session_player.session.record import MIN_VOLUME_DB
 from session_player.ui import theme
 from session_player.ui.elided_label import ElidedLabel

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
 
-from session_player.durations import format_duration
+from session_player.playlist.durations import format_duration
 from session_player.ui import qt_values
 
 if TYPE_CHECKING:
-    from session_player.start_check import PlaylistOverview
+    from session_player.app.start_check import PlaylistOverview
 
 
 def _when(at) -> str:

@@ -7,7 +7,7 @@ the two protocols below, so the UI never imports the mixer or pygame, and tests 
 against ``FakeEngine`` (``session_player.ui.fake_engine``) with the real timeline and a
 ``FakeClock``.
 
-This module is Qt-free on purpose: ``session_player/engine.py`` implements these protocols
+This module is Qt-free on purpose: ``session_player/engine/live_engine.py`` implements these protocols
 without importing Qt.
 
 Threading contract:
@@ -19,7 +19,7 @@ Threading contract:
 - ``SessionPort.tick()`` is called by the console's display timer (about 4 times a second).
   An engine whose own thread already ticks the timeline makes it a cheap no-op.
 
-``SessionPort`` is named apart from ``session_player.engine.SessionEngine`` on purpose: the
+``SessionPort`` is named apart from ``session_player.engine.live_engine.SessionEngine`` on purpose: the
 real port is a thin adapter that owns the ``LiveSession`` (timeline, mixer, engine, player)
 and answers these questions from it; the UI never touches the mixer or the player.
 """

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from session_player.audio.probe import ProbeError, probe
+from session_player.media.probe import ProbeError, probe
 from session_player.ui import theme
 from session_player.ui.checklist_item import ChecklistItem, ItemState
 from session_player.ui.ports import EnginePort, SessionRequest

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QSizePolicy, QVBoxLayout, QWidget
 
-from session_player.record_saving import banner_lines
 from session_player.session.journal import JournalSaving
+from session_player.session.record_saving import banner_lines
 from session_player.ui import theme
 from session_player.ui.elided_label import ElidedLabel
 

@@ -41,7 +41,7 @@ TICK_MS = 1000  # the dose clock on the button moves on while the offer waits
 
 def resume_point_text(phase_name: str | None, since_dose_s: float | None) -> str:
     """``Resume at Peak, 27:14 after the dose``; before the dose, the phase alone."""
-    from session_player.durations import format_clock
+    from session_player.playlist.durations import format_clock
 
     phase = phase_name or "Settling"
     if since_dose_s is None:
@@ -53,7 +53,7 @@ def crash_resumed_text(
     crashed_wall: float | None, phase_name: str | None, since_dose_s: float | None
 ) -> str:
     """What the console says after the supervisor restarted the app mid-session."""
-    from session_player.durations import format_clock
+    from session_player.playlist.durations import format_clock
 
     when = ""
     if isinstance(crashed_wall, (int, float)):

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from session_player.start_check import (
+from session_player.app.start_check import (
     PlaylistCheck,
     check_fully,
     check_structure,
@@ -45,8 +45,8 @@ from session_player.ui.settings import AppSettings
 from session_player.ui.worker import TaskRunner
 
 if TYPE_CHECKING:
+    from session_player.app.start_check import ValidationCache
     from session_player.playlist.loader import LoadResult
-    from session_player.start_check import ValidationCache
     from session_player.ui.launch_results import LaunchResults
     from session_player.ui.ports import EnginePort
 
@@ -81,7 +81,7 @@ def playlist_title(path: Path) -> str | None:
 def _check(
     path: str, *, check_audio: bool, cache: ValidationCache | None = None, fresh: bool = False
 ) -> PlaylistCheck:
-    """One step of the check, on a worker thread (``session_player.start_check``).
+    """One step of the check, on a worker thread (``session_player.app.start_check``).
 
     The structure step answers from ``cache`` when it can (``fresh`` validates anyway): the
     playlist model (pydantic) takes longer to import than the rest of the start together.
@@ -148,7 +148,7 @@ class StartScreen(QWidget):
         super().__init__(parent)
         self.setObjectName("start_screen")
         # At launch: the first structure check and device list come from the start helper
-        # process when it can answer them (see session_player.start_helper).
+        # process when it can answer them (see session_player.app.start_helper).
         self._launch_results = launch_results
         self._validation_cache = validation_cache
         # At launch the main window holds back the check's follow-up (see release_follow_up).
@@ -458,7 +458,7 @@ class StartScreen(QWidget):
         self._validate(path)
 
     def _validate(self, path: str) -> None:
-        """Check the file in two steps, both on worker threads (``session_player.start_check``).
+        """Check the file in two steps, both on worker threads (``session_player.app.start_check``).
 
         First its structure (the YAML, the schema, the references), which is shown at once:
         from the validation cache when nothing it depends on changed since an earlier check,

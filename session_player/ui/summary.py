@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from session_player.record_saving import ADVICE, not_written_yet
+from session_player.session.record_saving import ADVICE, not_written_yet
 from session_player.session.rehearsal import rehearsal_speed_of
 from session_player.session.rehearsal_speed import marker_text
 from session_player.ui.arc_timeline import ArcTimeline

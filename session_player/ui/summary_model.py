@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from session_player.durations import format_clock, format_duration
+from session_player.playlist.durations import format_clock, format_duration
 from session_player.playlist.model import Playlist
-from session_player.record_saving import clock_of
+from session_player.session.record_saving import clock_of
 from session_player.session.vitals import check_specs
 from session_player.ui.event_text import (
     describe,

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from session_player.audio.analysis import AnalysisCache, FileAnalysis, analyse_files
-from session_player.audio.ffmpeg import ffmpeg_exe
 from session_player.audio.mixer import Mixer
+from session_player.media.ffmpeg import ffmpeg_exe
 from session_player.playlist.model import Playlist
 
 SR = 48000

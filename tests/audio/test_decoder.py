@@ -15,7 +15,7 @@ import pytest
 
 from session_player.audio import decoder as decoder_module
 from session_player.audio.decoder import DecodeError, Decoder
-from session_player.audio.ffmpeg import ffmpeg_exe
+from session_player.media.ffmpeg import ffmpeg_exe
 
 FORMATS = [
     ("mono44k.wav", 44100, 1, ()),

@@ -5,7 +5,7 @@ import subprocess
 import numpy as np
 import pytest
 
-from session_player.audio.ffmpeg import ffmpeg_exe
+from session_player.media.ffmpeg import ffmpeg_exe
 from session_player.output.headphone_test import SOURCE_TONE, SOURCE_VOICE, build_test_signal
 
 RATE = 48000

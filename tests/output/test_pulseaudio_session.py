@@ -12,7 +12,7 @@ from tests.output.conftest import PULSE_PRELUDE
 SESSION = """
 import wave
 from pathlib import Path
-from session_player.app_services import build_live_session, load_for_session
+from session_player.app.services import build_live_session, load_for_session
 
 folder = Path(os.getcwd())
 t = np.arange(10 * 48000) / 48000

@@ -32,7 +32,7 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from session_player.cli import main as cli_main
+from session_player.cli.main import main as cli_main
 from session_player.playlist import model
 from session_player.playlist.loader import load_playlist
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import textwrap
 
+from session_player.app.start_check import overview_of
 from session_player.playlist.loader import load_playlist
-from session_player.start_check import overview_of
 
 TEXT = """
 title: Checks

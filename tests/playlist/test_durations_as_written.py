@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from session_player.durations import DurationError, parse_duration_s
+from session_player.playlist.durations import DurationError, parse_duration_s
 from session_player.playlist.loader import load_playlist
 
 MIN = 60.0

@@ -55,7 +55,7 @@ REFUSED = ["12 minuets", "12mx", "1:30", "half an hour", "1h,,30m", "12 and", "m
 @pytest.mark.parametrize("text", SPELLINGS + REFUSED)
 def test_the_schema_reads_the_durations_the_validator_reads(validator, text):
     """Editors and the validator agree on every spelling: the pattern comes from one table."""
-    from session_player.durations import DurationError, parse_duration_s
+    from session_player.playlist.durations import DurationError, parse_duration_s
 
     try:
         parse_duration_s(text)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from session_player.cli import main as cli_main
+from session_player.cli.main import main as cli_main
 from session_player.playlist.loader import load_playlist
 
 FFMPEG = shutil.which("ffmpeg")
@@ -18,7 +18,7 @@ FFMPEG = shutil.which("ffmpeg")
 @pytest.fixture(scope="module")
 def tone_file(tmp_path_factory) -> Path:
     """A real 3-second OGG file made with ffmpeg (the validator decodes what it checks)."""
-    from session_player.audio.ffmpeg import ffmpeg_exe
+    from session_player.media.ffmpeg import ffmpeg_exe
 
     folder = tmp_path_factory.mktemp("audio")
     path = folder / "tone.ogg"

@@ -9,8 +9,8 @@ import errno
 
 import pytest
 
-from session_player.record_saving import REMIND_EVERY_S, SavingReporter, banner_lines
 from session_player.session.journal import read_journal
+from session_player.session.record_saving import REMIND_EVERY_S, SavingReporter, banner_lines
 from session_player.session.store import SessionStore
 from session_player.session.timeline import SessionTimeline
 from session_player.ui.summary_model import build_summary

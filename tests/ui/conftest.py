@@ -21,11 +21,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
 
+from session_player.app.qt_app import build_window  # noqa: E402
 from session_player.session.clock import FakeClock  # noqa: E402
 from session_player.ui import theme  # noqa: E402
 from session_player.ui.checklist_item import ItemState  # noqa: E402
 from session_player.ui.fake_engine import FakeEnginePort  # noqa: E402
-from session_player.ui.launch import build_window  # noqa: E402
 from session_player.ui.settings import AppSettings  # noqa: E402
 
 TIMEOUT_MS = 15_000

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import QApplication
 
 
 def main(folder: str) -> int:
+    from session_player.app.qt_app import build_window
     from session_player.playlist.loader import load_playlist
     from session_player.ui import theme
     from session_player.ui.fake_engine import FakeEnginePort
-    from session_player.ui.launch import build_window
     from session_player.ui.ports import SessionRequest
     from tests.ui.conftest import PLAYLIST, _tone
 

@@ -16,8 +16,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from session_player.app.live_port import SYSTEM_DEFAULT, LiveEnginePort
 from session_player.audio.analysis import AnalysisCache
-from session_player.live_port import SYSTEM_DEFAULT, LiveEnginePort
 from session_player.session.journal import read_journal
 from session_player.ui.checklist_item import ItemState
 

@@ -125,7 +125,7 @@ def test_the_window_modules_load_nothing_the_start_screen_does_not_need():
     # the start screen offers a rehearsal at a speed.
     code = (
         "import sys\n"
-        "import session_player.ui.launch, session_player.live_port, session_player.app\n"
+        "import session_player.app.qt_app, session_player.app.live_port, session_player.app.composition_root\n"
         "heavy = ('numpy', 'pydantic', 'yaml', 'pygame',\n"
         "         'session_player.playlist.model', 'session_player.ui.console',\n"
         "         'session_player.ui.resume_offer', 'session_player.ui.fades',\n"
@@ -143,7 +143,7 @@ def test_the_window_modules_load_nothing_the_start_screen_does_not_need():
 def test_the_console_spells_mixer_titles_as_the_summary_does():
     from types import SimpleNamespace
 
-    from session_player.live_port import display_title
+    from session_player.app.live_port import display_title
 
     def item(title, path):
         return SimpleNamespace(title=title, path=path)

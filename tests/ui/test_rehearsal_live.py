@@ -3,8 +3,8 @@ system clock made faster, journaled under rehearsals/; closing the app closes it
 
 from __future__ import annotations
 
+from session_player.app.live_port import LiveEnginePort
 from session_player.audio.analysis import AnalysisCache
-from session_player.live_port import LiveEnginePort
 from session_player.playlist.loader import load_playlist
 from session_player.session.journal import read_journal
 from session_player.session.rehearsal import REHEARSALS_FOLDER

@@ -1,6 +1,6 @@
 """Restarted by the supervisor: the window resumes by itself, on the screen that showed.
 
-What ``session_player.ui.launch.run`` does with the supervisor's request, on the fake
+What ``session_player.app.qt_app.run`` does with the supervisor's request, on the fake
 engine and its clock (the real processes, killed with SIGKILL under a window manager, are
 in ``tests/test_supervisor_app.py``).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 
-from session_player import supervisor_state
+from session_player.app import supervisor_state
 from session_player.session.clock import FakeClock
 from session_player.session.journal import read_journal
 from session_player.ui.fake_engine import FakeEnginePort

@@ -1,4 +1,4 @@
-"""The launch's second process (``session_player.start_helper``): it answers what the worker
+"""The launch's second process (``session_player.app.start_helper``): it answers what the worker
 thread would, and whatever goes wrong with it, the app does the work itself as before."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from session_player import start_helper
-from session_player.live_port import LiveEnginePort
-from session_player.start_check import ValidationCache, check_structure, validate_structure
-from session_player.start_helper import StartHelper, helper_command
+from session_player.app import start_helper
+from session_player.app.live_port import LiveEnginePort
+from session_player.app.start_check import ValidationCache, check_structure, validate_structure
+from session_player.app.start_helper import StartHelper, helper_command
 
 from .conftest import TIMEOUT_MS, clinic_window
 from .test_resume import crashed_session
@@ -68,7 +68,7 @@ def test_the_helper_answers_what_this_process_would(tmp_path, clinic, data):
 
 
 def start_helper_check(answer, playlist):
-    from session_player.start_check import PlaylistCheck
+    from session_player.app.start_check import PlaylistCheck
 
     value = answer["structure"]["value"]
     assert value["playlist"] == playlist
@@ -99,7 +99,7 @@ def test_the_helper_never_outlives_the_app(tmp_path):
 
 
 def test_the_child_process_is_started_waited_for_and_killed():
-    from session_player.start_helper import ChildProcess
+    from session_player.app.start_helper import ChildProcess
 
     child = ChildProcess.start(
         [
@@ -234,7 +234,7 @@ def test_the_app_starts_and_ends_its_helper(tmp_path):
     )
     env.pop(start_helper.DISABLE_ENV, None)
     code = (
-        "import sys, session_player.start_helper as h\n"
+        "import sys, session_player.app.start_helper as h\n"
         "spawned = []\n"
         "real = h.StartHelper.spawn.__func__\n"
         "def spawn(cls, command=None):\n"
@@ -242,7 +242,7 @@ def test_the_app_starts_and_ends_its_helper(tmp_path):
         "    spawned.append(helper)\n"
         "    return helper\n"
         "h.StartHelper.spawn = classmethod(spawn)\n"
-        "from session_player.app import run_app\n"
+        "from session_player.app.composition_root import run_app\n"
         "code = run_app()\n"
         "print('helper', spawned[0].pid, spawned[0]._process.poll(), flush=True)\n"
         "sys.exit(code)\n"

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from session_player.start_check import ValidationCache, validate_structure
+from session_player.app.qt_app import DEMO_PLAYLIST
+from session_player.app.start_check import ValidationCache, validate_structure
 from session_player.ui import qt_values
 from session_player.ui import start_screen as start_module
 from session_player.ui.fake_engine import FakeEnginePort
-from session_player.ui.launch import DEMO_PLAYLIST
 
 from .conftest import TIMEOUT_MS, clinic_window
 
@@ -162,9 +162,9 @@ def test_a_launch_loads_only_what_the_start_screen_shows(tmp_path):
 import os, sys
 import PySide6.QtCore, PySide6.QtWidgets
 from PySide6.QtCore import QSettings, QTimer
-from session_player.live_port import LiveEnginePort
-from session_player.start_check import ValidationCache
-from session_player.ui.launch import build_window, make_app
+from session_player.app.live_port import LiveEnginePort
+from session_player.app.start_check import ValidationCache
+from session_player.app.qt_app import build_window, make_app
 
 app = make_app()
 settings = QSettings({str(tmp_path / "settings.ini")!r}, QSettings.Format.IniFormat)

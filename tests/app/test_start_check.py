@@ -13,16 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from session_player import start_check
-from session_player.playlist.loader import load_playlist
-from session_player.playlist.yaml_source import MAX_FILE_BYTES
-from session_player.start_check import (
+from session_player.app import start_check
+from session_player.app.start_check import (
     PlaylistCheck,
     ValidationCache,
     check_structure,
     overview_of,
     validate_structure,
 )
+from session_player.playlist.loader import load_playlist
+from session_player.playlist.yaml_source import MAX_FILE_BYTES
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = sorted(p for p in (ROOT / "playlists").glob("*.yaml") if p.name != "library.yaml")
@@ -211,7 +211,7 @@ def test_a_hit_imports_neither_pydantic_nor_yaml(folder, cache):
     check_structure(path, cache)
     code = (
         "import sys\n"
-        "from session_player.start_check import ValidationCache, check_structure\n"
+        "from session_player.app.start_check import ValidationCache, check_structure\n"
         f"check = check_structure({str(path)!r}, ValidationCache({str(cache.cache_dir)!r}))\n"
         "heavy = [m for m in ('pydantic', 'yaml', 'session_player.playlist.model') "
         "if m in sys.modules]\n"

@@ -17,7 +17,7 @@ from pathlib import Path
 from session_player import __version__
 from session_player.audio.analysis import AnalysisCache, AnalysisResult, analyse_playlist
 from session_player.audio.mixer import Mixer
-from session_player.engine import SessionEngine
+from session_player.engine.live_engine import SessionEngine
 from session_player.playlist.loader import LoadResult, load_playlist
 from session_player.playlist.model import Playlist
 from session_player.session.clock import SYSTEM_CLOCK, SYSTEM_WALL_CLOCK

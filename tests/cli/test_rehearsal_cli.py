@@ -8,8 +8,8 @@ import textwrap
 
 import pytest
 
-from session_player import cli
-from session_player.cli_rehearsal import rehearsal_from_args
+from session_player.cli import main as cli
+from session_player.cli.rehearsal_args import rehearsal_from_args
 from session_player.session.rehearsal import REHEARSALS_FOLDER
 from session_player.session.store import find_unfinished_sessions
 

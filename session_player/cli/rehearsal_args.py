@@ -78,7 +78,7 @@ def run_play_rehearsal(args: argparse.Namespace, loaded, say, command, read_keys
     ``say``, ``command`` and ``read_keys`` are ``cli_play``'s, so both speak alike.
     """
     from session_player import __version__
-    from session_player.durations import format_clock
+    from session_player.playlist.durations import format_clock
     from session_player.session.clock import SYSTEM_CLOCK, SYSTEM_WALL_CLOCK, ScaledClock
     from session_player.session.rehearsal import RehearsalStore
     from session_player.session.timeline import SessionTimeline

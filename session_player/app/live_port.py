@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 # before the window, and the window should not wait for what only a session needs (the
 # port's own data types included).
 if TYPE_CHECKING:
-    from session_player.app_services import LiveSession, LoadedPlaylist
+    from session_player.app.services import LiveSession, LoadedPlaylist
     from session_player.audio.analysis import AnalysisCache
     from session_player.session.store import SessionStore
     from session_player.ui.ports import LayerNowPlaying, OutputStatus, SessionRequest
@@ -218,7 +218,7 @@ class LiveEnginePort:
         }
 
     def _loaded(self, path: str, result) -> LoadedPlaylist:
-        from session_player.app_services import LoadedPlaylist
+        from session_player.app.services import LoadedPlaylist
         from session_player.audio.analysis import analyse_playlist
 
         loaded = LoadedPlaylist(path, result)
@@ -227,7 +227,7 @@ class LiveEnginePort:
         return loaded
 
     def start_session(self, request: SessionRequest) -> LiveSessionPort:
-        from session_player.app_services import build_live_session
+        from session_player.app.services import build_live_session
 
         self._stop_headphone_test()
         loaded = self._loaded(request.playlist_path, request.load_result)
@@ -290,7 +290,7 @@ class LiveEnginePort:
         """``check_audio`` False: the audio files are not decoded first (seconds on a slow
         laptop). For the supervisor's automatic resume: they were checked when the session
         started, and a file broken since is reported by the mixer (a file_broken alert)."""
-        from session_player.app_services import build_live_session, resume_timeline
+        from session_player.app.services import build_live_session, resume_timeline
         from session_player.playlist.loader import load_playlist
         from session_player.session.commands import ResumeError
         from session_player.session.rehearsal import refuse_to_resume_a_rehearsal

@@ -13,7 +13,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from session_player.audio.ffmpeg import ffmpeg_exe, run_ffmpeg
+from session_player.media.ffmpeg import ffmpeg_exe, run_ffmpeg
 
 PROBE_TIMEOUT_S = 20.0
 

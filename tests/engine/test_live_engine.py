@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from session_player.engine import ENTRY_FADE_S, SessionEngine
+from session_player.engine.live_engine import ENTRY_FADE_S, SessionEngine
 from session_player.session.clock import FakeClock
 from session_player.session.store import SessionStore
 from session_player.session.timeline import SessionTimeline

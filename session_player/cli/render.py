@@ -13,7 +13,7 @@ EXIT_USAGE = 2
 def add_engine_commands(sub: argparse._SubParsersAction) -> None:
     """Filled in by the engine; kept separate so ``validate`` does not import numpy."""
     _add_render(sub)
-    from session_player.cli_play import add_play_commands
+    from session_player.cli.play import add_play_commands
 
     add_play_commands(sub, _duration_arg)
 
@@ -22,7 +22,7 @@ def add_engine_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _duration_arg(text: str) -> float:
-    from session_player.durations import DurationError, parse_duration_s
+    from session_player.playlist.durations import DurationError, parse_duration_s
 
     try:
         return parse_duration_s(text)
@@ -125,7 +125,7 @@ class _Progress:
 def _run_render(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from session_player.durations import format_clock
+    from session_player.playlist.durations import format_clock
     from session_player.playlist.loader import load_playlist
 
     def fail(message: str, code: int = EXIT_USAGE) -> int:
@@ -149,7 +149,7 @@ def _run_render(args: argparse.Namespace) -> int:
 
     commands = None
     if args.commands:
-        from session_player.audio.command_script import CommandScriptError, load_command_script
+        from session_player.engine.command_script import CommandScriptError, load_command_script
 
         try:
             commands = load_command_script(args.commands)
@@ -162,8 +162,8 @@ def _run_render(args: argparse.Namespace) -> int:
         return fail(f"{output.parent}: no such folder")
 
     from session_player.audio.analysis import AnalysisCache, AnalysisError
-    from session_player.audio.ffmpeg import FfmpegMissing
-    from session_player.audio.render import render_to_wav
+    from session_player.engine.offline_render import render_to_wav
+    from session_player.media.ffmpeg import FfmpegMissing
 
     analysing = _Progress("measuring loudness", args.quiet)
     rendering = _Progress("rendering", args.quiet)

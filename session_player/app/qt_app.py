@@ -1,6 +1,6 @@
 """Start the GUI: the QApplication, the theme, the settings and the main window.
 
-Called by the composition root (``session_player/app.py``) with the engine port it built;
+Called by the composition root (``session_player/app/composition_root.py``) with the engine port it built;
 everything the UI needs arrives here as an argument, nothing is looked up globally.
 """
 
@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
-from session_player import supervisor_state
-from session_player.start_check import ValidationCache
+from session_player.app import supervisor_state
+from session_player.app.start_check import ValidationCache
 from session_player.ui import theme
 from session_player.ui.main_window import MainWindow
 from session_player.ui.settings import AppSettings
 
 if TYPE_CHECKING:
-    from session_player.start_helper import StartHelper
+    from session_player.app.start_helper import StartHelper
     from session_player.ui.ports import EnginePort
 
 REPO = Path(__file__).resolve().parents[2]
@@ -94,9 +94,9 @@ def run(
 
     ``helper``: the start helper process, spawned before Qt was imported for ``port``
     (a ``LiveEnginePort`` on the platform's folders) and the default validation cache
-    (``session_player.start_helper``); None: the worker thread does all."""
+    (``session_player.app.start_helper``); None: the worker thread does all."""
     app = make_app(argv)
-    # Structure checks are cached in the user's cache folder (see session_player.start_check).
+    # Structure checks are cached in the user's cache folder (see session_player.app.start_check).
     window = build_window(
         port, playlist=playlist, validation_cache=ValidationCache(), helper=helper
     )

@@ -1,6 +1,6 @@
 """What the supervised app tells its supervisor, and what a restarted app is asked to do.
 
-The supervisor (``session_player.supervisor``) runs the GUI as a child process. While a
+The supervisor (``session_player.app.supervisor``) runs the GUI as a child process. While a
 session is open, the child keeps a small state file up to date: which journal it has open
 and which screen the room sees (the console, or the patient view). The supervisor names
 the file in ``STATE_ENV``; a child started without a supervisor writes none. Each write

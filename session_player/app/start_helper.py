@@ -4,7 +4,7 @@ At launch the window's own process spends its first ~190 ms importing Qt and bui
 start screen, and Python's threads share one interpreter lock: a worker thread doing the
 rest of the start screen's work (the playlist's structure check, the list of outputs, the
 look for an unfinished session) adds its time to the window's instead of overlapping it.
-So the app spawns this helper before it imports Qt (``session_player.app``); it runs on the
+So the app spawns this helper before it imports Qt (``session_player.app.composition_root``); it runs on the
 other core and does exactly what the worker thread would, with the same functions:
 
 - lists the outputs (``LiveEnginePort.output_devices``: pygame and SDL's audio, in this
@@ -59,7 +59,7 @@ def helper_command(sessions_dir: str | None = None, cache_dir: str | None = None
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     code = (
         f"import sys; sys.path.insert(0, {root!r}); "
-        "from session_player.start_helper import main; main()"
+        "from session_player.app.start_helper import main; main()"
     )
     return [sys.executable, "-c", code, sessions_dir or "", cache_dir or ""]
 
@@ -348,8 +348,8 @@ def main() -> None:
 def answer_all(config: dict, requests) -> dict:
     import logging
 
-    from session_player.live_port import LiveEnginePort
-    from session_player.start_check import ValidationCache, check_structure
+    from session_player.app.live_port import LiveEnginePort
+    from session_player.app.start_check import ValidationCache, check_structure
 
     log_lines: list[list] = []
 

@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Print the JSON Schema of the playlist format (for editor autocompletion).",
     )
 
-    from session_player.cli_engine import add_engine_commands
+    from session_player.cli.render import add_engine_commands
 
     add_engine_commands(sub)
     return parser
@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``argv`` None: the command line, whose app runs under the supervisor (see
-    ``session_player.supervisor``); a list (a test, a script): the app in this process."""
+    ``session_player.app.supervisor``); a list (a test, a script): the app in this process."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     supervised = argv is None
     # No sub-command: the app itself, optionally with a playlist path.
@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _launch(args_list: list[str], *, supervised: bool) -> int:
     """The app; from the command line in a child process that a supervisor restarts if it
     dies during a session (``--no-supervisor``: in this process, for tests and debugging)."""
-    from session_player import supervisor
+    from session_player.app import supervisor
 
     if supervised and supervisor.wanted(args_list):
         return supervisor.supervise(_start_app, args_list)
@@ -96,7 +96,7 @@ def _start_app(args_list: list[str]) -> int:
     disk and imports ``locale`` and ``shutil``, a few milliseconds of every launch."""
     rehearsal_speed = None
     if any(arg.startswith("--rehearsal") for arg in args_list):
-        from session_player.cli_rehearsal import rehearsal_from_args
+        from session_player.cli.rehearsal_args import rehearsal_from_args
 
         try:
             rehearsal_speed, args_list = rehearsal_from_args(args_list)
@@ -104,7 +104,7 @@ def _start_app(args_list: list[str]) -> int:
             print(f"session-player: {exc}", file=sys.stderr)
             return 2
     playlist = next((arg for arg in args_list if not arg.startswith("-")), None)
-    from session_player.app import run_app
+    from session_player.app.composition_root import run_app
 
     return run_app(playlist=playlist, rehearsal_speed=rehearsal_speed)
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import yaml
 
-from session_player.durations import DurationError, parse_duration_s
+from session_player.playlist.durations import DurationError, parse_duration_s
 
 ACTIONS = (
     "dose",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from session_player.platform_check import (
+from session_player.app.platform_check import (
     explain_missing_libraries,
     has_display,
     missing_qt_packages,
@@ -44,14 +44,14 @@ def run_app(playlist: str | None = None, *, rehearsal_speed: float | None = None
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     # Before Qt is imported: a second process does the start screen's background work (the
     # structure check, the outputs, the unfinished sessions) on the other core while this
-    # one imports Qt and builds the window (see session_player.start_helper). Its answers
+    # one imports Qt and builds the window (see session_player.app.start_helper). Its answers
     # are for the port and the validation cache on the platform's folders, as built here.
-    from session_player.start_helper import StartHelper
+    from session_player.app.start_helper import StartHelper
 
     helper = StartHelper.spawn()
     try:
-        from session_player.live_port import LiveEnginePort
-        from session_player.ui.launch import run
+        from session_player.app.live_port import LiveEnginePort
+        from session_player.app.qt_app import run
 
         port = LiveEnginePort()
         try:

@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from session_player.audio.command_script import CommandScriptError, parse_command_script
-from session_player.audio.ffmpeg import ffmpeg_exe
-from session_player.audio.render import render_to_wav
-from session_player.audio.scripted_session import run_script
 from session_player.audio.wav_writer import WavWriter
-from session_player.cli import main
+from session_player.cli.main import main
+from session_player.engine.command_script import CommandScriptError, parse_command_script
+from session_player.engine.offline_render import render_to_wav
+from session_player.engine.scripted_session import run_script
+from session_player.media.ffmpeg import ffmpeg_exe
 from session_player.session.schedule import SETTLING
 
 SR = 48000

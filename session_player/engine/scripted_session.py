@@ -29,8 +29,8 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from session_player.audio.command_script import Command
-from session_player.durations import format_clock
+from session_player.engine.command_script import Command
+from session_player.playlist.durations import format_clock
 from session_player.playlist.model import Playlist
 from session_player.session.clock import FakeClock
 from session_player.session.commands import CommandRefused

@@ -32,11 +32,11 @@ from session_player.audio.analysis import (
     Progress,
     analyse_playlist,
 )
-from session_player.audio.command_script import Command
 from session_player.audio.mixer import Mixer
-from session_player.audio.scripted_session import run_script
 from session_player.audio.sources import SourceOpener
 from session_player.audio.wav_writer import SampleFormat, WavWriter
+from session_player.engine.command_script import Command
+from session_player.engine.scripted_session import run_script
 from session_player.playlist.model import Playlist
 
 SAMPLE_RATE_HZ = 48000

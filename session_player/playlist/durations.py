@@ -4,7 +4,11 @@
 A bare number means seconds. Exactly which spellings are read is in docs/playlist-format.md
 (section 4) and in ``UNITS`` below; the JSON Schema's pattern is built from the same table
 (``DURATION_PATTERN``), so editors and the validator agree. Cue times inside a phase
-(``start``, ``end``, ``end-1m``) are read by ``session_player.phase_time``.
+(``start``, ``2m``, ``end``, ``end-1m``) are read by ``parse_phase_time`` at the end.
+
+The start screen imports this module at launch for its formatting, so it defines no
+dataclass (``dataclasses`` costs most of a millisecond to import and use; see
+``bench/startup.py``): ``PhaseTime`` is a small immutable class written out.
 """
 
 from __future__ import annotations
@@ -119,3 +123,63 @@ def format_clock(seconds: float) -> str:
     if hours:
         return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
     return f"{sign}{minutes}:{secs:02d}"
+
+
+class PhaseTime:
+    """A time inside a phase: ``offset_s`` from its start, or from its end when ``from_end``.
+
+    Immutable and compared by value, like a frozen dataclass (see the module docstring)."""
+
+    __slots__ = ("offset_s", "from_end")
+
+    offset_s: float
+    from_end: bool
+
+    def __init__(self, offset_s: float, from_end: bool = False) -> None:
+        object.__setattr__(self, "offset_s", offset_s)
+        object.__setattr__(self, "from_end", from_end)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"PhaseTime is immutable (cannot set {name})")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PhaseTime):
+            return NotImplemented
+        return (self.offset_s, self.from_end) == (other.offset_s, other.from_end)
+
+    def __hash__(self) -> int:
+        return hash((self.offset_s, self.from_end))
+
+    def __repr__(self) -> str:
+        return f"PhaseTime(offset_s={self.offset_s!r}, from_end={self.from_end!r})"
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: object, handler: object) -> object:
+        # The playlist model parses it (BeforeValidator) and then checks it is one of these.
+        from pydantic_core import core_schema
+
+        return core_schema.is_instance_schema(cls)
+
+    def resolve_s(self, phase_duration_s: float) -> float:
+        return phase_duration_s - self.offset_s if self.from_end else self.offset_s
+
+    def __str__(self) -> str:
+        if self.from_end:
+            return "end" if self.offset_s == 0 else f"end-{format_duration(self.offset_s)}"
+        return "start" if self.offset_s == 0 else format_duration(self.offset_s)
+
+
+def parse_phase_time(value: object) -> PhaseTime:
+    """``start``, ``2m``, ``end``, ``end-1m`` (also ``end - 1m``)."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text == "start":
+            return PhaseTime(0.0)
+        if text == "end":
+            return PhaseTime(0.0, from_end=True)
+        if text.startswith("end"):
+            rest = text[3:].strip()
+            if not rest.startswith("-"):
+                raise DurationError(f"expected end-<duration> such as end-1m, got {value!r}")
+            return PhaseTime(parse_duration_s(rest[1:].strip()), from_end=True)
+    return PhaseTime(parse_duration_s(value))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from session_player import app, cli
+from session_player.app import composition_root as app
+from session_player.cli import main as cli
 
 
 @pytest.mark.parametrize(

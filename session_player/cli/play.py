@@ -13,8 +13,8 @@ import sys
 import threading
 import time
 
-from session_player.cli_rehearsal import speed_arg
-from session_player.durations import format_clock
+from session_player.cli.rehearsal_args import speed_arg
+from session_player.playlist.durations import format_clock
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -132,13 +132,13 @@ def _say(text: str) -> None:
 
 
 def run_play(args: argparse.Namespace) -> int:
-    from session_player.app_services import build_live_session, load_for_session
+    from session_player.app.services import build_live_session, load_for_session
 
     loaded = load_for_session(args.playlist, progress=_progress_printer())
     if loaded.exit_code is not None:
         return loaded.exit_code
     if args.rehearsal_speed is not None:
-        from session_player.cli_rehearsal import run_play_rehearsal
+        from session_player.cli.rehearsal_args import run_play_rehearsal
 
         return run_play_rehearsal(args, loaded, _say, _command, _read_keys)
     timeline = None
@@ -183,7 +183,7 @@ def run_play(args: argparse.Namespace) -> int:
     if not args.quiet_keys:
         _say(KEYS_HELP)
 
-    from session_player.record_saving import SavingReporter
+    from session_player.session.record_saving import SavingReporter
 
     # A full disk is said while it lasts and when it clears, not once at the start.
     record = SavingReporter(_say, time.monotonic)
@@ -290,7 +290,7 @@ def _resumed_timeline(loaded, sessions_dir):
     """The newest unfinished session started from this playlist, rebuilt from its journal."""
     from pathlib import Path
 
-    from session_player.app_services import resume_timeline
+    from session_player.app.services import resume_timeline
     from session_player.session.commands import ResumeError
     from session_player.session.store import SessionStore
 
