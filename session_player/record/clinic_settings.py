@@ -1,0 +1,114 @@
+"""The clinic's settings that go on its records: clinic name, room, report paper size.
+
+Kept in a small JSON file of their own (``clinic.json`` in the user's config folder) rather
+than in ``QSettings``: the ``report`` and ``export`` commands read them without Qt, and
+QSettings' storage differs by platform (an INI file, a plist, the Windows registry). The
+settings dialog edits them through this module too.
+
+Reading is tolerant: a missing file gives the defaults (no clinic name, A4), a damaged one
+the defaults and a ``problem`` to show. Writing is atomic (a temporary file in the same
+folder, fsync, ``os.replace``), owner-only (0600, folder 0700): a failed write leaves the
+previous file whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from session_player.record.model import Clinic
+
+SETTINGS_NAME = "clinic.json"
+PAPER_SIZES = ("a4", "letter")
+DEFAULT_PAPER = "a4"
+MAX_TEXT_CHARS = 120  # a clinic's name or a room: one line on the report
+
+
+def default_settings_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("session-player")) / SETTINGS_NAME
+
+
+@dataclass(frozen=True)
+class ClinicSettings:
+    clinic_name: str = ""
+    room: str = ""
+    paper: str = DEFAULT_PAPER  # "a4" | "letter"
+    problem: str | None = None  # why the file could not be read (the defaults are used)
+
+    @property
+    def clinic(self) -> Clinic:
+        return Clinic(self.clinic_name, self.room)
+
+    def with_values(self, **changes: str) -> ClinicSettings:
+        """A copy with ``clinic_name``, ``room`` or ``paper`` changed (checked)."""
+        updated = replace(self, problem=None, **changes)
+        check_settings(updated)
+        return updated
+
+
+def check_settings(settings: ClinicSettings) -> None:
+    if settings.paper not in PAPER_SIZES:
+        raise ValueError(f"paper must be one of {', '.join(PAPER_SIZES)}, not {settings.paper!r}")
+    for name in ("clinic_name", "room"):
+        value = getattr(settings, name)
+        if "\n" in value or len(value) > MAX_TEXT_CHARS:
+            raise ValueError(f"{name} must be one line of at most {MAX_TEXT_CHARS} characters")
+
+
+def load_clinic_settings(path: str | os.PathLike | None = None) -> ClinicSettings:
+    path = Path(path) if path is not None else default_settings_path()
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return ClinicSettings()
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        return ClinicSettings(problem=f"{path} could not be read ({exc}); using the defaults")
+    if not isinstance(data, dict):
+        return ClinicSettings(problem=f"{path} is not a JSON object; using the defaults")
+    settings = ClinicSettings(
+        clinic_name=str(data.get("clinic_name", "") or "").strip(),
+        room=str(data.get("room", "") or "").strip(),
+        paper=str(data.get("paper", DEFAULT_PAPER) or DEFAULT_PAPER).lower(),
+    )
+    try:
+        check_settings(settings)
+    except ValueError as exc:
+        return ClinicSettings(problem=f"{path}: {exc}; using the defaults")
+    return settings
+
+
+def write_private_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data``: all or nothing, owner-only (0600, folder 0700)."""
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            os.fchmod(stream.fileno(), 0o600)
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    with contextlib.suppress(OSError):  # the new name is durable once its folder is
+        folder_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(folder_fd)
+        finally:
+            os.close(folder_fd)
+
+
+def save_clinic_settings(settings: ClinicSettings, path: str | os.PathLike | None = None) -> None:
+    check_settings(settings)
+    path = Path(path) if path is not None else default_settings_path()
+    data = {"clinic_name": settings.clinic_name, "room": settings.room, "paper": settings.paper}
+    write_private_atomically(path, (json.dumps(data, indent=2) + "\n").encode("utf-8"))
