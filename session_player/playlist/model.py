@@ -84,6 +84,16 @@ Identifier = Annotated[
     ),
 ]
 
+# Words a patient's preferences can exclude (record/course_playlist.py): "lyrics" on a song
+# with words, "bells" on music or a soundscape with bells in it, or the clinic's own words.
+Tags = Annotated[
+    list[Identifier],
+    Field(
+        description="Words describing this sound (lyrics, bells, water…): a patient's "
+        "preferences can exclude what carries them.",
+    ),
+]
+
 
 def _resolve_audio_path(value: str, info: ValidationInfo) -> str:
     """Paths are relative to the YAML file that names them, so a library can move with its audio."""
@@ -122,6 +132,7 @@ class MusicItem(Strict):
     silence: Duration | None = Field(None, description="A planned silence of this length.")
     title: str | None = Field(None, description="Shown on the console; the file name otherwise.")
     gain_db: GainDb = 0.0
+    tags: Tags = []
 
     @model_validator(mode="after")
     def _file_or_silence(self) -> MusicItem:
@@ -178,6 +189,7 @@ class Soundscape(Strict):
     description: str = ""
     layers: list[SoundscapeLayer] = Field(min_length=1)
     gain_db: GainDb = 0.0
+    tags: Tags = []
 
 
 class Bell(Strict):
