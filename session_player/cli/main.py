@@ -1,10 +1,9 @@
 """The ``session-player`` command: the app, and sub-commands for therapists and scripts.
 
 ``session-player [PLAYLIST]`` starts the app, under a supervisor that restarts it and
-resumes the session if it dies during one (``--no-supervisor``: without). Sub-commands:
-``validate`` checks playlists, ``schema`` prints the JSON Schema, ``render`` writes what the
-patient would hear to a WAV file, ``play`` runs a session without the GUI, ``devices``
-lists audio outputs. Exit codes: 0 success, 1 problems found, 2 usage or unreadable file.
+resumes the session if it dies during one (``--no-supervisor``: without). Sub-commands are
+listed in ``SUBCOMMANDS``, one module each in this package. Exit codes: 0 success, 1
+problems found, 2 usage or unreadable file.
 """
 
 from __future__ import annotations
@@ -15,15 +14,28 @@ from typing import TYPE_CHECKING
 
 from session_player import __version__
 
-SUBCOMMANDS = ("validate", "schema", "render", "play", "devices")
+# Each sub-command: its module (imported only when it is used, so ``validate`` does not
+# import numpy) and the one-line help the top-level ``--help`` lists. Adding a sub-command
+# is a module with ``add_parser(sub)`` and ``run(args)`` plus one line here.
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("validate", "check playlists; print every problem as file:line:col"),
+    "schema": ("schema", "print the JSON Schema of the playlist format"),
+    "render": ("render", "write what the patient would hear to a WAV file"),
+    "play": ("play", "run a live session without the GUI"),
+    "devices": ("devices", "list audio output devices; choose one; run the headphone test"),
+    "export": ("export", "write a session's record as FHIR JSON or CSV"),
+}
 
 
 if TYPE_CHECKING:
     import argparse
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(chosen: str | None) -> argparse.ArgumentParser:
+    """The parser, with the full sub-parser of ``chosen`` only (the others by name and
+    help, enough for the top-level ``--help``)."""
     import argparse  # not for the app itself (see _start_app)
+    import importlib
 
     parser = argparse.ArgumentParser(
         prog="session-player",
@@ -34,28 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND")
-
-    validate = sub.add_parser(
-        "validate",
-        help="check playlists; print every problem as file:line:col",
-        description="Check playlist files. Exit 0 when valid, 1 when there are problems, "
-        "2 for usage errors and unreadable files.",
-    )
-    validate.add_argument("files", nargs="+", metavar="FILE")
-    validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    validate.add_argument(
-        "--no-audio", action="store_true", help="skip checking that audio files decode"
-    )
-
-    sub.add_parser(
-        "schema",
-        help="print the JSON Schema of the playlist format",
-        description="Print the JSON Schema of the playlist format (for editor autocompletion).",
-    )
-
-    from session_player.cli.render import add_engine_commands
-
-    add_engine_commands(sub)
+    for name, (module, help_text) in SUBCOMMANDS.items():
+        if name == chosen:
+            importlib.import_module(f"session_player.cli.{module}").add_parser(sub)
+        else:
+            sub.add_parser(name, help=help_text)
     return parser
 
 
@@ -69,12 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _launch(args_list, supervised=supervised)
     if args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version"):
         return _launch(args_list, supervised=supervised)
-    parser = _parser()
-    args = parser.parse_args(args_list)
-    if args.command == "validate":
-        return _validate(args.files, strict=args.strict, check_audio=not args.no_audio)
-    if args.command == "schema":
-        return _schema()
+    args = _parser(args_list[0]).parse_args(args_list)
     if args.command is None:
         return _start_app([])
     return args.handler(args)
@@ -107,38 +97,3 @@ def _start_app(args_list: list[str]) -> int:
     from session_player.app.composition_root import run_app
 
     return run_app(playlist=playlist, rehearsal_speed=rehearsal_speed)
-
-
-def _validate(files: list[str], *, strict: bool, check_audio: bool) -> int:
-    from session_player.playlist.loader import load_playlist
-    from session_player.playlist.summary import summary_line
-
-    worst = 0
-    for file in files:
-        result = load_playlist(file, check_audio=check_audio, strict=strict)
-        for problem in result.problems:
-            print(problem.format())
-        if result.unreadable:
-            worst = 2
-        elif result.errors:
-            worst = max(worst, 1)
-        else:
-            print(summary_line(result))
-    sys.stdout.flush()
-    return worst
-
-
-def _schema() -> int:
-    import json
-
-    from session_player.playlist.schema import json_schema
-
-    try:
-        print(json.dumps(json_schema(), indent=2))
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # `session-player schema | head` closed the pipe early: not an error worth a trace.
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return 0

@@ -1,4 +1,4 @@
-"""``session-player play``: a live session without the GUI, and ``devices``.
+"""``session-player play``: a live session without the GUI.
 
 Used by benchmarks and as the fallback when the GUI cannot start. It prints phase changes
 and alerts as they happen, and reads one-letter commands from the keyboard (Enter after
@@ -13,12 +13,9 @@ import sys
 import threading
 import time
 
+from session_player.cli.exit_codes import EXIT_OK, EXIT_PROBLEMS, duration_arg
 from session_player.cli.rehearsal_args import speed_arg
 from session_player.playlist.durations import format_clock
-
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
 
 KEYS_HELP = (
     "Keys (then Enter): d dose given · p pause/resume · e extend · n advance · "
@@ -26,10 +23,9 @@ KEYS_HELP = (
 )
 
 
-def add_play_commands(sub: argparse._SubParsersAction, duration_arg) -> None:
+def add_parser(sub: argparse._SubParsersAction) -> None:
     play = sub.add_parser(
         "play",
-        help="run a live session without the GUI",
         description="Run a live session through the chosen audio output without the GUI, "
         "printing phase changes and alerts. " + KEYS_HELP,
     )
@@ -73,57 +69,7 @@ def add_play_commands(sub: argparse._SubParsersAction, duration_arg) -> None:
     )
     play.add_argument("--sessions-dir", default=None, help=argparse.SUPPRESS)
     play.add_argument("--quiet-keys", action="store_true", help=argparse.SUPPRESS)
-    play.set_defaults(handler=run_play)
-
-    devices = sub.add_parser(
-        "devices",
-        help="list audio output devices; choose one; run the left/right headphone test",
-        description="List the audio output devices. --use NAME remembers NAME as the output "
-        "for later sessions (the app and 'play' open it unless told otherwise); --test plays "
-        "the left/right headphone test on the chosen (or remembered) device.",
-    )
-    devices.add_argument("--use", metavar="NAME", help="remember NAME as the output device")
-    devices.add_argument("--test", action="store_true", help="play the left/right test")
-    devices.add_argument("--device", metavar="NAME", help="device for --test")
-    devices.set_defaults(handler=run_devices)
-
-
-def run_devices(args: argparse.Namespace) -> int:
-    from session_player.output.devices import (
-        DeviceChoiceStore,
-        audio_driver_name,
-        list_output_devices,
-        preferred_device,
-    )
-
-    store = DeviceChoiceStore()
-    if args.use:
-        store.save(args.use)
-        print(f"remembered output device: {args.use}")
-    try:
-        names = list_output_devices()
-    except Exception as exc:  # SDL could not start its audio subsystem at all
-        print(f"session-player: cannot list audio devices: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
-    remembered = store.load()
-    driver = audio_driver_name() or "unknown"
-    print(f"audio driver: {driver}")
-    for name in names:
-        mark = "  (remembered)" if name == remembered else ""
-        print(f"  {name}{mark}")
-    if not names:
-        print("  (no named output devices; the system default will be used)")
-    if remembered and remembered not in names:
-        print(f"remembered device not present now: {remembered}")
-    if args.test:
-        from session_player.output.headphone_test import run_headphone_test
-
-        device = preferred_device(args.device, store)
-        print(f"headphone test on {device or 'the system default output'}: left, then right")
-        result = run_headphone_test(device, on_side=lambda side: print(f"  now: {side}"))
-        print(result.message)
-        return EXIT_OK if result.completed else EXIT_PROBLEMS
-    return EXIT_OK
+    play.set_defaults(handler=run)
 
 
 def _say(text: str) -> None:
@@ -131,7 +77,7 @@ def _say(text: str) -> None:
     print(f"[{stamp}] {text}", flush=True)
 
 
-def run_play(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from session_player.app.services import build_live_session, load_for_session
 
     loaded = load_for_session(args.playlist, progress=_progress_printer())

@@ -1,39 +1,16 @@
-"""Sub-commands that drive the session engine: ``render``, ``play`` and ``devices``."""
+"""``session-player render``: what the patient would hear, to a WAV file, faster than real time."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
+from session_player.cli.exit_codes import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, duration_arg
 
 
-def add_engine_commands(sub: argparse._SubParsersAction) -> None:
-    """Filled in by the engine; kept separate so ``validate`` does not import numpy."""
-    _add_render(sub)
-    from session_player.cli.play import add_play_commands
-
-    add_play_commands(sub, _duration_arg)
-
-
-# --- render ---------------------------------------------------------------------------
-
-
-def _duration_arg(text: str) -> float:
-    from session_player.playlist.durations import DurationError, parse_duration_s
-
-    try:
-        return parse_duration_s(text)
-    except DurationError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _add_render(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction) -> None:
     render = sub.add_parser(
         "render",
-        help="write what the patient would hear to a WAV file",
         description="Render a session (the same mixer as the live player) to a WAV file, "
         "faster than real time. Times are durations such as 90s, 12m or 1h30m. --from and "
         "--to are on the session clock: time since the session started (settling included); "
@@ -45,7 +22,7 @@ def _add_render(sub: argparse._SubParsersAction) -> None:
     render.add_argument(
         "--from",
         dest="from_s",
-        type=_duration_arg,
+        type=duration_arg,
         default=0.0,
         metavar="T",
         help="start at T since the session started (default 0)",
@@ -53,7 +30,7 @@ def _add_render(sub: argparse._SubParsersAction) -> None:
     render.add_argument(
         "--to",
         dest="to_s",
-        type=_duration_arg,
+        type=duration_arg,
         default=None,
         metavar="T",
         help="stop at T since the session started (default: when the last sound has faded)",
@@ -61,7 +38,7 @@ def _add_render(sub: argparse._SubParsersAction) -> None:
     render.add_argument(
         "--dose-at",
         dest="dose_at_s",
-        type=_duration_arg,
+        type=duration_arg,
         default=120.0,
         metavar="T",
         help="the dose is marked T after the session started, ending settling (default 2m)",
@@ -83,7 +60,7 @@ def _add_render(sub: argparse._SubParsersAction) -> None:
     )
     render.add_argument("--cache-dir", metavar="DIR", help="where loudness measurements are cached")
     render.add_argument("-q", "--quiet", action="store_true", help="no progress output")
-    render.set_defaults(handler=_run_render)
+    render.set_defaults(handler=run)
 
 
 class _Progress:
@@ -122,7 +99,7 @@ class _Progress:
         self.finished = True
 
 
-def _run_render(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from session_player.playlist.durations import format_clock
