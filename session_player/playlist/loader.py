@@ -7,6 +7,7 @@ playlist with errors; ``session-player validate`` prints the same problems.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from session_player.playlist.yaml_source import (
     UNTRACKED,
     YamlDocument,
     YamlLoadFailed,
+    load_yaml_bytes,
     load_yaml_file,
 )
 
@@ -52,7 +54,7 @@ class LoadResult:
     placeholder_phases: set[int] = field(default_factory=set)
     # Every file the result depends on: path -> sha256 of the bytes parsed, None for an
     # included file that was not there, UNTRACKED for one that could not be read. A cached
-    # result is only as good as this list (``session_player.app.start_check``).
+    # result is only as good as this list (``session_player.launch.start_check``).
     inputs: dict[str, str | None] = field(default_factory=dict)
 
     @property
@@ -73,15 +75,21 @@ class LoadResult:
 
 
 def load_playlist(
-    path: str | Path, *, check_audio: bool = True, strict: bool = False
+    path: str | Path, *, check_audio: bool = True, strict: bool = False, text: str | None = None
 ) -> LoadResult:
-    """Load, include, validate and check one playlist (or library) file."""
+    """Load, include, validate and check one playlist (or library) file.
+
+    ``text``, when given, is checked as the content of ``path`` without reading the file
+    (the studio checks an edit before saving it); includes and audio paths are still found
+    relative to ``path``.
+    """
     # Imported here: checks imports this module's types.
     from session_player.playlist.checks import check_document
 
     source = str(path)
     result = LoadResult(source=source)
-    document = _load_document(Path(path), result, include_stack=())
+    raw = None if text is None else text.encode("utf-8")
+    document = _load_document(Path(path), result, include_stack=(), raw=raw)
     if document is not None:
         result.document = document
         result.problems.extend(check_document(result, check_audio=check_audio))
@@ -94,11 +102,15 @@ def load_playlist(
 
 
 def _load_document(
-    path: Path, result: LoadResult, include_stack: tuple[Path, ...]
+    path: Path, result: LoadResult, include_stack: tuple[Path, ...], raw: bytes | None = None
 ) -> Playlist | Library | None:
     read: dict[str, str | None] = {}
     try:
-        doc = load_yaml_file(path, inputs=read)
+        if raw is None:
+            doc = load_yaml_file(path, inputs=read)
+        else:
+            read[str(path)] = hashlib.sha256(raw).hexdigest()
+            doc = load_yaml_bytes(raw, str(path))
     except YamlLoadFailed as failure:
         _note_inputs(result, read)
         result.problems.extend(failure.problems)
