@@ -7,7 +7,6 @@ playlist with errors; ``session-player validate`` prints the same problems.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,6 @@ from session_player.playlist.yaml_source import (
     UNTRACKED,
     YamlDocument,
     YamlLoadFailed,
-    load_yaml_bytes,
     load_yaml_file,
 )
 
@@ -54,7 +52,7 @@ class LoadResult:
     placeholder_phases: set[int] = field(default_factory=set)
     # Every file the result depends on: path -> sha256 of the bytes parsed, None for an
     # included file that was not there, UNTRACKED for one that could not be read. A cached
-    # result is only as good as this list (``session_player.launch.start_check``).
+    # result is only as good as this list (``session_player.app.start_check``).
     inputs: dict[str, str | None] = field(default_factory=dict)
 
     @property
@@ -75,21 +73,15 @@ class LoadResult:
 
 
 def load_playlist(
-    path: str | Path, *, check_audio: bool = True, strict: bool = False, text: str | None = None
+    path: str | Path, *, check_audio: bool = True, strict: bool = False
 ) -> LoadResult:
-    """Load, include, validate and check one playlist (or library) file.
-
-    ``text``, when given, is checked as the content of ``path`` without reading the file
-    (the studio checks an edit before saving it); includes and audio paths are still found
-    relative to ``path``.
-    """
+    """Load, include, validate and check one playlist (or library) file."""
     # Imported here: checks imports this module's types.
     from session_player.playlist.checks import check_document
 
     source = str(path)
     result = LoadResult(source=source)
-    raw = None if text is None else text.encode("utf-8")
-    document = _load_document(Path(path), result, include_stack=(), raw=raw)
+    document = _load_document(Path(path), result, include_stack=())
     if document is not None:
         result.document = document
         result.problems.extend(check_document(result, check_audio=check_audio))
@@ -102,15 +94,11 @@ def load_playlist(
 
 
 def _load_document(
-    path: Path, result: LoadResult, include_stack: tuple[Path, ...], raw: bytes | None = None
+    path: Path, result: LoadResult, include_stack: tuple[Path, ...]
 ) -> Playlist | Library | None:
     read: dict[str, str | None] = {}
     try:
-        if raw is None:
-            doc = load_yaml_file(path, inputs=read)
-        else:
-            read[str(path)] = hashlib.sha256(raw).hexdigest()
-            doc = load_yaml_bytes(raw, str(path))
+        doc = load_yaml_file(path, inputs=read)
     except YamlLoadFailed as failure:
         _note_inputs(result, read)
         result.problems.extend(failure.problems)
