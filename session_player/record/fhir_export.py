@@ -13,19 +13,21 @@ type ``collection`` holding
   codes the profile asks for (59408-5 pulse oximetry and 2708-6) in ``%``; respiratory rate
   9279-1 in ``/min``. A reading past a playlist threshold carries the interpretation H or L
   (HL7 v3 ObservationInterpretation) and the console's flag text as a note.
-- one Observation per sedation score (MOAA/S, 0-5) or dissociation rating (0-10, or a CADSS
-  total) the journal holds, category ``survey``. Neither has a LOINC code we could name with
-  confidence, so they are coded in the app's own code system (``CODE_SYSTEM``) with a text
-  a person can read; a receiving system maps them.
+- one Observation per ``scale_recorded`` event: a sedation score (MOAA/S, 0-5), a
+  dissociation rating (0-10) or a CADSS total (0-92, its 23 items as components), category
+  ``survey``, the score as ``valueInteger``, flagged L (sedation below its threshold) or H
+  (dissociation above its threshold). None has a LOINC code we could name with confidence,
+  so they are coded in the app's own code system (``CODE_SYSTEM``) with a text a person can
+  read; a receiving system maps them.
 
 The resources are built and validated with the ``fhir.resources`` models (R4B, which reads
 and writes R4 JSON for these resources), never as hand-written dictionaries: a field the
 models reject raises ``FhirExportError`` here, not at the clinic's import.
 
 It reads a ``ClinicalRecord`` (``record/model.py``): its alias, and its ``events``, the
-journal's readings as journaled, because they carry every measure the console records
-(respiratory rate, MOAA/S, a dissociation rating), also those the model's ``VitalReading``
-does not name yet. Everything in the bundle comes from the journal alone,
+journal's readings and scores as journaled, because they carry every measure the console
+records (respiratory rate, the scales), also those the model's ``VitalReading`` does not
+name yet. Everything in the bundle comes from the journal alone,
 deterministically: ids are UUID 5 of the session (alias, start time, seed) and the event's
 seq, the bundle's timestamp is the last event's wall time. The same journal always gives
 the same bytes, so a golden file can pin the output.
@@ -75,9 +77,9 @@ BP_COMPONENTS = (
     ("systolic", "8480-6", "Systolic blood pressure"),
     ("diastolic", "8462-4", "Diastolic blood pressure"),
 )
-# Scores and ratings: journal key -> (our code, display, unit text or None)
-SCORES: dict[str, tuple[str, str]] = {
-    "moaas": ("moaas", "Modified Observer's Assessment of Alertness/Sedation (MOAA/S), 0-5"),
+# The scales of ``scale_recorded`` events (session/scales.py): scale -> (our code, display)
+SCALES: dict[str, tuple[str, str]] = {
+    "sedation": ("moaas", "Modified Observer's Assessment of Alertness/Sedation (MOAA/S), 0-5"),
     "dissociation": ("dissociation-rating", "Dissociation rating, 0-10"),
     "cadss": ("cadss-total", "Clinician-Administered Dissociative States Scale (CADSS) total"),
 }
@@ -89,9 +91,6 @@ FLAG_NAMES = {
     "heart_rate": "Heart rate",
     "spo2": "SpO2",
     "respiratory_rate": "Respiratory rate",
-    "moaas": "MOAA/S",
-    "dissociation": "Dissociation",
-    "cadss": "CADSS",
 }
 _FLAG_SIDE = re.compile(r"\bis (above|below)\b")
 
@@ -178,7 +177,11 @@ def _add_note(resource: dict, text: str) -> None:
 
 def observations_of(event: dict, key: str, patient_url: str) -> list[dict]:
     """The Observation resources (as plain dicts, not yet validated) of one journal event."""
-    if event.get("type") != "vitals_recorded" or not isinstance(event.get("wall"), str):
+    if not isinstance(event.get("wall"), str):
+        return []
+    if event.get("type") == "scale_recorded":
+        return _score_observations(event, key, patient_url)
+    if event.get("type") != "vitals_recorded":
         return []
     sides = flag_sides(event.get("flags") or [])
     resources: list[dict] = []
@@ -216,20 +219,36 @@ def observations_of(event: dict, key: str, patient_url: str) -> list[dict]:
             observation["interpretation"] = _interpretation(sides[measure][0])
             _add_note(observation, sides[measure][1])
         resources.append(observation)
-    for measure, (code, display) in SCORES.items():
-        value = event.get(measure)
-        if not _is_value(value):
-            continue
-        observation = _base(event, key, measure, patient_url, "survey", None)
-        observation["code"] = _concept(CODE_SYSTEM, code, display)
-        observation["valueInteger" if float(value).is_integer() else "valueQuantity"] = (
-            int(value) if float(value).is_integer() else {"value": float(value)}
-        )
-        if measure in sides:
-            observation["interpretation"] = _interpretation(sides[measure][0])
-            _add_note(observation, sides[measure][1])
-        resources.append(observation)
     return resources
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _score_observations(event: dict, key: str, patient_url: str) -> list[dict]:
+    scale, score = event.get("scale"), event.get("score")
+    if scale not in SCALES or not _whole(score):
+        return []
+    code, display = SCALES[str(scale)]
+    observation = _base(event, key, str(scale), patient_url, "survey", None)
+    observation["code"] = _concept(CODE_SYSTEM, code, display)
+    observation["valueInteger"] = score
+    items = event.get("items")
+    if isinstance(items, list) and all(_whole(item) for item in items):
+        observation["component"] = [
+            {"code": _concept(CODE_SYSTEM, f"cadss-{number}", f"CADSS item {number}"),
+             "valueInteger": item}
+            for number, item in enumerate(items, start=1)
+        ]  # fmt: skip
+    for message in event.get("flags") or []:
+        match = _FLAG_SIDE.search(message) if isinstance(message, str) else None
+        if match:
+            observation["interpretation"] = _interpretation(
+                "H" if match.group(1) == "above" else "L"
+            )
+            _add_note(observation, message)
+    return [observation]
 
 
 def bundle_dict(events: Sequence[dict], alias: str) -> dict:

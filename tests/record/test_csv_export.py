@@ -29,8 +29,8 @@ def test_the_columns_are_fixed() -> None:
     # A clinic's spreadsheet points at these columns: changing them breaks its formulas.
     assert HEADER == (
         "seq", "type", "wall", "session_s", "dose_s", "mono_s", "run", "check",
-        "systolic", "diastolic", "heart_rate", "spo2", "respiratory_rate", "moaas",
-        "dissociation", "flags", "kind", "note", "text", "reason", "message", "volume_db",
+        "systolic", "diastolic", "heart_rate", "spo2", "respiratory_rate", "scale",
+        "score", "flags", "kind", "note", "text", "reason", "message", "volume_db",
         "phase_id", "alias", "extra",
     )  # fmt: skip
 

@@ -156,16 +156,10 @@ def test_a_missing_pressure_is_named_absent_in_the_panel() -> None:
     Observation.model_validate(panel)
 
 
-def test_respiratory_rate_and_scores_are_exported() -> None:
-    event = _event(
-        respiratory_rate=9,
-        moaas=3,
-        dissociation=6.5,
-        flags=["Respiratory rate 9 /min is below 10", "MOAA/S 3 is below 4"],
-    )
-    resources = observations_of(event, "k", "urn:uuid:p")
-    by_code = {r["code"]["coding"][0]["code"]: r for r in resources}
-    rate = by_code["9279-1"]
+def test_respiratory_rate_is_exported() -> None:
+    event = _event(respiratory_rate=9, flags=["Respiratory rate 9 /min is below 10"])
+    (rate,) = observations_of(event, "k", "urn:uuid:p")
+    assert rate["code"]["coding"][0]["code"] == "9279-1"
     assert rate["valueQuantity"] == {
         "value": 9,
         "unit": "breaths/minute",
@@ -174,12 +168,37 @@ def test_respiratory_rate_and_scores_are_exported() -> None:
     }
     assert rate["meta"]["profile"][1].endswith("/resprate")
     assert rate["interpretation"][0]["coding"][0]["code"] == "L"
-    moaas = by_code["moaas"]
-    assert moaas["valueInteger"] == 3 and moaas["category"][0]["coding"][0]["code"] == "survey"
-    assert moaas["interpretation"][0]["coding"][0]["code"] == "L"
-    assert by_code["dissociation-rating"]["valueQuantity"] == {"value": 6.5}
+    Observation.model_validate(rate)
+
+
+def _scale(scale: str, score: int, flags: list[str], **more: object) -> dict:
+    return _event(type="scale_recorded", check="40m", scale=scale, score=score, flags=flags, **more)
+
+
+def test_scales_are_survey_observations_with_their_flags() -> None:
+    sedation = _scale("sedation", 3, ["MOAA/S 3 is below 4 (sedation)"])
+    dissociation = _scale("dissociation", 6, [])
+    cadss = _scale("cadss", 30, ["CADSS total 30 is above 20"], items=[1] * 22 + [8])
+    resources = [r for e in (sedation, dissociation, cadss) for r in observations_of(e, "k", "p")]
+    assert [r["code"]["coding"][0]["code"] for r in resources] == [
+        "moaas",
+        "dissociation-rating",
+        "cadss-total",
+    ]
+    assert [r["valueInteger"] for r in resources] == [3, 6, 30]
+    assert {r["category"][0]["coding"][0]["code"] for r in resources} == {"survey"}
+    assert [
+        r.get("interpretation", [{}])[0].get("coding", [{}])[0].get("code") for r in resources
+    ] == [
+        "L",
+        None,
+        "H",
+    ]
+    assert [c["valueInteger"] for c in resources[2]["component"]][-2:] == [1, 8]
+    assert resources[0]["note"][-1]["text"] == "MOAA/S 3 is below 4 (sedation)"
     for resource in resources:
         Observation.model_validate(resource)
+    assert observations_of(_scale("unknown", 3, []), "k", "p") == []
 
 
 def test_events_that_are_not_readings_give_no_observation() -> None:
