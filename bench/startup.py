@@ -10,7 +10,7 @@ moment this script spawns them:
 - **the app, launched again**: ``session-player playlists/iv-infusion-40min.yaml`` with
   ``SESSION_PLAYER_STARTUP_PROBE=1``, in the same home folder every time (the warm-up run
   launched it there first): as on a clinic's laptop, where every launch but the very first
-  finds the demo's structure check in the validation cache (``session_player.app.start_check``).
+  finds the demo's structure check in the validation cache (``session_player.launch.start_check``).
   It prints ``startup-probe-shown <time.monotonic()>`` when its window is up, then
   ``startup-probe <time.monotonic()>`` once the demo playlist has been checked and shown on
   the start screen, the outputs listed, the look for an unfinished session done, and the
@@ -212,7 +212,7 @@ PARTS = (
         # The port answers at once and the check comes from the cache (its modules loaded
         # first): the window alone.
         "from PySide6.QtCore import QSettings\n"
-        "from session_player.app.start_check import ValidationCache, check_structure\n"
+        "from session_player.launch.start_check import ValidationCache, check_structure\n"
         "from session_player.app.qt_app import build_window, make_app\n"
         "class Port:\n"
         "    def output_devices(self): return []\n"
@@ -228,12 +228,12 @@ PARTS = (
     (
         CACHED,
         AFTER_PYSIDE
-        + "from session_player.app.start_check import ValidationCache, check_structure\n"
+        + "from session_player.launch.start_check import ValidationCache, check_structure\n"
         "assert check_structure({demo!r}, ValidationCache({cache!r})).from_cache",
     ),
     (
         VALIDATED,
-        AFTER_PYSIDE + "from session_player.app.start_check import check_structure\n"
+        AFTER_PYSIDE + "from session_player.launch.start_check import check_structure\n"
         "check_structure({demo!r})",
     ),
     (
@@ -299,7 +299,7 @@ def measure_parts(repeats: int) -> list[tuple[str, float]]:
     with tempfile.TemporaryDirectory(prefix="session-player-parts-") as tmp:
         values = {"demo": str(DEMO), "cache": str(Path(tmp) / "cache"), "data": tmp}
         fill = (
-            "from session_player.app.start_check import ValidationCache, validate_structure; "
+            "from session_player.launch.start_check import ValidationCache, validate_structure; "
             f"validate_structure({str(DEMO)!r}, ValidationCache({values['cache']!r}))"
         )
         subprocess.run([sys.executable, "-c", fill], env=part_env(), cwd=ROOT, check=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from session_player.app import platform_check
+from session_player.launch import platform_check
 
 ROOT = Path(__file__).resolve().parents[1]
 LIST = ROOT / "tools" / "system-packages.txt"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from session_player.app.platform_check import (
+from session_player.launch.platform_check import (
     explain_missing_libraries,
     has_display,
     missing_qt_packages,

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
-from session_player.app import supervisor_state
-from session_player.app.start_check import ValidationCache
+from session_player.launch import supervisor_state
+from session_player.launch.start_check import ValidationCache
 from session_player.ui import theme
 from session_player.ui.main_window import MainWindow
 from session_player.ui.settings import AppSettings
@@ -96,7 +96,7 @@ def run(
     (a ``LiveEnginePort`` on the platform's folders) and the default validation cache
     (``session_player.app.start_helper``); None: the worker thread does all."""
     app = make_app(argv)
-    # Structure checks are cached in the user's cache folder (see session_player.app.start_check).
+    # Structure checks are cached in the user's cache folder (see session_player.launch.start_check).
     window = build_window(
         port, playlist=playlist, validation_cache=ValidationCache(), helper=helper
     )

@@ -46,7 +46,6 @@ DISABLE_ENV = "SESSION_PLAYER_START_HELPER"  # "0": everything in the app's own 
 DEADLINE_S = 4.0  # from the request to the answer; then the app does the work itself
 ALARM_S = 30  # the helper ends itself after this, whatever it is doing
 PARTS = ("structure", "devices", "unfinished")
-_PATH_FIELDS = ("folder", "journal_path")  # UnfinishedSession's Path fields
 _SIGKILL = 9  # fixed by POSIX; importing ``signal`` for it would cost a millisecond at launch
 
 
@@ -285,37 +284,6 @@ def parse_answer(data: bytes) -> dict | None:
     return parts
 
 
-# --- the answers as JSON, and back ------------------------------------------------------------
-
-
-def unfinished_to_json(sessions) -> list[dict]:
-    import dataclasses
-
-    out = []
-    for session in sessions:
-        entry = dataclasses.asdict(session)
-        for name in _PATH_FIELDS:
-            entry[name] = str(entry[name])
-        out.append(entry)
-    return out
-
-
-def unfinished_from_json(entries: list) -> list:
-    if not entries:
-        return []  # the usual case: no need to import the session package for it
-    from pathlib import Path
-
-    from session_player.session.store import UnfinishedSession
-
-    sessions = []
-    for entry in entries:
-        values = dict(entry)
-        for name in _PATH_FIELDS:
-            values[name] = Path(values[name])
-        sessions.append(UnfinishedSession(**values))
-    return sessions
-
-
 # --- the helper process -------------------------------------------------------------------------
 
 
@@ -349,7 +317,7 @@ def answer_all(config: dict, requests) -> dict:
     import logging
 
     from session_player.app.live_port import LiveEnginePort
-    from session_player.app.start_check import ValidationCache, check_structure
+    from session_player.launch.start_check import ValidationCache, check_structure
 
     log_lines: list[list] = []
 
@@ -366,6 +334,8 @@ def answer_all(config: dict, requests) -> dict:
 
     def unfinished() -> list[dict]:
         try:
+            from session_player.launch.unfinished_json import unfinished_to_json
+
             return unfinished_to_json(port.unfinished_sessions())
         except OSError:
             return []  # as the main window's own look

@@ -5,7 +5,7 @@ restarted the app and clicked Resume. Now the ``session-player`` command forks a
 (before Qt, pygame or the session package are imported, so a launch costs a fork, not a
 second interpreter); the child is the app, the parent stays behind as its supervisor. When
 the child dies (a non-zero exit or a signal) while the state file it keeps
-(``session_player.app.supervisor_state``) names a session whose journal has no
+(``session_player.launch.supervisor_state``) names a session whose journal has no
 ``session_ended``, the supervisor forks a new child at once and asks it to resume that
 session by itself, on the screen that was showing (the patient view comes back as the
 patient view, never as the console), and to say so on the console.
@@ -31,7 +31,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 
-from session_player.app import supervisor_state
+from session_player.launch import supervisor_state
 
 DISABLE_FLAG = "--no-supervisor"
 DISABLE_ENV = "SESSION_PLAYER_NO_SUPERVISOR"  # "1": no supervisor

@@ -24,7 +24,6 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "play": ("play", "run a live session without the GUI"),
     "devices": ("devices", "list audio output devices; choose one; run the headphone test"),
     "export": ("export", "write a session's record as FHIR JSON or CSV"),
-    "loudness": ("loudness", "measure a playlist's audio: LUFS, range, true peak, gain"),
 }
 
 

@@ -52,7 +52,7 @@ class LoadResult:
     placeholder_phases: set[int] = field(default_factory=set)
     # Every file the result depends on: path -> sha256 of the bytes parsed, None for an
     # included file that was not there, UNTRACKED for one that could not be read. A cached
-    # result is only as good as this list (``session_player.app.start_check``).
+    # result is only as good as this list (``session_player.launch.start_check``).
     inputs: dict[str, str | None] = field(default_factory=dict)
 
     @property

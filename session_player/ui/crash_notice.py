@@ -21,7 +21,7 @@ EXIT_CLOSE = 1
 
 def show_crash_notice(title: str, message: str) -> int:
     """``EXIT_START_AGAIN`` or ``EXIT_CLOSE``, as the clinician chose."""
-    from session_player.app.platform_check import has_display
+    from session_player.launch.platform_check import has_display
 
     if not has_display():
         return EXIT_CLOSE  # the supervisor printed the message on stderr already

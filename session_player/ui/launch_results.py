@@ -127,7 +127,7 @@ class LaunchResults(QObject):
         if part == "structure":
             if value["playlist"] != self._playlist:
                 return None
-            from session_player.app.start_check import PlaylistCheck
+            from session_player.launch.start_check import PlaylistCheck
 
             # Marked as from the cache whatever the helper did: this process has not
             # validated it, so the follow-up validates afresh here (see StartScreen).
@@ -137,7 +137,7 @@ class LaunchResults(QObject):
                 return None
             return list(value)
         if part == "unfinished":
-            from session_player.app.start_helper import unfinished_from_json
+            from session_player.launch.unfinished_json import unfinished_from_json
 
             return unfinished_from_json(value)
         return None

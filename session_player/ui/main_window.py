@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
     from PySide6.QtWidgets import QMessageBox
 
-    from session_player.app.start_check import ValidationCache
+    from session_player.launch.start_check import ValidationCache
     from session_player.ui.console import Console
     from session_player.ui.launch_results import LaunchResults
     from session_player.ui.patient_view import PatientView

@@ -14,7 +14,7 @@ from session_player.playlist.durations import format_duration
 from session_player.ui import qt_values
 
 if TYPE_CHECKING:
-    from session_player.app.start_check import PlaylistOverview
+    from session_player.launch.start_check import PlaylistOverview
 
 
 def _when(at) -> str:

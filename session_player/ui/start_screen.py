@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from session_player.app.start_check import (
+from session_player.launch.start_check import (
     PlaylistCheck,
     check_fully,
     check_structure,
@@ -45,7 +45,7 @@ from session_player.ui.settings import AppSettings
 from session_player.ui.worker import TaskRunner
 
 if TYPE_CHECKING:
-    from session_player.app.start_check import ValidationCache
+    from session_player.launch.start_check import ValidationCache
     from session_player.playlist.loader import LoadResult
     from session_player.ui.launch_results import LaunchResults
     from session_player.ui.ports import EnginePort
@@ -81,7 +81,7 @@ def playlist_title(path: Path) -> str | None:
 def _check(
     path: str, *, check_audio: bool, cache: ValidationCache | None = None, fresh: bool = False
 ) -> PlaylistCheck:
-    """One step of the check, on a worker thread (``session_player.app.start_check``).
+    """One step of the check, on a worker thread (``session_player.launch.start_check``).
 
     The structure step answers from ``cache`` when it can (``fresh`` validates anyway): the
     playlist model (pydantic) takes longer to import than the rest of the start together.
@@ -458,7 +458,7 @@ class StartScreen(QWidget):
         self._validate(path)
 
     def _validate(self, path: str) -> None:
-        """Check the file in two steps, both on worker threads (``session_player.app.start_check``).
+        """Check the file in two steps, both on worker threads (``session_player.launch.start_check``).
 
         First its structure (the YAML, the schema, the references), which is shown at once:
         from the validation cache when nothing it depends on changed since an earlier check,

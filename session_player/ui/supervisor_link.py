@@ -1,7 +1,7 @@
 """The main window's side of the supervisor: what to resume, and on which screen, after a crash.
 
 The window tells the link when a session opens and closes and which screen the room sees;
-the link keeps the supervisor's state file (``session_player.app.supervisor_state``) up to
+the link keeps the supervisor's state file (``session_player.launch.supervisor_state``) up to
 date. Without a supervisor (``--no-supervisor``, tests) there is no link and nothing is
 written. A write that fails is logged: the session goes on, it is only the automatic
 restart that would not know about it, and the clinician is told so (``on_failure``: the
@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from session_player.app import supervisor_state
+from session_player.launch import supervisor_state
 
 log = logging.getLogger(__name__)
 

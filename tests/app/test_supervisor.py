@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from session_player.app import supervisor, supervisor_state
+from session_player.app import supervisor
 from session_player.app.supervisor import RestartPolicy, Supervisor
+from session_player.launch import supervisor_state
 from session_player.session.journal import Journal
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
-from session_player.app.start_check import overview_of
+from session_player.launch.start_check import overview_of
 from session_player.playlist.loader import load_playlist
 
 TEXT = """

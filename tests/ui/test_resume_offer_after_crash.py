@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 
-from session_player.app import supervisor_state
+from session_player.launch import supervisor_state
 from session_player.session.clock import FakeClock
 from session_player.session.journal import read_journal
 from session_player.ui.fake_engine import FakeEnginePort

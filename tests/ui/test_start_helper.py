@@ -14,8 +14,9 @@ import pytest
 
 from session_player.app import start_helper
 from session_player.app.live_port import LiveEnginePort
-from session_player.app.start_check import ValidationCache, check_structure, validate_structure
 from session_player.app.start_helper import StartHelper, helper_command
+from session_player.launch.start_check import ValidationCache, check_structure, validate_structure
+from session_player.launch.unfinished_json import unfinished_from_json
 
 from .conftest import TIMEOUT_MS, clinic_window
 from .test_resume import crashed_session
@@ -63,12 +64,12 @@ def test_the_helper_answers_what_this_process_would(tmp_path, clinic, data):
             assert check.same_answer(validate_structure(playlist))
             assert check.same_answer(check_structure(playlist, ValidationCache(cache_dir)))
             assert answer["devices"]["value"] == port.output_devices()
-            unfinished = start_helper.unfinished_from_json(answer["unfinished"]["value"])
+            unfinished = unfinished_from_json(answer["unfinished"]["value"])
             assert unfinished == port.unfinished_sessions() and len(unfinished) == 1
 
 
 def start_helper_check(answer, playlist):
-    from session_player.app.start_check import PlaylistCheck
+    from session_player.launch.start_check import PlaylistCheck
 
     value = answer["structure"]["value"]
     assert value["playlist"] == playlist

@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from session_player.app.qt_app import DEMO_PLAYLIST
-from session_player.app.start_check import ValidationCache, validate_structure
+from session_player.launch.start_check import ValidationCache, validate_structure
 from session_player.ui import qt_values
 from session_player.ui import start_screen as start_module
 from session_player.ui.fake_engine import FakeEnginePort
@@ -163,7 +163,7 @@ import os, sys
 import PySide6.QtCore, PySide6.QtWidgets
 from PySide6.QtCore import QSettings, QTimer
 from session_player.app.live_port import LiveEnginePort
-from session_player.app.start_check import ValidationCache
+from session_player.launch.start_check import ValidationCache
 from session_player.app.qt_app import build_window, make_app
 
 app = make_app()

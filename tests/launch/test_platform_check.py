@@ -3,8 +3,8 @@
 import ctypes.util
 import os
 
-from session_player.app import platform_check
-from session_player.app.platform_check import (
+from session_player.launch import platform_check
+from session_player.launch.platform_check import (
     explain_missing_libraries,
     has_display,
     library_finder,

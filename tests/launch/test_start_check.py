@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from session_player.app import start_check
-from session_player.app.start_check import (
+from session_player.launch import start_check
+from session_player.launch.start_check import (
     PlaylistCheck,
     ValidationCache,
     check_structure,
@@ -211,7 +211,7 @@ def test_a_hit_imports_neither_pydantic_nor_yaml(folder, cache):
     check_structure(path, cache)
     code = (
         "import sys\n"
-        "from session_player.app.start_check import ValidationCache, check_structure\n"
+        "from session_player.launch.start_check import ValidationCache, check_structure\n"
         f"check = check_structure({str(path)!r}, ValidationCache({str(cache.cache_dir)!r}))\n"
         "heavy = [m for m in ('pydantic', 'yaml', 'session_player.playlist.model') "
         "if m in sys.modules]\n"
