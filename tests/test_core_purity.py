@@ -15,6 +15,8 @@ CORE_MODULES = [
     "session_player.playlist.checks",
     "session_player.playlist.schema",
     "session_player.media.probe",
+    "session_player.studio.document",
+    "session_player.studio.edits",
 ]
 OPTIONAL_CORE = [
     "session_player.session.timeline",
