@@ -24,6 +24,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "play": ("play", "run a live session without the GUI"),
     "devices": ("devices", "list audio output devices; choose one; run the headphone test"),
     "export": ("export", "write a session's record as FHIR JSON or CSV"),
+    "report": ("report", "write a session's report as a PDF (A4 or Letter)"),
 }
 
 
