@@ -12,7 +12,7 @@ from pathlib import Path
 
 from session_player.playlist.durations import format_duration
 from session_player.playlist.file_hint import close_existing_file
-from session_player.playlist.loader import LoadResult, Origin, probe_audio
+from session_player.playlist.load_result import LoadResult, Origin, probe_audio
 from session_player.playlist.model import Content, Library, MusicLayer, Phase, Playlist
 from session_player.playlist.problems import Problem, error, warning
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from session_player.media.probe import AudioInfo, ProbeError, probe
+from session_player.playlist.checks import check_document
 from session_player.playlist.errors import problems_from_validation
 from session_player.playlist.file_hint import close_existing_file
+from session_player.playlist.load_result import LoadResult, Origin
 from session_player.playlist.model import Library, Playlist
 from session_player.playlist.problems import Problem, Severity, error, sorted_problems
 from session_player.playlist.yaml_source import (
@@ -30,50 +30,6 @@ from session_player.playlist.yaml_source import (
 MAX_INCLUDE_DEPTH = 8
 
 
-@dataclass
-class Origin:
-    """Where a definition came from, so problems inside an included library point there."""
-
-    doc: YamlDocument
-    path: tuple
-
-
-@dataclass
-class LoadResult:
-    source: str
-    document: Playlist | Library | None = None
-    problems: list[Problem] = field(default_factory=list)
-    unreadable: bool = False
-    audio: dict[str, AudioInfo] = field(default_factory=dict)
-    audio_failures: dict[str, str] = field(default_factory=dict)
-    origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
-    # Ids whose definitions were invalid: references to them are not reported twice.
-    dropped_ids: set[str] = field(default_factory=set)
-    salvaged: bool = False
-    arc_unusable: bool = False
-    placeholder_phases: set[int] = field(default_factory=set)
-    # Every file the result depends on: path -> sha256 of the bytes parsed, None for an
-    # included file that was not there, UNTRACKED for one that could not be read. A cached
-    # result is only as good as this list (``session_player.launch.start_check``).
-    inputs: dict[str, str | None] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
-
-    @property
-    def ok(self) -> bool:
-        return self.document is not None and not self.errors and not self.salvaged
-
-    @property
-    def playlist(self) -> Playlist | None:
-        return self.document if isinstance(self.document, Playlist) and self.ok else None
-
-
 def load_playlist(
     path: str | Path, *, check_audio: bool = True, strict: bool = False, text: str | None = None
 ) -> LoadResult:
@@ -83,9 +39,6 @@ def load_playlist(
     (the studio checks an edit before saving it); includes and audio paths are still found
     relative to ``path``.
     """
-    # Imported here: checks imports this module's types.
-    from session_player.playlist.checks import check_document
-
     source = str(path)
     result = LoadResult(source=source)
     raw = None if text is None else text.encode("utf-8")
@@ -201,21 +154,6 @@ def _record_origins(doc: YamlDocument, data: dict, result: LoadResult, *, own: b
                 result.origins[(kind, str(key))] = Origin(doc, (kind, key))
     if own:
         result.origins[("document", "")] = Origin(doc, ())
-
-
-def probe_audio(result: LoadResult, file: str) -> AudioInfo | str:
-    """Probe once per file per load; returns the info or the reason it failed."""
-    if file in result.audio:
-        return result.audio[file]
-    if file in result.audio_failures:
-        return result.audio_failures[file]
-    try:
-        info = probe(file)
-    except ProbeError as exc:
-        result.audio_failures[file] = str(exc)
-        return str(exc)
-    result.audio[file] = info
-    return info
 
 
 _COLLECTIONS = ("soundscapes", "bells", "voices")
