@@ -151,7 +151,7 @@ class Console(QWidget):
         arc_layout.addWidget(self.arc)
         self.now_playing = NowPlaying(bridge)
         # Compact: its buttons on a row of their own, so the card fits a narrow column.
-        self.vitals = VitalsPrompt(bridge, compact=True)
+        self.vitals = VitalsPrompt(bridge, compact=True, clock=self._clock)
         self.side_effects = SideEffects(bridge, clock=self._clock)
         self.note = NoteEntry(bridge)
         self.log = EventLog(bridge)
@@ -393,7 +393,7 @@ class Console(QWidget):
             guard.sample()
 
     def _on_refused(self, command: str, reason: str) -> None:
-        if command in ("record_vitals", "skip_vitals", "end_session"):
+        if command in ("record_vitals", "record_scale", "skip_vitals", "end_session"):
             return  # shown where it was asked (the vitals prompt, the end dialog)
         self._say(reason, warning=True)
 

@@ -22,10 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from session_player.session.clock import SYSTEM_CLOCK, Clock
+from session_player.session.scales import MOAAS_LEVELS
 from session_player.session.vitals import flags_for
 from session_player.ui import theme
+from session_player.ui.cadss_panel import CadssPanel
 from session_player.ui.elided_label import ElidedLabel
 from session_player.ui.fades import fade_in
+from session_player.ui.score_buttons import ScoreRow
 from session_player.ui.typing_mode import leave_on_escape, release_focus
 
 FIELDS = (
@@ -33,11 +37,18 @@ FIELDS = (
     ("diastolic", "/", "dia"),
     ("heart_rate", "HR", "bpm"),
     ("spo2", "SpO2", "%"),
+    ("respiratory_rate", "RR", "/min"),
 )
 MEASURE_FIELDS = {
     "blood_pressure": ("systolic", "diastolic"),
     "heart_rate": ("heart_rate",),
     "spo2": ("spo2",),
+    "respiratory_rate": ("respiratory_rate",),
+}
+# The one-tap scales: (caption, scores, what each score means).
+SCORE_ROWS = {
+    "sedation": ("MOAA/S", range(0, 6), MOAAS_LEVELS),
+    "dissociation": ("Dissociation", range(0, 11), {0: "None", 10: "The most imaginable"}),
 }
 
 
@@ -59,6 +70,7 @@ class VitalsPrompt(QFrame):
         *,
         compact: bool = False,
         discharge_first: bool = False,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("vitals_prompt")
@@ -89,6 +101,7 @@ class VitalsPrompt(QFrame):
                     "diastolic": "Diastolic blood pressure",
                     "heart_rate": "Heart rate",
                     "spo2": "SpO2",
+                    "respiratory_rate": "Respiratory rate",
                 }[key]
             )
             field.setPlaceholderText(placeholder)
@@ -147,6 +160,27 @@ class VitalsPrompt(QFrame):
         _keep_room_when_hidden(self._skip_row)
         self._skip_row.hide()
 
+        # The scales this playlist's checks ask for, each on a row of its own under the
+        # fields; only those rows exist, and each keeps its room while hidden, so the card
+        # has one height for the whole session.
+        asked = {m for check in bridge.playlist.clinical.vitals for m in check.measures}
+        self.score_rows: dict[str, ScoreRow] = {}
+        for scale, (caption, scores, meanings) in SCORE_ROWS.items():
+            if scale in asked:
+                row = ScoreRow(scale, caption, scores, meanings, clock=clock)
+                row.scored.connect(lambda score, s=scale: self._record_score(s, score))
+                _keep_room_when_hidden(row)
+                row.hide()
+                self.score_rows[scale] = row
+        self.cadss_button: QPushButton | None = None
+        self.cadss_panel: CadssPanel | None = None
+        if "cadss" in asked:
+            self.cadss_button = QPushButton("CADSS (23 items)…")
+            self.cadss_button.setObjectName("vitals_cadss")
+            self.cadss_button.clicked.connect(self.open_cadss)
+            _keep_room_when_hidden(self.cadss_button)
+            self.cadss_button.hide()
+
         self.flags = ElidedLabel(min_width_px=120)
         self.flags.setObjectName("vitals_flags")
         self.flags.setProperty("role", "warning")
@@ -160,6 +194,10 @@ class VitalsPrompt(QFrame):
         layout.addLayout(entry)
         if compact:
             layout.addLayout(buttons)
+        for row in self.score_rows.values():
+            layout.addWidget(row)
+        if self.cadss_button is not None:
+            layout.addWidget(self.cadss_button)
         layout.addWidget(self._skip_row)
         layout.addWidget(self.flags)
         self.hide()
@@ -181,12 +219,14 @@ class VitalsPrompt(QFrame):
                 heading += f"  (+{len(state.due_vitals) - 1} more)"
             self.heading.setText(heading)
             self._show_measures(due.measures)
+            self._show_scales(due.measures)
             self.skip_button.show()
             self.close_button.hide()
             self._appear()
         elif self._manual:
             self.heading.setText("Vitals (unscheduled reading)")
             self._show_measures(tuple(MEASURE_FIELDS))
+            self._show_scales(())
             self.skip_button.hide()
             self.close_button.show()
             self._appear()
@@ -215,6 +255,40 @@ class VitalsPrompt(QFrame):
         for key, field in self.fields.items():
             field.setVisible(key in shown)
             self._captions[key].setVisible(key in shown)
+
+    def _show_scales(self, measures) -> None:
+        for scale, row in self.score_rows.items():
+            row.setVisible(scale in measures)
+        if self.cadss_button is not None:
+            self.cadss_button.setVisible("cadss" in measures)
+        # A check asking only for scores has nothing to Save: a tap records it.
+        self.save_button.setEnabled(any(field.isVisibleTo(self) for field in self.fields.values()))
+
+    def _record_score(self, scale: str, score: int) -> None:
+        if self._due_key is None:
+            return
+        result = self._bridge.run("record_scale", scale, score, check_label=self._due_key)
+        if result is not None:
+            self.saved.emit(result)
+            self.update_from(self._bridge.state)
+            if result.flags:
+                self._say(result.flags[0].message)
+
+    def open_cadss(self) -> CadssPanel:
+        """The CADSS for the check shown; the same window (its taps kept) until saved."""
+        if self.cadss_panel is None or self.cadss_panel.check_key != self._due_key:
+            self.cadss_panel = CadssPanel(self._bridge, self._due_key, self.window())
+            self.cadss_panel.saved.connect(self._cadss_saved)
+        self.cadss_panel.show()
+        self.cadss_panel.raise_()
+        return self.cadss_panel
+
+    def _cadss_saved(self, result) -> None:
+        self.cadss_panel = None
+        self.saved.emit(result)
+        self.update_from(self._bridge.state)
+        if result.flags:
+            self._say(result.flags[0].message)
 
     def _appear(self) -> None:
         if not self.isVisible():
@@ -305,7 +379,7 @@ class VitalsPrompt(QFrame):
             self.update_from(self._bridge.state)
 
     def _on_refused(self, command: str, reason: str) -> None:
-        if command in ("record_vitals", "skip_vitals"):
+        if command in ("record_vitals", "skip_vitals", "record_scale"):
             self._say(reason)
 
     def _say(self, message: str) -> None:
