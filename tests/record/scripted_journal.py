@@ -74,11 +74,15 @@ def make_playlist_file(folder: Path) -> Path:
     return path
 
 
-def run_scripted_session(folder: Path, *, alias: str = "Blue Heron") -> ScriptedSession:
-    """Run the whole session on a fake clock; the journal ends with the discharge."""
+def run_scripted_session(
+    folder: Path, *, alias: str = "Blue Heron", wall_start_s: float = 1_767_225_600.0
+) -> ScriptedSession:
+    """Run the whole session on a fake clock; the journal ends with the discharge.
+
+    ``wall_start_s``: when it starts on the wall clock (default 2026-01-01T00:00Z)."""
     playlist_path = make_playlist_file(folder)
     playlist = Playlist.model_validate(PLAYLIST_DATA, context={"base_dir": str(folder)})
-    clock = FakeClock()
+    clock = FakeClock(wall_start_s=wall_start_s)
     store = SessionStore(folder / "data")
     timeline = SessionTimeline(
         playlist, store, clock, clock.wall, seed=7, playlist_path=playlist_path
