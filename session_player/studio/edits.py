@@ -331,6 +331,8 @@ class AddMusic(Edit):
     target: str
     files: list[str | os.PathLike[str]]
     index: int | None = None
+    # Titles shown on the console (from a track list's #EXTINF, say); None: the file's name.
+    titles: list[str | None] | None = None
 
     @property
     def label(self) -> str:  # type: ignore[override]
@@ -350,7 +352,13 @@ class AddMusic(Edit):
                 refused.append(f"{file.name}: {reason}")
         if refused:
             raise EditRefused("not an audio file the session can play: " + "; ".join(refused))
-        names = [item_path(Path(f), document.path) for f in self.files]
+        titles = list(self.titles) if self.titles is not None else [None] * len(self.files)
+        if len(titles) != len(self.files):
+            raise EditRefused("one title per file, or none")
+        names: list[object] = []
+        for file, title in zip(self.files, titles, strict=True):
+            name = item_path(Path(file), document.path)
+            names.append({"file": name, "title": title} if title else name)
         where = content_path(data, self.target)
         content = _mapping_at(data, where)
         music = content.get("music")
