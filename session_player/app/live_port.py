@@ -273,13 +273,11 @@ class LiveEnginePort:
         from session_player.playlist.loader import load_playlist
         from session_player.session.clock import SYSTEM_CLOCK, SYSTEM_WALL_CLOCK
         from session_player.session.recovery import preview_resume
-        from session_player.session.timeline import SessionTimeline
 
         result = load_playlist(unfinished.playlist_path, check_audio=False)
         if result.playlist is None:
             return None
         return preview_resume(
-            SessionTimeline,
             result.playlist,
             unfinished.journal_path,
             SYSTEM_CLOCK,
@@ -290,9 +288,10 @@ class LiveEnginePort:
         """``check_audio`` False: the audio files are not decoded first (seconds on a slow
         laptop). For the supervisor's automatic resume: they were checked when the session
         started, and a file broken since is reported by the mixer (a file_broken alert)."""
-        from session_player.app.services import build_live_session, resume_timeline
+        from session_player.app.services import build_live_session
         from session_player.playlist.loader import load_playlist
         from session_player.session.commands import ResumeError
+        from session_player.session.recovery import resume_timeline
         from session_player.session.rehearsal import refuse_to_resume_a_rehearsal
 
         # A rehearsal named directly (the supervisor's restart) never comes back with sound.
@@ -307,7 +306,9 @@ class LiveEnginePort:
             )
         loaded = self._loaded(unfinished.playlist_path, result)
         self._stop_headphone_test()
-        timeline = resume_timeline(loaded, unfinished.journal_path)
+        timeline = resume_timeline(
+            loaded.playlist, unfinished.journal_path, playlist_path=loaded.path
+        )
         live = build_live_session(loaded, device_name=_device_name(device), timeline=timeline)
         live.start()
         port = LiveSessionPort(live, device or SYSTEM_DEFAULT)

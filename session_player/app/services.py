@@ -12,7 +12,6 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from session_player import __version__
 from session_player.audio.analysis import AnalysisCache, AnalysisResult, analyse_playlist
@@ -154,19 +153,6 @@ def build_live_session(
         allow_fallback=allow_fallback,
     )
     return LiveSession(timeline, mixer, engine, player)
-
-
-def resume_timeline(
-    loaded: LoadedPlaylist, journal_path: str | Path, *, clock=SYSTEM_CLOCK
-) -> SessionTimeline:
-    return SessionTimeline.resume(
-        loaded.playlist,
-        journal_path,
-        clock,
-        SYSTEM_WALL_CLOCK,
-        playlist_path=loaded.path,
-        app_version=__version__,
-    )
 
 
 def wait_until(predicate: Callable[[], bool], timeout_s: float, step_s: float = 0.05) -> bool:

@@ -236,8 +236,8 @@ def _resumed_timeline(loaded, sessions_dir):
     """The newest unfinished session started from this playlist, rebuilt from its journal."""
     from pathlib import Path
 
-    from session_player.app.services import resume_timeline
     from session_player.session.commands import ResumeError
+    from session_player.session.recovery import resume_timeline
     from session_player.session.store import SessionStore
 
     wanted = str(Path(loaded.path).resolve())
@@ -249,7 +249,7 @@ def _resumed_timeline(loaded, sessions_dir):
         return None
     chosen = candidates[0]
     try:
-        timeline = resume_timeline(loaded, chosen.journal_path)
+        timeline = resume_timeline(loaded.playlist, chosen.journal_path, playlist_path=loaded.path)
     except ResumeError as exc:
         print(f"session-player: cannot resume: {exc}", file=sys.stderr)
         return None

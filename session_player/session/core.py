@@ -23,7 +23,7 @@ import logging
 import math
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from session_player.playlist.model import Playlist
@@ -79,7 +79,7 @@ class TimelineCore:
         self._last_key: tuple | None = None
         self._notifying = False
         self._notify_again = False
-        self.resume_report: ResumeReport | None = None  # set by resume()
+        self.resume_report: ResumeReport | None = None  # set by recovery.resume_timeline
 
     # --- time ------------------------------------------------------------------------------
 
@@ -234,6 +234,42 @@ class TimelineCore:
                     # Never silent: these events are in no file (the disk is still full).
                     log.error("%d journal events could not be written before closing", waiting)
                 self._journal.close()
+
+    # --- restoring from a journal (``recovery.py``) --------------------------------------
+
+    def replay(self, events: Sequence[dict]) -> list[str]:
+        """Rebuild the state from a journal's events, on a timeline that has not started.
+
+        An event that parses but makes no sense is skipped like a corrupt line; returns one
+        line per event skipped, for the resume report."""
+        with self._lock:
+            if self._journal is not None or self._record.status != "ready":
+                raise RuntimeError("replay() is for a timeline that has not started")
+            skipped: list[str] = []
+            record = self._record
+            for event in events:
+                try:
+                    record.apply(event)
+                except (KeyError, TypeError, ValueError) as exc:
+                    skipped.append(f"event {event['seq']} ({event['type']}) ignored: {exc!r}")
+                    record.last_seq = event["seq"]
+                    record.last_event = event
+            return skipped
+
+    def continue_journal(
+        self, journal: Journal, *, session_now_s: float, run: int, resumed: dict
+    ) -> list[dict]:
+        """Go on with a replayed session: write to ``journal`` (its own, opened for appending)
+        as run ``run``, with the session clock at ``session_now_s`` now. Journals the
+        transitions missed while away, then ``session_resumed`` with ``resumed`` and how many
+        were missed (``missed_events``); returns the missed ones."""
+        with self._lock:
+            self._journal = journal
+            self._run = run
+            self._mono_zero = self._clock() - session_now_s
+            missed = self._tick_locked()
+            self._record_event("session_resumed", {**resumed, "missed_events": len(missed)})
+            return missed
 
     # --- journaling ------------------------------------------------------------------------
 

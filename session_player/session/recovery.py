@@ -15,6 +15,9 @@ patient's drug certainly did). Automatic transitions missed while away are journ
 resume at the times they should have happened, then a ``session_resumed`` event says how
 long the app was away (from the heartbeat file, the last sign of life).
 
+This module sits above the timeline: it builds one and restores it through its public
+``replay`` and ``continue_journal``. ``resume_timeline`` is the one way to resume.
+
 The anchor is the latest sign of life: the last event, or the heartbeat file if it is newer
 (it is rewritten every few seconds with the session time and the wall time).
 """
@@ -25,16 +28,19 @@ import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from session_player.playlist.model import Playlist
-from session_player.session.clock import Clock, WallClock, wall_from_iso
+from session_player.session.clock import (
+    SYSTEM_CLOCK,
+    SYSTEM_WALL_CLOCK,
+    Clock,
+    WallClock,
+    wall_from_iso,
+)
 from session_player.session.commands import ResumeError, ResumeReport
 from session_player.session.journal import Journal, JournalBusy, read_heartbeat, read_journal
 from session_player.session.store import SessionStore, file_sha256
-
-if TYPE_CHECKING:
-    from session_player.session.timeline import SessionTimeline
+from session_player.session.timeline import SessionTimeline
 
 
 def _check_playlist(playlist: Playlist, events: tuple[dict, ...]) -> None:
@@ -61,15 +67,16 @@ def _check_playlist(playlist: Playlist, events: tuple[dict, ...]) -> None:
 
 
 def resume_timeline(
-    cls: type[SessionTimeline],
     playlist: Playlist,
     journal_path: str | os.PathLike,
-    clock: Clock,
-    wall_clock: WallClock,
+    clock: Clock = SYSTEM_CLOCK,
+    wall_clock: WallClock = SYSTEM_WALL_CLOCK,
     *,
     playlist_path: str | os.PathLike | None = None,
     app_version: str | None = None,
 ) -> SessionTimeline:
+    """Rebuild a session from its journal and go on where it is now (``timeline.resume_report``
+    says what was found). ``ResumeError`` when it cannot be resumed, with the reason."""
     journal_path = Path(journal_path)
     try:
         journal, contents = Journal.open_append(journal_path)
@@ -79,7 +86,6 @@ def resume_timeline(
             "continue it there, or close that window first."
         ) from exc
     return _resumed(
-        cls,
         playlist,
         journal_path,
         journal,
@@ -116,7 +122,6 @@ class _PreviewJournal:
 
 
 def preview_resume(
-    cls: type[SessionTimeline],
     playlist: Playlist,
     journal_path: str | os.PathLike,
     clock: Clock,
@@ -127,12 +132,11 @@ def preview_resume(
     journal_path = Path(journal_path)
     contents = read_journal(journal_path)
     journal = _PreviewJournal(contents.last_seq)
-    timeline = _resumed(cls, playlist, journal_path, journal, contents, clock, wall_clock)
+    timeline = _resumed(playlist, journal_path, journal, contents, clock, wall_clock)
     return ResumePoint(timeline.state().phase_name or "Settling", timeline.since_dose_s())
 
 
 def _resumed(
-    cls: type[SessionTimeline],
     playlist: Playlist,
     journal_path: Path,
     journal,
@@ -150,7 +154,7 @@ def _resumed(
         _check_playlist(playlist, events)
         started = events[0]
         path = playlist_path if playlist_path is not None else started.get("playlist_path")
-        timeline = cls(
+        timeline = SessionTimeline(
             playlist,
             SessionStore(journal_path.parent.parent.parent),
             clock,
@@ -160,15 +164,7 @@ def _resumed(
             app_version=app_version,
         )
         problems = [f"line {p.line_no}: {p.message}" for p in contents.problems]
-        record = timeline._record
-        for event in events:
-            try:
-                record.apply(event)
-            except (KeyError, TypeError, ValueError) as exc:
-                # A line that parses but does not make sense: skip it like a corrupt line.
-                problems.append(f"event {event['seq']} ({event['type']}) ignored: {exc!r}")
-                record.last_seq = event["seq"]
-                record.last_event = event
+        problems += timeline.replay(events)
     except BaseException:
         journal.close()
         raise
@@ -196,19 +192,16 @@ def _resumed(
     away_s = max(0.0, gap_s)
     session_now = anchor_session_s + away_s
 
-    timeline._journal = journal
-    timeline._run = max((int(e.get("run", 0)) for e in events), default=0) + 1
-    timeline._mono_zero = clock() - session_now
-
-    missed = timeline._tick_locked()
     recorded_sha = started.get("playlist_sha256")
     current_sha = file_sha256(path) if path else None
     playlist_changed = bool(recorded_sha and current_sha and recorded_sha != current_sha)
     if playlist_changed:
         problems.append("the playlist file has changed since the session started")
-    timeline._record_event(
-        "session_resumed",
-        {
+    missed = timeline.continue_journal(
+        journal,
+        session_now_s=session_now,
+        run=max((int(e.get("run", 0)) for e in events), default=0) + 1,
+        resumed={
             "away_s": away_s,
             "since_last_event_s": since_last_event_s,
             "resumed_after_seq": last["seq"],
@@ -216,7 +209,6 @@ def _resumed(
             "torn_bytes": contents.torn_bytes,
             "problems": problems,
             "playlist_changed": playlist_changed,
-            "missed_events": len(missed),
         },
     )
     timeline.resume_report = ResumeReport(

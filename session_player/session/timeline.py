@@ -29,15 +29,13 @@ commands (start, dose, advance, extend, hold, release, end) and ``resume``.
 
 from __future__ import annotations
 
-import os
 import secrets
 
 from session_player.playlist.durations import format_clock, format_duration
-from session_player.playlist.model import Playlist
 from session_player.session.arc import holds, is_last, may_be_held, planned_end_tau_s
 from session_player.session.audio_commands import AudioCommands
 from session_player.session.clinical_commands import ClinicalCommands
-from session_player.session.clock import SYSTEM_CLOCK, SYSTEM_WALL_CLOCK, Clock, WallClock, wall_iso
+from session_player.session.clock import wall_iso
 from session_player.session.commands import CommandRefused, CommandResult
 from session_player.session.core import is_number
 from session_player.session.snapshot import EPSILON_S, end_refusal
@@ -46,32 +44,6 @@ from session_player.session.store import file_sha256
 
 class SessionTimeline(AudioCommands, ClinicalCommands):
     """One session: its commands, its automatic transitions, its journal and its state."""
-
-    # --- recovery --------------------------------------------------------------------------
-
-    @classmethod
-    def resume(
-        cls,
-        playlist: Playlist,
-        journal_path: str | os.PathLike,
-        clock: Clock = SYSTEM_CLOCK,
-        wall_clock: WallClock = SYSTEM_WALL_CLOCK,
-        *,
-        playlist_path: str | os.PathLike | None = None,
-        app_version: str | None = None,
-    ) -> SessionTimeline:
-        """Rebuild a session from its journal and go on where it is now (see ``recovery.py``)."""
-        from session_player.session.recovery import resume_timeline
-
-        return resume_timeline(
-            cls,
-            playlist,
-            journal_path,
-            clock,
-            wall_clock,
-            playlist_path=playlist_path,
-            app_version=app_version,
-        )
 
     # --- the arc ---------------------------------------------------------------------------
 

@@ -210,9 +210,7 @@ class FakeEnginePort:
         result = load_playlist(unfinished.playlist_path, check_audio=False)
         if result.playlist is None:
             return None
-        return preview_resume(
-            SessionTimeline, result.playlist, unfinished.journal_path, self.clock, self.wall_clock
-        )
+        return preview_resume(result.playlist, unfinished.journal_path, self.clock, self.wall_clock)
 
     def resume_session(self, unfinished, device: str = "", *, check_audio: bool = True):
         refuse_to_resume_a_rehearsal(unfinished.journal_path)
@@ -221,7 +219,9 @@ class FakeEnginePort:
         result = load_playlist(unfinished.playlist_path, check_audio=False)
         if result.playlist is None:
             raise ResumeError(f"The playlist {unfinished.playlist_path} cannot be loaded.")
-        timeline = SessionTimeline.resume(
+        from session_player.session.recovery import resume_timeline
+
+        timeline = resume_timeline(
             result.playlist,
             unfinished.journal_path,
             self.clock,

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from session_player.session.journal import read_journal
+from session_player.session.recovery import resume_timeline
 from session_player.session.store import find_unfinished_sessions
-from session_player.session.timeline import SessionTimeline
 
 CHILD = Path(__file__).with_name("crash_child.py")
 REPO = Path(__file__).resolve().parents[2]
@@ -80,7 +80,7 @@ def test_sigkill_at_random_moments_loses_no_event(
         # Every seq printed after its write returned is there (2: the start and the dose).
         assert max(printed, default=2) <= seqs[-1], f"seed {seed}: an acknowledged event was lost"
 
-        resumed = SessionTimeline.resume(playlist, journal_path)
+        resumed = resume_timeline(playlist, journal_path)
         assert resumed.state().status == "running"
         assert resumed.resume_report.torn_tail == contents.torn_tail
         assert resumed.since_dose_s() >= 0

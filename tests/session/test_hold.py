@@ -12,6 +12,7 @@ import pytest
 from session_player.session.clock import FakeClock
 from session_player.session.commands import CommandRefused
 from session_player.session.journal import read_journal
+from session_player.session.recovery import resume_timeline
 from session_player.session.schedule import SETTLING, PhaseSpan
 from session_player.session.timeline import SessionTimeline
 
@@ -216,7 +217,7 @@ def test_resume_rebuilds_a_hold(dosed, clock, advance) -> None:
     schedule = dosed.schedule()
     dosed.close()
     clock = FakeClock(start_s=7.0, wall_start_s=clock.wall())
-    resumed = SessionTimeline.resume(dosed.playlist, dosed.journal_path, clock, clock.wall)
+    resumed = resume_timeline(dosed.playlist, dosed.journal_path, clock, clock.wall)
     try:
         assert resumed.state().can_release_hold and resumed.schedule() == schedule
         clock.advance(5 * MIN)  # past the planned end: holds, as live
@@ -234,7 +235,7 @@ def test_resume_after_the_hold_deadline_journals_the_advance_at_its_time(
     dosed.close()
     # The app comes back 30 minutes later: holding began at 10m, max_hold ran out at 20m.
     clock = FakeClock(start_s=7.0, wall_start_s=clock.wall() + 30 * MIN)
-    resumed = SessionTimeline.resume(dosed.playlist, dosed.journal_path, clock, clock.wall)
+    resumed = resume_timeline(dosed.playlist, dosed.journal_path, clock, clock.wall)
     try:
         starts = _events(resumed, "phase_started")
         assert [(e["phase_id"], e["cause"], e["dose_s"]) for e in starts] == [

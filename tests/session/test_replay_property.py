@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from session_player.session.clock import FakeClock
 from session_player.session.commands import CommandRefused
 from session_player.session.journal import read_journal
+from session_player.session.recovery import resume_timeline
 from session_player.session.state import CONTINUOUS_FIELDS
 from session_player.session.store import SessionStore
 from session_player.session.timeline import SessionTimeline
@@ -67,7 +68,7 @@ def _resume(timeline: SessionTimeline, wall_s: float, folder: Path | None = None
     if folder is not None:  # resume a copy, leaving the live session untouched
         shutil.copytree(path.parent, folder)
         path = folder / path.name
-    return SessionTimeline.resume(timeline.playlist, path, clock, clock.wall), clock
+    return resume_timeline(timeline.playlist, path, clock, clock.wall), clock
 
 
 def _assert_same(live: SessionTimeline, replayed: SessionTimeline) -> None:

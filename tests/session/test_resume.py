@@ -7,6 +7,7 @@ import pytest
 from session_player.session.clock import FakeClock
 from session_player.session.commands import ResumeError
 from session_player.session.journal import read_journal
+from session_player.session.recovery import resume_timeline
 from session_player.session.state import CONTINUOUS_FIELDS
 from session_player.session.timeline import SessionTimeline
 
@@ -19,7 +20,7 @@ def crash_and_resume(
     """The process dies now; the app restarts ``away_s`` later with a fresh monotonic clock."""
     timeline.close()  # what the kernel does to a killed process's files
     restarted = FakeClock(start_s=7.0, wall_start_s=clock.wall() + away_s)
-    resumed = SessionTimeline.resume(
+    resumed = resume_timeline(
         timeline.playlist, timeline.journal_path, restarted, restarted.wall, **kwargs
     )
     return resumed, restarted
@@ -122,7 +123,7 @@ def test_resume_with_a_torn_last_line(dosed, clock, advance) -> None:
     with open(dosed.journal_path, "ab") as stream:
         stream.write(b'{"seq":99,"type":"note","text":"half wri')
     restarted = FakeClock(start_s=1.0, wall_start_s=clock.wall() + 10)
-    resumed = SessionTimeline.resume(dosed.playlist, dosed.journal_path, restarted, restarted.wall)
+    resumed = resume_timeline(dosed.playlist, dosed.journal_path, restarted, restarted.wall)
     report = resumed.resume_report
     assert report.torn_tail and report.torn_bytes > 0
     assert resumed.state().phase_id == "onset"
@@ -166,19 +167,19 @@ def test_resume_refuses_a_different_playlist(dosed, clock, build_playlist) -> No
     dosed.close()
     other = build_playlist(phases=[{"id": "only", "duration": "1h"}])
     with pytest.raises(ResumeError, match=r"phases \(only\) are not those of the session"):
-        SessionTimeline.resume(other, dosed.journal_path, clock, clock.wall)
+        resume_timeline(other, dosed.journal_path, clock, clock.wall)
 
 
 def test_resume_refuses_a_session_still_open_elsewhere(dosed, clock) -> None:
     with pytest.raises(ResumeError, match="still open in another Session Player window"):
-        SessionTimeline.resume(dosed.playlist, dosed.journal_path, clock, clock.wall)
+        resume_timeline(dosed.playlist, dosed.journal_path, clock, clock.wall)
 
 
 def test_resume_refuses_an_empty_journal(tmp_path, playlist, clock) -> None:
     path = tmp_path / "journal.jsonl"
     path.write_bytes(b'{"seq":1,"type":"session_sta')
     with pytest.raises(ResumeError, match="nothing to resume"):
-        SessionTimeline.resume(playlist, path, clock, clock.wall)
+        resume_timeline(playlist, path, clock, clock.wall)
 
 
 def test_a_changed_playlist_file_is_reported(tmp_path, store, clock, playlist) -> None:
@@ -200,6 +201,6 @@ def test_a_corrupt_middle_line_is_reported_and_the_rest_replayed(dosed, clock) -
     lines[-3] = b"#corrupt#"  # the note
     dosed.journal_path.write_bytes(b"\n".join(lines))
     restarted = FakeClock(start_s=1.0, wall_start_s=clock.wall())
-    resumed = SessionTimeline.resume(dosed.playlist, dosed.journal_path, restarted, restarted.wall)
+    resumed = resume_timeline(dosed.playlist, dosed.journal_path, restarted, restarted.wall)
     assert resumed.state().volume_db == -20
     assert "not valid JSON" in resumed.resume_report.problems[0]

@@ -6,7 +6,7 @@ import threading
 
 from session_player.session.clock import FakeClock
 from session_player.session.journal import read_journal
-from session_player.session.timeline import SessionTimeline
+from session_player.session.recovery import resume_timeline
 
 
 def test_concurrent_commands_keep_the_journal_consistent(dosed, clock) -> None:
@@ -39,8 +39,6 @@ def test_concurrent_commands_keep_the_journal_consistent(dosed, clock) -> None:
     assert sum(e["type"] == "alert_raised" for e in events) == 150
     dosed.close()
     replay_clock = FakeClock(start_s=1.0, wall_start_s=clock.wall())
-    replayed = SessionTimeline.resume(
-        dosed.playlist, dosed.journal_path, replay_clock, replay_clock.wall
-    )
+    replayed = resume_timeline(dosed.playlist, dosed.journal_path, replay_clock, replay_clock.wall)
     assert replayed.state().discrete() == dosed.state().discrete()
     assert replayed.state().open_alerts == ()
