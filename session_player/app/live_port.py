@@ -238,6 +238,7 @@ class LiveEnginePort:
             alias=request.alias,
             notes=notes,
             sessions_dir=str(self._store.base_dir),
+            course=request.course,
         )
         # The pre-flight decisions that matter (a check the clinician continued without) go
         # into the journal from the main window; a note per passed check was only noise.
@@ -268,9 +269,15 @@ class LiveEnginePort:
     def unfinished_sessions(self):
         return self._store.unfinished()
 
+    @property
+    def records_dir(self):
+        """The data folder of the journals (the patient's course is read from there)."""
+        return self._store.base_dir
+
     def resume_point(self, unfinished):
         """Where resuming ``unfinished`` now would pick it up (see ``preview_resume``)."""
         from session_player.playlist.loader import load_playlist
+        from session_player.record.course_playlist import reapply_from_journal
         from session_player.session.clock import SYSTEM_CLOCK, SYSTEM_WALL_CLOCK
         from session_player.session.recovery import preview_resume
 
@@ -278,7 +285,7 @@ class LiveEnginePort:
         if result.playlist is None:
             return None
         return preview_resume(
-            result.playlist,
+            reapply_from_journal(result.playlist, unfinished.journal_path),
             unfinished.journal_path,
             SYSTEM_CLOCK,
             SYSTEM_WALL_CLOCK,
@@ -290,6 +297,7 @@ class LiveEnginePort:
         started, and a file broken since is reported by the mixer (a file_broken alert)."""
         from session_player.app.services import build_live_session
         from session_player.playlist.loader import load_playlist
+        from session_player.record.course_playlist import reapply_course
         from session_player.session.commands import ResumeError
         from session_player.session.recovery import resume_timeline
         from session_player.session.rehearsal import refuse_to_resume_a_rehearsal
@@ -304,6 +312,8 @@ class LiveEnginePort:
                 f"The playlist {unfinished.playlist_path} cannot be used any more; "
                 "fix it (session-player validate) and start Session Player again."
             )
+        # The course the session started with (preferences, last volume), as journaled.
+        result = reapply_course(result, unfinished.journal_path)
         loaded = self._loaded(unfinished.playlist_path, result)
         self._stop_headphone_test()
         timeline = resume_timeline(

@@ -96,6 +96,7 @@ def build_timeline(
     sessions_dir: str | None = None,
     clock=SYSTEM_CLOCK,
     wall_clock=SYSTEM_WALL_CLOCK,
+    course: dict | None = None,
 ) -> SessionTimeline:
     timeline = SessionTimeline(
         loaded.playlist,
@@ -106,7 +107,7 @@ def build_timeline(
         seed=int(wall_clock() * 1000) % (2**31),
         app_version=__version__,
     )
-    timeline.start(alias, notes)
+    timeline.start(alias, notes, course=course)
     return timeline
 
 
@@ -121,13 +122,14 @@ def build_live_session(
     on_alert: Callable[[str, str], None] | None = None,
     timeline: SessionTimeline | None = None,
     clock=SYSTEM_CLOCK,
+    course: dict | None = None,
 ) -> LiveSession:
     """A started timeline (or the resumed one given), a mixer and a live player, not yet playing."""
     from session_player.output.live import LivePlayer
 
     if timeline is None:
         timeline = build_timeline(
-            loaded, alias=alias, notes=notes, sessions_dir=sessions_dir, clock=clock
+            loaded, alias=alias, notes=notes, sessions_dir=sessions_dir, clock=clock, course=course
         )
     engine_ref: dict[str, SessionEngine] = {}
 

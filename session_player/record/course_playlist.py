@@ -22,13 +22,19 @@ A music list left empty leaves that phase without music (its soundscape and voic
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from session_player.playlist.model import Content, Playlist
 from session_player.record.preferences import AVOIDABLE, Preferences
 from session_player.session.arc import SETTLING_ID
+
+if TYPE_CHECKING:
+    from session_player.playlist.loader import LoadResult
+    from session_player.record.course import Course
 
 COURSE_KEY = "course"  # in the session_started event
 
@@ -42,6 +48,17 @@ class CourseChoice:
     start_volume_db: float | None = None  # last session's volume, if taken over
     start_soundscape: str | None = None  # last session's soundscape id, if taken over
     from_session: str | None = None  # the folder name of the session they came from
+    # The preferences file exists but cannot be read (not journaled: nothing was applied);
+    # the pre-flight says so rather than start as if the patient had none.
+    preferences_problem: str | None = None
+
+    @classmethod
+    def from_course(cls, course: Course, **start) -> CourseChoice:
+        """The alias's preferences (or why they cannot be read) and the start values given."""
+        return dataclasses.replace(
+            cls.from_preferences(course.preferences, **start),
+            preferences_problem=course.preferences_problem,
+        )
 
     @classmethod
     def from_preferences(cls, preferences: Preferences | None, **start) -> CourseChoice:
@@ -60,7 +77,13 @@ class CourseChoice:
             and not self.disliked_soundscapes
             and self.start_volume_db is None
             and self.start_soundscape is None
+            and self.preferences_problem is None
         )
+
+    @property
+    def changes_nothing(self) -> bool:
+        """Nothing of the playlist changes (there may still be a problem to tell)."""
+        return dataclasses.replace(self, preferences_problem=None).empty
 
     def to_journal(self) -> dict:
         return {
@@ -124,7 +147,7 @@ def _display(content: Content, index: int | None) -> str:
 
 def apply_course(playlist: Playlist, choice: CourseChoice | None) -> CoursePlaylist:
     """``playlist`` as this patient's session plays it (the original is not changed)."""
-    if choice is None or choice.empty:
+    if choice is None or choice.changes_nothing:
         return CoursePlaylist(playlist, (), ())
     removed: list[Removal] = []
     avoid = set(choice.avoid)
@@ -232,3 +255,16 @@ def reapply_from_journal(playlist: Playlist, journal_path: str | os.PathLike) ->
     if not events or events[0]["type"] != "session_started":
         return playlist
     return apply_course(playlist, choice_from_journal(events[0])).playlist
+
+
+def with_playlist(result: LoadResult, playlist: Playlist) -> LoadResult:
+    """A copy of a playlist's load result that holds ``playlist`` instead (its checks, the
+    audio files' facts and the problems stay: the course only takes things out)."""
+    return dataclasses.replace(result, document=playlist)
+
+
+def reapply_course(result: LoadResult, journal_path: str | os.PathLike) -> LoadResult:
+    """``reapply_from_journal`` for a load result (what the ports resume from)."""
+    if result.playlist is None:
+        return result
+    return with_playlist(result, reapply_from_journal(result.playlist, journal_path))

@@ -56,10 +56,15 @@ class Preferences:
     def empty(self) -> bool:
         return not self.avoid and not self.disliked_soundscapes
 
-    def describe(self) -> list[str]:
-        """``["No bells", "Not the soundscape rain"]``, for the start screen and the pre-flight."""
+    def describe(self, names: dict[str, str] | None = None) -> list[str]:
+        """``["No bells", "Not the soundscape “Rain”"]``, for the start screen; ``names``:
+        the soundscapes' names by id in the chosen playlist (else the ids are shown)."""
+        names = names or {}
         lines = [AVOIDABLE.get(tag, f"Nothing tagged “{tag}”") for tag in sorted(self.avoid)]
-        lines += [f"Not the soundscape “{sid}”" for sid in sorted(self.disliked_soundscapes)]
+        lines += [
+            f"Not the soundscape “{names.get(sid, sid)}”"
+            for sid in sorted(self.disliked_soundscapes)
+        ]
         return lines
 
     def to_json(self) -> dict:

@@ -48,12 +48,19 @@ class SessionTimeline(AudioCommands, ClinicalCommands):
     # --- the arc ---------------------------------------------------------------------------
 
     def start(
-        self, alias: str = "", notes: str = "", *, rehearsal_speed: float | None = None
+        self,
+        alias: str = "",
+        notes: str = "",
+        *,
+        rehearsal_speed: float | None = None,
+        course: dict | None = None,
     ) -> CommandResult:
         """Start the session (settling plays until the dose); creates the session's journal.
 
         ``rehearsal_speed``: this is a rehearsal on a clock that many times faster; the
         journal says so (see ``rehearsal.py``), so it is never taken for a patient's record.
+        ``course``: what the patient's course changed in the playlist this timeline plays
+        (``record/course_playlist.py``), journaled so that a resume plays the same.
         """
         with self._lock:
             if self._record.status != "ready":
@@ -80,6 +87,8 @@ class SessionTimeline(AudioCommands, ClinicalCommands):
                 "phase_ids": [phase.id for phase in self.playlist.phases],
                 "app_version": self._app_version or _app_version(),
             }
+            if course:
+                payload["course"] = course
             if rehearsal_speed is not None:
                 from session_player.session.rehearsal import rehearsal_payload
 

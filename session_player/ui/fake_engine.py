@@ -15,6 +15,7 @@ from pathlib import Path
 
 from session_player.playlist.loader import load_playlist
 from session_player.playlist.model import Playlist
+from session_player.record.course_playlist import reapply_course
 from session_player.session.clock import SYSTEM_CLOCK, SYSTEM_WALL_CLOCK
 from session_player.session.commands import ResumeError
 from session_player.session.rehearsal import refuse_to_resume_a_rehearsal
@@ -182,7 +183,7 @@ class FakeEnginePort:
             seed=self.seed,
         )
         notes = "; ".join(part for part in (request.dose_note, request.notes) if part)
-        timeline.start(request.alias, notes)
+        timeline.start(request.alias, notes, course=request.course)
         durations = {path: info.duration_s for path, info in result.audio.items()}
         return self._engine(timeline, request.device, durations)
 
@@ -204,12 +205,19 @@ class FakeEnginePort:
     def unfinished_sessions(self):
         return find_unfinished_sessions(self.store.base_dir)
 
+    @property
+    def records_dir(self) -> Path:
+        """The data folder of the journals (the patient's course is read from there)."""
+        return self.store.base_dir
+
     def resume_point(self, unfinished):
         from session_player.session.recovery import preview_resume
 
         result = load_playlist(unfinished.playlist_path, check_audio=False)
         if result.playlist is None:
             return None
+        # The course the session started with (preferences, last volume), as journaled.
+        result = reapply_course(result, unfinished.journal_path)
         return preview_resume(result.playlist, unfinished.journal_path, self.clock, self.wall_clock)
 
     def resume_session(self, unfinished, device: str = "", *, check_audio: bool = True):
@@ -219,6 +227,7 @@ class FakeEnginePort:
         result = load_playlist(unfinished.playlist_path, check_audio=False)
         if result.playlist is None:
             raise ResumeError(f"The playlist {unfinished.playlist_path} cannot be loaded.")
+        result = reapply_course(result, unfinished.journal_path)
         from session_player.session.recovery import resume_timeline
 
         timeline = resume_timeline(

@@ -349,6 +349,8 @@ class MainWindow(QMainWindow):
         for item, outcome in request.preflight.items():
             if outcome.startswith("continued anyway"):
                 engine.timeline.add_note(f"Pre-flight {item}: {outcome}")
+        if request.preflight.get("course"):  # what the patient's course changed, in words
+            engine.timeline.add_note(request.preflight["course"])
         self._open_session(engine, request.alias)
 
     def start_rehearsal(self, choice, speed: float) -> None:

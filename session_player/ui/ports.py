@@ -71,6 +71,10 @@ class SessionRequest:
     dose_note: str = ""  # optional: "0.5 mg/kg IV over 40 min"
     notes: str = ""  # optional free text
     preflight: dict[str, str] = field(default_factory=dict)  # item -> "ok" | "overridden: …"
+    # What the patient's course changed in ``load_result``'s playlist (preferences applied,
+    # last session's volume and soundscape): ``CourseChoice.to_journal()``, for the journal's
+    # session_started; None when nothing was. The port plays ``load_result`` as given.
+    course: dict | None = None
 
 
 class SessionPort(Protocol):
@@ -144,6 +148,11 @@ class EnginePort(Protocol):
 
     def unfinished_sessions(self) -> list[UnfinishedSession]:
         """Sessions left without ``session_ended`` (a crash): offered for resume at launch."""
+
+    @property
+    def records_dir(self) -> Any:
+        """The data folder holding the journals (and the patients' preferences): the start
+        screen reads the patient's course of sessions from it."""
 
     def resume_point(self, unfinished: UnfinishedSession) -> Any:
         """Where resuming now would pick the session up: a ``ResumePoint`` (phase name, time

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from session_player.media.probe import ProbeError, probe
 from session_player.ui import theme
 from session_player.ui.checklist_item import ChecklistItem, ItemState
+from session_player.ui.course_preflight import CourseNotice, SessionCourse, course_for_session
 from session_player.ui.ports import EnginePort, SessionRequest
 from session_player.ui.start_screen import StartChoice
 from session_player.ui.worker import TaskRunner
@@ -71,6 +72,7 @@ class Preflight(QWidget):
         self._port = port
         self._runner = TaskRunner(self)
         self._choice: StartChoice | None = None
+        self._course: SessionCourse | None = None  # the patient's course, applied
         self._overrides: dict[str, str] = {}
         self._test_played = False
         self._test_timer = QTimer(self)
@@ -133,6 +135,8 @@ class Preflight(QWidget):
         checks_layout = QVBoxLayout(checks)
         checks_layout.setContentsMargins(0, 0, 0, 0)
         checks_layout.setSpacing(12)
+        self.course_notice = CourseNotice(checks)  # what the patient's course changes
+        checks_layout.addWidget(self.course_notice)
         for item in self.items:
             checks_layout.addWidget(item)
         checks_layout.addStretch(1)
@@ -176,6 +180,8 @@ class Preflight(QWidget):
         playlist = choice.load_result.playlist
         title = playlist.title if playlist is not None else Path(choice.playlist_path).name
         self.subtitle.setText(f"{title}  ·  patient “{choice.alias}”  ·  {choice.device}")
+        self._course = course_for_session(choice.load_result, choice.course)
+        self.course_notice.show_course(self._course)
         for item in self.items:
             item.set_state(ItemState.PENDING, "")
         self.heard.setEnabled(False)
@@ -334,21 +340,26 @@ class Preflight(QWidget):
         record = {}
         for item in self.items:
             record[item.key] = self._overrides.get(item.key, item.state.name.lower())
+        if self._course is not None and self._course.note:
+            record["course"] = self._course.note  # the main window journals it as a note
         return record
 
     def _start(self) -> None:
         if self.blocking_reason() is not None or self._choice is None:
             return
         choice = self._choice
+        course = self._course or course_for_session(choice.load_result, None)
         self.start_requested.emit(
             SessionRequest(
                 playlist_path=choice.playlist_path,
-                load_result=choice.load_result,
+                # The playlist as this patient's course has it: what the session plays.
+                load_result=course.load_result,
                 alias=choice.alias,
                 device=choice.device,
                 dose_note=choice.dose_note,
                 notes=choice.notes,
                 preflight=self.preflight_record(),
+                course=course.journal,
             )
         )
 

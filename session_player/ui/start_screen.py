@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from session_player.ui.ports import EnginePort
 
 PATH_ROLE = qt_values.USER_ROLE  # the values, not Qt's enums: see ui/qt_values.py
+COURSE_LOOKUP_DELAY_MS = 300  # after the last key of the alias: not a lookup per letter
 _TITLE = re.compile(r"^title:\s*(.+?)\s*$", re.MULTILINE)
 _LIBRARY = re.compile(r"^kind:\s*library\s*$", re.MULTILINE)
 
@@ -64,6 +65,9 @@ class StartChoice(NamedTuple):
     dose_note: str
     notes: str
     device: str
+    # What the patient's course brings to this session (``record.course_playlist``): the
+    # team's preferences, and last time's soundscape and volume if the clinician took them.
+    course: object = None  # CourseChoice | None
 
 
 def playlist_title(path: Path) -> str | None:
@@ -179,6 +183,13 @@ class StartScreen(QWidget):
         # "folder", "files": changes seen while the screen was hidden, checked when shown
         # (a check decodes every audio file: never during a session, beside its sound).
         self._disk_changed_while_hidden: set[str] = set()
+        # The patient's course (ui/course_card.py): looked up a moment after the alias is
+        # typed, in the data folder the engine port keeps the journals in (``_records_dir``).
+        self.course_card = None  # built when an alias is first typed
+        self._course_timer = QTimer(self)
+        self._course_timer.setSingleShot(True)
+        self._course_timer.setInterval(COURSE_LOOKUP_DELAY_MS)
+        self._course_timer.timeout.connect(self._look_up_course)
         self._build()
         # A playlist added to the folder is listed, and one fixed in an editor is checked
         # again, without a restart or a second click (ui/playlist_watch.py).
@@ -257,6 +268,7 @@ class StartScreen(QWidget):
         self.alias.setPlaceholderText("An alias, not a real name (e.g. Blue Heron)")
         self.alias.setMaxLength(40)
         self.alias.textChanged.connect(self._update_start)
+        self.alias.textChanged.connect(self._alias_changed)
         alias_hint = QLabel("Required. Only this alias is stored: no name, no ID.", right_card)
         alias_hint.setProperty("role", "hint")
         alias_hint.setWordWrap(True)
@@ -306,6 +318,7 @@ class StartScreen(QWidget):
         right_column.setContentsMargins(0, 0, 0, 0)
         right_column.setSpacing(14)
         right_column.addWidget(right_card)
+        self._right_column = right_column  # the course card goes under the patient's fields
         right_column.addWidget(self.details)
         right_column.addStretch(1)
         columns.addWidget(self.right_scroll, 1)
@@ -762,6 +775,7 @@ class StartScreen(QWidget):
                 dose_note=self.dose.text().strip(),
                 notes=self.notes.text().strip(),
                 device=self.device.currentText(),
+                course=self._course_choice(),
             )
         )
 
@@ -770,7 +784,117 @@ class StartScreen(QWidget):
         self.alias.clear()
         self.dose.clear()
         self.notes.clear()
+        if self.course_card is not None:
+            self.course_card.hide()
+            self.course_card.course = None
         self._refresh_devices()
+
+    # --- the patient's course ---------------------------------------------------------------
+
+    @property
+    def _records_dir(self):
+        # Asked only once an alias is typed: the live port opens its store (and imports the
+        # session package) on first use, which the launch need not pay for.
+        return getattr(self._port, "records_dir", None)
+
+    def _alias_changed(self, text: str) -> None:
+        if self._records_dir is None:
+            return
+        if not text.strip():
+            self._course_timer.stop()
+            if self.course_card is not None:
+                self.course_card.hide()
+            return
+        self._course_timer.start()
+
+    def _soundscape_names(self) -> dict[str, str]:
+        result = self._result.load_result if self._result is not None else None
+        playlist = result.playlist if result is not None else None
+        if playlist is None:
+            return {}
+        return {sid: soundscape.name for sid, soundscape in playlist.soundscapes.items()}
+
+    def _look_up_course(self) -> None:
+        """Read the alias's earlier sessions on the worker (the journals, the preferences)."""
+        alias = self.alias.text().strip()
+        base = self._records_dir
+        if not alias or base is None:
+            return
+
+        def look(_progress, _cancelled):
+            from session_player.record.course import find_course
+
+            return find_course(base, alias)
+
+        self.serial_runner.start(look, on_done=self._show_course)
+
+    def _show_course(self, course) -> None:
+        from session_player.record.preferences import alias_key
+
+        if alias_key(course.alias) != alias_key(self.alias.text()):
+            return  # typed on meanwhile: the next lookup answers
+        if self.course_card is None:
+            from session_player.ui.course_card import CourseCard
+
+            self.course_card = CourseCard(self._right_column.parentWidget())
+            self.course_card.use_last.connect(self._use_last_notes)
+            self.course_card.history_requested.connect(self.open_course_history)
+            self.course_card.preferences_requested.connect(self.open_preferences)
+            self._right_column.insertWidget(1, self.course_card)
+            self.setTabOrder(self.device, self.course_card.use_button)
+        self.course_card.set_course(course, self._soundscape_names())
+        self.course_card.show()
+
+    def _use_last_notes(self, notes: str) -> None:
+        if notes and not self.notes.text().strip():
+            self.notes.setText(notes)
+
+    def _course_choice(self):
+        """The course for this session: the card's, once it shows this alias; else looked up
+        now (Continue pressed before the lookup came back), preferences only: last time's
+        values are never taken unless the clinician saw and confirmed them."""
+        alias = self.alias.text().strip()
+        if self._records_dir is None or not alias:
+            return None
+        from session_player.record.course import find_course
+        from session_player.record.course_playlist import CourseChoice
+        from session_player.record.preferences import alias_key
+
+        self._course_timer.stop()
+        card = self.course_card
+        shown = card.course if card is not None else None
+        if shown is not None and alias_key(shown.alias) == alias_key(alias):
+            return card.choice()
+        choice = CourseChoice.from_course(find_course(self._records_dir, alias))
+        return None if choice.empty else choice
+
+    def open_course_history(self):
+        from session_player.ui.course_history import CourseHistory
+
+        if self.course_card is None or self.course_card.course is None:
+            return None
+        dialog = CourseHistory(self.course_card.course, self._soundscape_names(), parent=self)
+        dialog.open()
+        return dialog
+
+    def open_preferences(self):
+        from session_player.record.preferences import PreferenceStore
+        from session_player.ui.course_preferences_dialog import PreferencesDialog
+
+        card = self.course_card
+        if card is None or card.course is None or self._records_dir is None:
+            return None
+        course = card.course
+        store = PreferenceStore(self._records_dir)
+        current = course.preferences
+        if current is None:  # unreadable: start again from nothing, the dialog says so
+            from session_player.record.preferences import Preferences
+
+            current = Preferences(course.alias)
+        dialog = PreferencesDialog(store, current, self._soundscape_names(), parent=self)
+        dialog.accepted.connect(self._look_up_course)
+        dialog.open()
+        return dialog
 
     @property
     def result(self) -> PlaylistCheck | None:
