@@ -85,7 +85,8 @@ def run(args: argparse.Namespace) -> int:
     from session_player.report.pdf_report import ReportError, ReportOptions, write_report_pdf
 
     _app = QGuiApplication.instance() or QGuiApplication([PROG])
-    options = ReportOptions(paper=args.paper or settings.paper, archival=args.archival)
+    archival = args.archival or settings.archival
+    options = ReportOptions(paper=args.paper or settings.paper, archival=archival)
     try:
         layout = write_report_pdf(record, args.output, options)
     except ReportError as exc:

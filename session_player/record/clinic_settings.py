@@ -1,4 +1,5 @@
-"""The clinic's settings that go on its records: clinic name, room, report paper size.
+"""The clinic's settings that go on its records: clinic name, room, report paper size,
+and whether reports are archival (PDF/A-1b).
 
 Kept in a small JSON file of their own (``clinic.json`` in the user's config folder) rather
 than in ``QSettings``: the ``report`` and ``export`` commands read them without Qt, and
@@ -39,14 +40,15 @@ class ClinicSettings:
     clinic_name: str = ""
     room: str = ""
     paper: str = DEFAULT_PAPER  # "a4" | "letter"
+    archival: bool = False  # reports as PDF/A-1b (then without the journal attached)
     problem: str | None = None  # why the file could not be read (the defaults are used)
 
     @property
     def clinic(self) -> Clinic:
         return Clinic(self.clinic_name, self.room)
 
-    def with_values(self, **changes: str) -> ClinicSettings:
-        """A copy with ``clinic_name``, ``room`` or ``paper`` changed (checked)."""
+    def with_values(self, **changes: str | bool) -> ClinicSettings:
+        """A copy with ``clinic_name``, ``room``, ``paper`` or ``archival`` changed (checked)."""
         updated = replace(self, problem=None, **changes)
         check_settings(updated)
         return updated
@@ -75,6 +77,7 @@ def load_clinic_settings(path: str | os.PathLike | None = None) -> ClinicSetting
         clinic_name=str(data.get("clinic_name", "") or "").strip(),
         room=str(data.get("room", "") or "").strip(),
         paper=str(data.get("paper", DEFAULT_PAPER) or DEFAULT_PAPER).lower(),
+        archival=data.get("archival") is True,
     )
     try:
         check_settings(settings)
@@ -110,5 +113,10 @@ def write_private_atomically(path: Path, data: bytes) -> None:
 def save_clinic_settings(settings: ClinicSettings, path: str | os.PathLike | None = None) -> None:
     check_settings(settings)
     path = Path(path) if path is not None else default_settings_path()
-    data = {"clinic_name": settings.clinic_name, "room": settings.room, "paper": settings.paper}
+    data = {
+        "clinic_name": settings.clinic_name,
+        "room": settings.room,
+        "paper": settings.paper,
+        "archival": settings.archival,
+    }
     write_private_atomically(path, (json.dumps(data, indent=2) + "\n").encode("utf-8"))

@@ -34,6 +34,7 @@ from session_player.ui.arc_timeline import ArcTimeline
 from session_player.ui.discharge_checklist import DischargeChecklist
 from session_player.ui.event_text import describe
 from session_player.ui.record_table import RecordTable
+from session_player.ui.report_actions import ReportActions
 from session_player.ui.summary_model import SessionSummary, build_summary
 from session_player.ui.vitals_prompt import VitalsPrompt
 
@@ -190,6 +191,9 @@ class SummaryScreen(QWidget):
         right.setSpacing(10)
         right.addWidget(self.discharge_vitals)
         right.addWidget(self.discharge)
+        # The report reads the journal when asked, so it holds the discharge once recorded.
+        self.report = ReportActions(bridge)
+        right.addWidget(self.report)
         right.addStretch(1)
         right.addWidget(self.new_session, 0, Qt.AlignmentFlag.AlignRight)
 
