@@ -1,0 +1,585 @@
+"""The studio: a therapist's desk for one playlist. See it whole, hear it from anywhere, edit it.
+
+The YAML file is the single source of truth. The window shows a ``PlaylistDocument``
+(``session_player.studio.document``): every edit (a drop, a reorder, a duration, a cue) is
+an edit object of ``session_player.studio.edits`` that rewrites only the lines it changes,
+and is saved at once, atomically (a failed write leaves the file as it was, and says so;
+the edit is undone in the window so what it shows is what is on disk). Ctrl+Z / Ctrl+Shift+Z
+undo and redo, and save too. Edits made in another editor are picked up on save
+(``QFileSystemWatcher``; an editor that saves by renaming a new file over the old one ends
+the watch, so the path is watched again after every change).
+
+Nothing slow runs on the GUI thread: opening (validation with every audio file probed), the
+timeline's plan, the loudness analysis that listening needs, and the device list all run on
+the window's worker pool (``ui/worker.py``), and the timeline paints only what is in view.
+
+Read-only: a playlist a session uses (it has started and not ended) is shown but never
+edited; so is a file the studio cannot round-trip (the document's ``read_only_reasons``).
+The banner says why.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QFileSystemWatcher, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from session_player.audio.analysis import AnalysisCache, analyse_playlist
+from session_player.session.store import file_sha256
+from session_player.ui import theme
+from session_player.ui.problems_view import ProblemsView
+from session_player.ui.studio.audition import Audition
+from session_player.ui.studio.edit_panel import EditPanel
+from session_player.ui.studio.in_use import session_using
+from session_player.ui.studio.session_map import DEFAULT_DOSE_AT_S, SessionMap, build_session_map
+from session_player.ui.studio.timeline_drop import install_drop_target
+from session_player.ui.studio.timeline_view import TimelinePanel, _signed_clock
+from session_player.ui.worker import TaskRunner
+
+SYSTEM_DEFAULT_OUTPUT = "System default output"
+SETTLE_MS = 300  # an editor's save (write, rename) is over by then
+TITLE = "Session Player Studio"
+
+
+class StudioWindow(QMainWindow):
+    loaded = Signal()  # a document and its timeline are shown (after each open or refresh)
+    analysed = Signal()  # the loudness analysis for listening is in
+
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        sessions_base_dir: str | Path | None = None,
+        cache: AnalysisCache | None = None,
+        audition: Audition | None = None,
+        list_devices=None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("studio")
+        self.setWindowTitle(TITLE)
+        self._sessions_base_dir = sessions_base_dir
+        self._cache = cache
+        self._list_devices = list_devices
+        self.document = None
+        self.session_map: SessionMap | None = None
+        self.analysis = None
+        self.in_use: str | None = None
+        self.path: Path | None = None
+        self.shown_text: str | None = None
+        self._pending_listen: float | None = None
+        # Results of an older open, or an older rebuild of the same document, are dropped;
+        # a rebuild never drops an open that is under way.
+        self._generation = 0
+        self._rebuild_generation = 0
+        self.runner = TaskRunner(self, max_threads=2)
+        self.audition = audition or Audition(self)
+        self.audition.setParent(self)
+
+        self._build()
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.fileChanged.connect(self._file_changed)
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self._refresh_from_disk)
+        self._connect()
+        self._start_device_listing()
+        if path is not None:
+            self.open_file(path)
+
+    # --- layout ----------------------------------------------------------------------------
+    def _build(self) -> None:
+        central = QWidget(self)
+        central.setObjectName("studio_page")
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(16, 12, 16, 12)
+        outer.setSpacing(10)
+
+        header = QHBoxLayout()
+        self.title = QLabel("No playlist open", central)
+        self.title.setObjectName("studio_title")
+        self.title.setFont(theme.font(theme.CONSOLE_HEADING_PT, weight=QFont.Weight.DemiBold))
+        header.addWidget(self.title, 1)
+        self.open_button = QPushButton("Open…  Ctrl+O", central)
+        header.addWidget(self.open_button)
+        outer.addLayout(header)
+
+        self.banner = QLabel(central)
+        self.banner.setObjectName("studio_banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            f"background: {theme.WARNING_BG}; color: {theme.TEXT}; padding: 8px;"
+            f"border: 1px solid {theme.WARNING}; border-radius: 4px;"
+        )
+        self.banner.hide()
+        outer.addWidget(self.banner)
+
+        controls = QHBoxLayout()
+        controls.setSpacing(10)
+        self.listen_button = QPushButton("▶ Listen from cursor  Space", central)
+        self.listen_button.setObjectName("listen")
+        self.listen_button.setProperty("role", "primary")
+        controls.addWidget(self.listen_button)
+        self.listen_state = QLabel(central)
+        self.listen_state.setObjectName("listen_state")
+        self.listen_state.setProperty("role", "hint")
+        controls.addWidget(self.listen_state)
+        controls.addWidget(QLabel("Dose marked after", central))
+        self.dose_at = QDoubleSpinBox(central)
+        self.dose_at.setObjectName("dose_at")
+        self.dose_at.setDecimals(1)
+        self.dose_at.setRange(0.0, 120.0)
+        self.dose_at.setSuffix(" min of settling")
+        self.dose_at.setValue(DEFAULT_DOSE_AT_S / 60.0)
+        self.dose_at.setKeyboardTracking(False)
+        controls.addWidget(self.dose_at)
+        controls.addWidget(QLabel("Output", central))
+        self.device = QComboBox(central)
+        self.device.setObjectName("device")
+        self.device.addItem(SYSTEM_DEFAULT_OUTPUT)
+        self.device.setMinimumContentsLength(18)
+        controls.addWidget(self.device)
+        controls.addStretch(1)
+        self.cursor_label = QLabel("cursor +0:00", central)
+        self.cursor_label.setObjectName("cursor_label")
+        controls.addWidget(self.cursor_label)
+        outer.addLayout(controls)
+
+        self.timeline = TimelinePanel(central)
+        self.canvas = self.timeline.canvas
+        install_drop_target(self.canvas, self)
+        outer.addWidget(self.timeline)
+
+        self.hover_label = QLabel(" ", central)
+        self.hover_label.setObjectName("hover_label")
+        self.hover_label.setProperty("role", "hint")
+        outer.addWidget(self.hover_label)
+
+        lower = QSplitter(Qt.Orientation.Horizontal, central)
+        problems_box = QGroupBox("Problems: click one to see its line", lower)
+        problems_layout = QVBoxLayout(problems_box)
+        self.problems = ProblemsView(problems_box)
+        self.problems.setMinimumWidth(320)
+        problems_layout.addWidget(self.problems)
+        self.edit_panel = EditPanel(self, lower)
+        lower.addWidget(problems_box)
+        lower.addWidget(self.edit_panel)
+        lower.setStretchFactor(0, 3)
+        lower.setStretchFactor(1, 2)
+        outer.addWidget(lower, 1)
+
+        footer = QHBoxLayout()
+        self.summary = QLabel(central)
+        self.summary.setObjectName("studio_summary")
+        footer.addWidget(self.summary)
+        # What the last action did (an edit saved or refused, a drop, listening).
+        self.status = QLabel("Open a playlist (Ctrl+O) or drop music on a phase.", central)
+        self.status.setObjectName("studio_status")
+        self.status.setWordWrap(True)
+        footer.addWidget(self.status, 1)
+        outer.addLayout(footer)
+        self.setCentralWidget(central)
+        self.resize(1280, 820)
+
+        self.undo_action = QAction("Undo", self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = QAction("Redo", self)
+        self.redo_action.setShortcuts(
+            [QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")]
+        )
+        self.open_action = QAction("Open", self)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        for action in (self.undo_action, self.redo_action, self.open_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
+
+    def _connect(self) -> None:
+        canvas = self.canvas
+        canvas.listen_requested.connect(self.listen_from)
+        canvas.toggle_listen.connect(self.toggle_listen)
+        canvas.cursor_moved.connect(self._cursor_moved)
+        canvas.hovered.connect(self._hovered)
+        canvas.selection_changed.connect(self.edit_panel.show_span)
+        canvas.remove_requested.connect(self.edit_panel.remove_span)
+        canvas.move_requested.connect(self.edit_panel.move_span)
+        self.listen_button.clicked.connect(self.toggle_listen)
+        self.open_button.clicked.connect(self._choose_file)
+        self.open_action.triggered.connect(self._choose_file)
+        self.undo_action.triggered.connect(self.undo)
+        self.redo_action.triggered.connect(self.redo)
+        self.dose_at.valueChanged.connect(lambda _v: self._rebuild_map())
+        self.device.currentTextChanged.connect(self._device_chosen)
+        self.audition.started.connect(self._audition_started)
+        self.audition.stopped.connect(self._audition_stopped)
+        self.audition.position.connect(canvas.set_playhead)
+        self.audition.alert.connect(lambda message: self.status.setText(message))
+
+    # --- opening and refreshing ------------------------------------------------------------
+    @property
+    def dose_at_s(self) -> float:
+        return self.dose_at.value() * 60.0
+
+    @property
+    def read_only(self) -> bool:
+        return self.in_use is not None or (self.document is not None and self.document.read_only)
+
+    def _choose_file(self) -> None:
+        start = str(self.path.parent) if self.path is not None else ""
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Open a playlist", start, "Playlists (*.yaml *.yml)"
+        )
+        if chosen:
+            self.open_file(chosen)
+
+    def open_file(self, path: str | Path) -> None:
+        """Open (or reopen) a playlist; the work runs on the worker pool."""
+        self.audition.stop()
+        self.path = Path(path)
+        self.title.setText(self.path.name)
+        self.setWindowTitle(f"{self.path.name} — {TITLE}")
+        self.status.setText(f"Opening {self.path.name}…")
+        self._load(fresh=True)
+
+    def _load(self, *, fresh: bool) -> None:
+        self._generation += 1
+        generation = self._generation
+        path, dose_at_s = self.path, self.dose_at_s
+        sessions = self._sessions_base_dir
+
+        def work(_progress, _cancelled):
+            from session_player.studio.document import OpenFailed, PlaylistDocument
+
+            in_use = session_using(path, sessions)
+            try:
+                document = PlaylistDocument.open(path)
+            except OpenFailed as failed:
+                return generation, None, in_use, None, failed.problems, fresh
+            return generation, document, in_use, _map(document, dose_at_s), None, fresh
+
+        self.runner.start(work, on_done=self._opened, on_failed=self._failed)
+
+    def _opened(self, outcome) -> None:
+        generation, document, in_use, session_map, open_problems, fresh = outcome
+        if generation != self._generation:
+            return
+        self.in_use = in_use
+        if document is None:
+            self.document = None
+            self._show_map(None)
+            self.problems.set_problems(str(self.path), open_problems or [])
+            self._set_banner(
+                f"{self.path.name} cannot be opened: "
+                + (open_problems[0].message if open_problems else "unreadable")
+            )
+            self.status.setText("Nothing was written.")
+            self._watch()
+            self.loaded.emit()
+            return
+        if self.document is not None:
+            self.document.remove_listener(self._document_changed)
+        self.document = document
+        document.add_listener(self._document_changed)
+        self._show_document(session_map)
+        self.status.setText("" if fresh else "Checked again after a save outside the studio.")
+        self._watch()
+        self._start_analysis()
+
+    def _failed(self, message: str) -> None:
+        self.status.setText(f"Could not open {self.path.name if self.path else 'it'}: {message}")
+
+    def _show_document(self, session_map: SessionMap, text: str | None = None) -> None:
+        document = self.document
+        # The text the timeline and the problem list now show (tests wait for it).
+        self.shown_text = text if text is not None else (document.text if document else None)
+        reasons = [] if document is None else document.read_only_reasons
+        if self.in_use is not None:
+            self._set_banner(self.in_use)
+        elif reasons:
+            self._set_banner(
+                f"Opened read-only: {reasons[0].message} "
+                f"(line {reasons[0].position.line}). Nothing will be written over it."
+            )
+        else:
+            self._set_banner(None)
+        self.problems.set_problems(str(self.path), document.problems if document else [])
+        self._show_map(session_map)
+        self.edit_panel.set_editable(not self.read_only)
+        self._update_undo()
+        count = len(document.problems) if document else 0
+        errors = len([p for p in document.problems if p.is_error]) if document else 0
+        if count == 0:
+            self.summary.setText(f"{self.path.name}: no problems.")
+        else:
+            self.summary.setText(
+                f"{self.path.name}: {errors} error{'s' if errors != 1 else ''}, "
+                f"{count - errors} warning{'s' if count - errors != 1 else ''} "
+                "(click one to see its line)."
+            )
+        self.loaded.emit()
+
+    def _show_map(self, session_map: SessionMap | None) -> None:
+        self.session_map = session_map
+        self.canvas.set_map(session_map)
+
+    def _set_banner(self, text: str | None) -> None:
+        self.banner.setVisible(bool(text))
+        self.banner.setText(text or "")
+
+    def _rebuild_map(self) -> None:
+        """The timeline of the document as it is now (after an edit or a new dose time)."""
+        document = self.document
+        if document is None:
+            return
+        self._rebuild_generation += 1
+        generation = self._rebuild_generation
+        dose_at_s, analysis = self.dose_at_s, self.analysis
+        text = document.text
+
+        def work(_progress, _cancelled):
+            return generation, _map(document, dose_at_s, analysis)
+
+        def done(outcome) -> None:
+            if outcome[0] == self._rebuild_generation and document is self.document:
+                self._show_document(outcome[1], text)
+
+        self.runner.start(work, on_done=done, on_failed=self._failed)
+
+    def _document_changed(self, _document) -> None:
+        self._update_undo()
+        self._rebuild_map()
+
+    # --- file watching ---------------------------------------------------------------------
+    def _watched_paths(self) -> list[str]:
+        paths = {str(self.path)} if self.path is not None else set()
+        if self.document is not None:
+            paths |= {p for p in self.document.result.inputs if Path(p).exists()}
+        return sorted(paths)
+
+    def _watch(self) -> None:
+        # Removed and added again every time: after a save by rename Qt may still list the
+        # path while its watch is on the old file, which no longer changes.
+        current = self._watcher.files()
+        if current:
+            self._watcher.removePaths(current)
+        wanted = [p for p in self._watched_paths() if Path(p).exists()]
+        if wanted:
+            self._watcher.addPaths(wanted)
+
+    def _file_changed(self, _path: str) -> None:
+        self._settle.start()
+
+    def _refresh_from_disk(self) -> None:
+        # An editor that saved by rename ended the watch of the old file: watch it again.
+        self._watch()
+        if (
+            self.document is not None
+            and not self._included_changed()
+            and (not self.document.changed_on_disk())
+        ):
+            return  # our own save, or a write that changed nothing
+        self.status.setText(f"{self.path.name} changed on disk: checking it again…")
+        self._load(fresh=False)
+
+    def _included_changed(self) -> bool:
+        """Whether a file the playlist includes (a library) differs from when it was read."""
+        if self.document is None:
+            return False
+        for source, digest in self.document.result.inputs.items():
+            if Path(source).resolve() == self.path.resolve():
+                continue
+            try:
+                now = file_sha256(source)
+            except OSError:
+                now = None
+            if now != digest:
+                return True
+        return False
+
+    # --- editing ---------------------------------------------------------------------------
+    def apply_edit(self, edit) -> bool:
+        """Make an edit and save it; False (with the reason shown) when it was not made."""
+        from session_player.studio.document import EditRefused, SaveFailed
+
+        if self.document is None:
+            return False
+        if self.in_use is not None:
+            self.status.setText(self.in_use)
+            return False
+        try:
+            self.document.apply(edit)
+        except EditRefused as refused:
+            self.status.setText(f"{edit.label}: {refused}")
+            return False
+        try:
+            self.document.save()
+        except SaveFailed as failed:
+            # Keep the window in step with the file on disk, which is whole and unchanged.
+            self.document.undo()
+            self.status.setText(f"Not saved: {failed}. The file on disk is unchanged.")
+            return False
+        self.status.setText(f"{edit.label}: saved.")
+        return True
+
+    def undo(self) -> None:
+        self._undo_or_redo(redo=False)
+
+    def redo(self) -> None:
+        self._undo_or_redo(redo=True)
+
+    def _undo_or_redo(self, *, redo: bool) -> None:
+        from session_player.studio.document import EditRefused, SaveFailed
+
+        document = self.document
+        if document is None or self.read_only:
+            return
+        label = document.redo_label if redo else document.undo_label
+        try:
+            (document.redo if redo else document.undo)()
+        except EditRefused as refused:
+            self.status.setText(str(refused))
+            return
+        try:
+            document.save(overwrite=False)
+        except SaveFailed as failed:
+            (document.undo if redo else document.redo)()
+            self.status.setText(f"Not saved: {failed}. The file on disk is unchanged.")
+            return
+        self.status.setText(f"{'Redone' if redo else 'Undone'}: {label}.")
+
+    def _update_undo(self) -> None:
+        document = self.document
+        editable = document is not None and not self.read_only
+        self.undo_action.setEnabled(editable and document.can_undo)
+        self.redo_action.setEnabled(editable and document.can_redo)
+
+    # --- listening -------------------------------------------------------------------------
+    def _start_analysis(self) -> None:
+        document = self.document
+        playlist = document.playlist if document is not None else None
+        if playlist is None:
+            self.analysis = None
+            return
+        cache = self._cache
+        generation = self._generation
+
+        def work(progress, _cancelled):
+            return generation, analyse_playlist(playlist, cache, progress)
+
+        def done(outcome) -> None:
+            if document is not self.document:
+                return
+            self.analysis = outcome[1].files
+            failed = len(outcome[1].failures)
+            self.listen_state.setText(f"{failed} file(s) cannot be measured" if failed else "")
+            self.analysed.emit()
+            self._rebuild_map()  # the exact lengths and each file's loudness
+            if self._pending_listen is not None:
+                at, self._pending_listen = self._pending_listen, None
+                self.listen_from(at)
+
+        def progress(fraction: float, _what: str) -> None:
+            if self.analysis is None:
+                self.listen_state.setText(f"measuring loudness… {fraction:.0%}")
+
+        self.analysis = None
+        self.runner.start(work, on_done=done, on_progress=progress, on_failed=self._failed)
+
+    def listen_from(self, dose_clock_s: float) -> None:
+        """Hear the session from this dose-clock time, as the patient would."""
+        session_map = self.session_map
+        document = self.document
+        if session_map is None or document is None or document.playlist is None:
+            self.status.setText("This playlist has errors: fix them to listen to it.")
+            return
+        self.canvas.set_cursor(dose_clock_s, follow=False)
+        if self.analysis is None or session_map.session is None:
+            self._pending_listen = self.canvas.cursor_s
+            self.status.setText("Listening starts as soon as the loudness is measured…")
+            return
+        self.audition.play(
+            document.playlist,
+            session_map.session,
+            self.analysis,
+            session_map.dose_at_s,
+            self.canvas.cursor_s,
+        )
+
+    def toggle_listen(self) -> None:
+        if self.audition.playing or self._pending_listen is not None:
+            self._pending_listen = None
+            self.audition.stop()
+        else:
+            self.listen_from(self.canvas.cursor_s)
+
+    def _cursor_moved(self, time_s: float) -> None:
+        self.cursor_label.setText(f"cursor {_signed_clock(time_s)}")
+        # While listening, the sound follows a jump of the cursor (keys, clicks).
+        if self.audition.playing and abs(time_s - (self.audition.heard_dose_s() or time_s)) > 1.0:
+            self.listen_from(time_s)
+
+    def _audition_started(self, from_s: float) -> None:
+        self.listen_button.setText("■ Stop  Space")
+        self.status.setText(f"Listening from {_signed_clock(from_s)} on the dose clock.")
+
+    def _audition_stopped(self) -> None:
+        self.listen_button.setText("▶ Listen from cursor  Space")
+        self.canvas.set_playhead(None)
+
+    def _device_chosen(self, name: str) -> None:
+        self.audition.device_name = None if name == SYSTEM_DEFAULT_OUTPUT else name
+
+    def _start_device_listing(self) -> None:
+        lister = self._list_devices
+        if lister is None:
+            from session_player.output.devices import list_output_devices
+
+            lister = list_output_devices
+
+        def work(_progress, _cancelled):
+            return list(lister())
+
+        def done(names) -> None:
+            for name in names:
+                if self.device.findText(name) < 0:
+                    self.device.addItem(name)
+
+        self.runner.start(work, on_done=done, on_failed=lambda _message: None)
+
+    def _hovered(self, span) -> None:
+        if span is None:
+            self.hover_label.setText(" ")
+            return
+        text = f"{span.label} — {span.detail}" if span.detail else span.label
+        if span.problems:
+            text += f" — {span.problems[0].message}"
+        self.hover_label.setText(text)
+
+    # --- closing ---------------------------------------------------------------------------
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        self.audition.stop()
+        self.audition.wait_stopped()
+        self.runner.cancel_all()
+        self.runner.wait(5000)
+
+
+def _map(document, dose_at_s: float, analysis=None) -> SessionMap:
+    return build_session_map(document.result, dose_at_s=dose_at_s, analysis=analysis)
