@@ -214,7 +214,16 @@ def _check_arc(playlist: Playlist, main: Origin, placeholders: set[int]) -> list
             )
         )
     for i, check in enumerate(playlist.clinical.vitals):
-        if isinstance(check.at, float) and check.at > max(planned_s, minimum or 0.0):
+        if check.until is not None and check.until > max(planned_s, minimum or 0.0):
+            problems.append(
+                _warn(
+                    main,
+                    ("clinical", "vitals", i, "until"),
+                    f"this repeating check runs until {format_duration(check.until)}, after "
+                    f"the planned end of the session ({format_duration(planned_s)})",
+                )
+            )
+        elif isinstance(check.at, float) and check.at > max(planned_s, minimum or 0.0):
             problems.append(
                 _warn(
                     main,
@@ -223,7 +232,41 @@ def _check_arc(playlist: Playlist, main: Origin, placeholders: set[int]) -> list
                     f"of the session ({format_duration(planned_s)})",
                 )
             )
+    problems += _check_rems_blood_pressure(playlist, main)
     return problems
+
+
+def _check_rems_blood_pressure(playlist: Playlist, main: Origin) -> list[Problem]:
+    """The Spravato REMS form asks for blood pressure before the dose, at 40 minutes and
+    before the end: a playlist that fills the form and schedules checks, but none of one of
+    these, gets a warning (without any checks, the team evidently keeps them elsewhere)."""
+    clinical = playlist.clinical
+    fills_form = clinical.monitoring_form == "spravato-rems" or (
+        clinical.monitoring_form is None and playlist.route == "intranasal"
+    )
+    if not fills_form or not clinical.vitals:
+        return []
+    times: set[object] = set()
+    for check in clinical.vitals:
+        if "blood_pressure" in check.measures:
+            times.update(check.times_s or [check.at])
+    wanted = [
+        ("pre-dose", "before the dose (at: pre-dose)"),
+        (40 * 60.0, "at 40 minutes (at: 40m)"),
+        ("discharge", "before the end (at: discharge)"),
+    ]
+    missing = [words for when, words in wanted if when not in times]
+    if not missing:
+        return []
+    return [
+        _warn(
+            main,
+            ("clinical", "vitals"),
+            "the Spravato REMS monitoring form asks for blood pressure "
+            + ", ".join(missing)
+            + "; add a check with measures: [blood_pressure]",
+        )
+    ]
 
 
 def _check_cue_times(

@@ -320,8 +320,13 @@ class CalmDown(Strict):
     fade: Duration = 4.0
 
 
-Measure = Literal["blood_pressure", "heart_rate", "spo2"]
-ALL_MEASURES: list[Measure] = ["blood_pressure", "heart_rate", "spo2"]
+# Vital signs, and the clinical scales a check may ask for: sedation is the MOAA/S score
+# (0-5), dissociation a short 0-10 rating, cadss the full CADSS (23 items, 0-4 each).
+Measure = Literal[
+    "blood_pressure", "heart_rate", "spo2", "respiratory_rate", "sedation", "dissociation", "cadss"
+]
+ALL_MEASURES: list[Measure] = ["blood_pressure", "heart_rate", "spo2"]  # the default
+MAX_REPEATED_CHECKS = 200  # every: 1m until: 10h is a typing error, not a schedule
 
 
 def _vital_time(value: object) -> object:
@@ -343,9 +348,62 @@ VitalTime = Annotated[
 
 
 class VitalCheck(Strict):
-    at: VitalTime
+    at: VitalTime | None = Field(
+        None, description="When; with every:, the first check (default: one every: after the dose)."
+    )
+    every: Duration | None = Field(
+        None, description="Repeat the check this often after the dose (10m), until until:."
+    )
+    until: Duration | None = Field(
+        None, description="With every:, the time after the dose of the last repeat (2h)."
+    )
     label: str | None = None
     measures: list[Measure] = Field(default_factory=lambda: list(ALL_MEASURES), min_length=1)
+
+    @property
+    def times_s(self) -> list[float]:
+        """A repeating check's times after the dose (an empty list for a single check)."""
+        if self.every is None or self.until is None:
+            return []
+        first = self.at if isinstance(self.at, float) else self.every
+        count = int((self.until - first) / self.every + 1e-9) + 1
+        return [first + n * self.every for n in range(max(0, count))]
+
+    @model_validator(mode="after")
+    def _when(self) -> VitalCheck:
+        if self.every is None:
+            if self.until is not None:
+                raise ValueError("until: belongs to a repeating check: add every: (say 10m)")
+            if self.at is None:
+                raise ValueError(
+                    "a check needs at: (pre-dose, discharge or a time after the dose such as "
+                    "40m), or every: and until: to repeat"
+                )
+        else:
+            if isinstance(self.at, str):
+                raise ValueError(
+                    f"a repeating check starts at a time after the dose, not at {self.at}"
+                )
+            if self.every <= 0:
+                raise ValueError("every: must be longer than zero")
+            if self.until is None:
+                raise ValueError(
+                    "a repeating check needs until: (the time after the dose of its last "
+                    "check, for example 2h)"
+                )
+            first = self.at if self.at is not None else self.every
+            if self.until < first:
+                raise ValueError("until: comes before the first check of this repeating check")
+            if len(self.times_s) > MAX_REPEATED_CHECKS:
+                raise ValueError(
+                    f"every: {format_duration(self.every)} until: {format_duration(self.until)}"
+                    f" makes {len(self.times_s)} checks; at most {MAX_REPEATED_CHECKS}"
+                )
+        if "dissociation" in self.measures and "cadss" in self.measures:
+            raise ValueError(
+                "choose dissociation (a 0-10 rating) or cadss (the full scale), not both"
+            )
+        return self
 
 
 class Thresholds(Strict):
@@ -356,11 +414,32 @@ class Thresholds(Strict):
     heart_rate_max: int = Field(110, ge=40, le=220)
     heart_rate_min: int = Field(50, ge=20, le=120)
     spo2_min: int = Field(94, ge=70, le=100)
+    respiratory_rate_min: int = Field(
+        10,
+        ge=4,
+        le=30,
+        description="Breaths per minute; fewer is flagged (respiratory depression).",
+    )
+    respiratory_rate_max: int = Field(24, ge=10, le=60, description="Breaths per minute.")
+    sedation_min: int = Field(
+        4, ge=1, le=5, description="A MOAA/S score below this is flagged (4: 3 or lower)."
+    )
+    dissociation_max: int = Field(
+        5, ge=0, le=9, description="A 0-10 dissociation rating above this is flagged."
+    )
+    cadss_max: int = Field(
+        4, ge=0, le=91, description="A CADSS total (0-92) above this is flagged."
+    )
 
 
 class Clinical(Strict):
     vitals: list[VitalCheck] = []
     thresholds: Thresholds = Thresholds()
+    monitoring_form: Literal["spravato-rems", "none"] | None = Field(
+        None,
+        description="spravato-rems: the console collects the Spravato REMS Patient Monitoring "
+        "Form's fields (the default for route: intranasal); none: never.",
+    )
     minimum_observation: Duration | None = Field(
         None, description="Time after the dose before the session may end (2h for esketamine)."
     )

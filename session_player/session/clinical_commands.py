@@ -7,14 +7,13 @@ music), and never change the sound.
 from __future__ import annotations
 
 from session_player.session.commands import SIDE_EFFECT_KINDS, CommandResult, VitalsResult
-from session_player.session.core import TimelineCore
-from session_player.session.snapshot import build_state
+from session_player.session.scale_commands import ScaleCommands
 from session_player.session.vitals import find_spec, flags_for, implausible
 
 MAX_NOTE_CHARS = 10_000
 
 
-class ClinicalCommands(TimelineCore):
+class ClinicalCommands(ScaleCommands):
     """Commands that add to the clinical record (allowed from the start, and after the end)."""
 
     def record_vitals(
@@ -24,10 +23,12 @@ class ClinicalCommands(TimelineCore):
         heart_rate: float | None = None,
         spo2: float | None = None,
         check_label: str | None = None,
+        respiratory_rate: float | None = None,
     ) -> VitalsResult:
         """Record a reading; flags readings past the thresholds (advisory, never blocking).
 
-        Without ``check_label`` the reading counts for the earliest due check, if any.
+        Without ``check_label`` the reading counts for the earliest due check that asks for
+        vital signs, if any.
         """
         with self._lock:
             self._begin("record_vitals", live_only=False)
@@ -37,6 +38,8 @@ class ClinicalCommands(TimelineCore):
                 "heart_rate": heart_rate,
                 "spo2": spo2,
             }
+            if respiratory_rate is not None:  # only then: older journals' events stay alike
+                readings["respiratory_rate"] = respiratory_rate
             if all(value is None for value in readings.values()):
                 raise self._refuse("record_vitals", "Enter at least one reading.")
             problem = implausible(readings)
@@ -173,18 +176,3 @@ class ClinicalCommands(TimelineCore):
                 raise self._refuse("answer_patient_call", "The patient is not calling.")
             event = self._record_event("patient_call_answered", {})
             return self._done("answer_patient_call", "Patient call answered", event)
-
-    # --- helpers ---------------------------------------------------------------------------
-
-    def _unknown_check(self, label: str) -> str:
-        known = ", ".join(spec.key for spec in self._record.check_specs) or "none"
-        return f"There is no vital-sign check '{label}' in this playlist (checks: {known})."
-
-    def _resolve_check(self, command: str, label: str | None) -> str | None:
-        if label is not None:
-            spec = find_spec(self._record.check_specs, label)
-            if spec is None:
-                raise self._refuse(command, self._unknown_check(label))
-            return spec.key
-        due = build_state(self._record, self._now_s()).due_vitals
-        return due[0].key if due else None

@@ -21,6 +21,7 @@ from session_player.session.arc import (
     phase_crossfade_s,
 )
 from session_player.session.audio_time import PAUSE_FADE_S, AudioTimeline
+from session_player.session.scales import parts_of
 from session_player.session.schedule import SETTLING, Bus, BusEvent, SoundscapeChoice
 from session_player.session.vitals import check_specs
 
@@ -63,8 +64,12 @@ class SessionRecord:
         self.chosen_soundscape: str | None = None
         self.chosen_in_index: int | None = None
         self.soundscape_id: str | None = None  # what the soundscape slot plays now
-        self.vitals_done: set[str] = set()
+        self.vitals_done: set[str] = set()  # checks recorded in full, or skipped
+        self.parts_done: dict[str, set[str]] = {}  # check -> vitals / sedation / … recorded
         self.readings: list[dict] = []
+        self.scores: list[dict] = []  # scale_recorded events (MOAA/S, dissociation, CADSS)
+        # (form, field) -> its latest form_field_recorded event (the answer that counts)
+        self.form_fields: dict[tuple[str, str], dict] = {}
         self.side_effects: list[dict] = []
         self.withdrawn_side_effects: set[int] = set()  # seq of side effects logged by mistake
         self.note_count = 0
@@ -260,8 +265,24 @@ class SessionRecord:
 
     def _on_vitals_recorded(self, event: dict, t: float) -> None:
         if event.get("check"):
-            self.vitals_done.add(event["check"])
+            self._part_done(str(event["check"]), "vitals")
         self.readings.append(event)
+
+    def _on_scale_recorded(self, event: dict, t: float) -> None:
+        if event.get("check"):
+            self._part_done(str(event["check"]), str(event.get("scale")))
+        self.scores.append(event)
+
+    def _part_done(self, check: str, part: str) -> None:
+        # A check is done once each of its parts (its vital signs, each scale) is recorded.
+        done = self.parts_done.setdefault(check, set())
+        done.add(part)
+        spec = next((s for s in self.check_specs if s.key == check), None)
+        if spec is None or parts_of(spec.measures) <= done:
+            self.vitals_done.add(check)
+
+    def _on_form_field_recorded(self, event: dict, t: float) -> None:
+        self.form_fields[(str(event.get("form")), str(event.get("field")))] = event
 
     def _on_vitals_skipped(self, event: dict, t: float) -> None:
         self.vitals_done.add(event["check"])

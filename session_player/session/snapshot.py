@@ -147,6 +147,7 @@ def build_state(record: SessionRecord, now_s: float) -> SessionState:
         due_vitals=due_checks(
             record.check_specs,
             record.vitals_done,
+            parts_done=record.parts_done,
             status=record.status,
             dose_s=dose_s,
             minimum_observation_s=minimum_s,

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from session_player.playlist.durations import format_duration
 from session_player.playlist.model import Clinical, Thresholds, VitalCheck
+from session_player.session.scales import VITAL_MEASURES
 
 # Refused as typing errors rather than flagged: (measure, lowest, highest, unit).
 PLAUSIBLE = {
@@ -27,12 +28,14 @@ PLAUSIBLE = {
     "diastolic": (20, 200, "mmHg"),
     "heart_rate": (20, 250, "bpm"),
     "spo2": (50, 100, "%"),
+    "respiratory_rate": (2, 70, "/min"),
 }
 MEASURE_NAMES = {
     "systolic": "Systolic",
     "diastolic": "Diastolic",
     "heart_rate": "Heart rate",
     "spo2": "SpO2",
+    "respiratory_rate": "Respiratory rate",
 }
 
 
@@ -64,19 +67,36 @@ class VitalFlag:
 
 
 def check_specs(clinical: Clinical) -> tuple[CheckSpec, ...]:
+    """The playlist's checks, a repeating one (``every: 10m, until: 2h``) expanded into one
+    check per time: ``Obs 10m`` … ``Obs 2h`` (unlabelled: ``10m`` …), each due on its own."""
     specs: list[CheckSpec] = []
     seen: set[str] = set()
-    for check in clinical.vitals:
-        base = check.label or _at_text(check)
+
+    def add(base: str, label: str, at: float | str, measures: tuple[str, ...]) -> None:
         key = base
         number = 2
         while key.lower() in seen:  # two unlabelled checks at the same time: 40m, 40m#2
             key = f"{base}#{number}"
             number += 1
         seen.add(key.lower())
-        specs.append(
-            CheckSpec(key, check.label or _at_label(check), check.at, tuple(check.measures))
-        )
+        specs.append(CheckSpec(key, label, at, measures))
+
+    for check in clinical.vitals:
+        measures = tuple(check.measures)
+        if check.every is not None:
+            for at_s in check.times_s:
+                when = format_duration(at_s)
+                if check.label:
+                    add(
+                        f"{check.label} {when}",
+                        f"{check.label} ({when} after the dose)",
+                        at_s,
+                        measures,
+                    )
+                else:
+                    add(when, f"{when} after the dose", at_s, measures)
+            continue
+        add(check.label or _at_text(check), check.label or _at_label(check), check.at, measures)
     return tuple(specs)
 
 
@@ -110,12 +130,20 @@ def due_checks(
     dose_s: float | None,
     minimum_observation_s: float | None,
     in_last_phase: bool,
+    parts_done: dict[str, set[str]] | None = None,
 ) -> tuple[DueCheck, ...]:
-    """The checks due now, in the order they fell due (pre-dose, timed, discharge)."""
+    """The checks due now, in the order they fell due (pre-dose, timed, discharge).
+
+    A check asking for vital signs and a scale stays due until both are recorded; its
+    ``measures`` are then what is still to take (``parts_done``: the parts recorded so far).
+    """
     due: list[tuple[float, DueCheck]] = []
     for spec in specs:
         if spec.key in done:
             continue
+        recorded = (parts_done or {}).get(spec.key)
+        if recorded:
+            spec = CheckSpec(spec.key, spec.label, spec.at, remaining_measures(spec, recorded))
         if spec.at == "pre-dose":
             if status != "ready":
                 due.append((-1.0, DueCheck(spec.key, spec.label, spec.measures, None)))
@@ -133,6 +161,15 @@ def due_checks(
             )
     due.sort(key=lambda pair: pair[0])  # stable: equal times keep the playlist's order
     return tuple(check for _, check in due)
+
+
+def remaining_measures(spec: CheckSpec, recorded: set[str]) -> tuple[str, ...]:
+    """The measures of a check whose part (``vitals``, or a scale) is not recorded yet."""
+    return tuple(
+        measure
+        for measure in spec.measures
+        if ("vitals" if measure in VITAL_MEASURES else measure) not in recorded
+    )
 
 
 def implausible(readings: dict[str, float | None]) -> str | None:
@@ -159,6 +196,8 @@ def flags_for(readings: dict[str, float | None], thresholds: Thresholds) -> tupl
         ("heart_rate", "above", thresholds.heart_rate_max),
         ("heart_rate", "below", thresholds.heart_rate_min),
         ("spo2", "below", thresholds.spo2_min),
+        ("respiratory_rate", "above", thresholds.respiratory_rate_max),
+        ("respiratory_rate", "below", thresholds.respiratory_rate_min),
     ]
     flags: list[VitalFlag] = []
     for measure, side, limit in limits:

@@ -38,6 +38,7 @@ from session_player.ui.note_entry import NoteEntry
 from session_player.ui.now_playing import NowPlaying
 from session_player.ui.record_banner import RecordBanner
 from session_player.ui.rehearsal_marker import console_marker
+from session_player.ui.rems_form_panel import RemsFormLine, rems_template_for
 from session_player.ui.reserved_slot import ReservedSlot
 from session_player.ui.session_bridge import SessionBridge
 from session_player.ui.side_effects import SideEffects
@@ -270,6 +271,12 @@ class Console(QWidget):
         )
         asks.addWidget(self.vitals_slot)
         asks.addWidget(self.side_effects)
+        # The Spravato REMS form's answers (intranasal sessions): one line and a window of
+        # its own, never a step before the dose mark.
+        template = rems_template_for(bridge.playlist)
+        self.rems_form = RemsFormLine(bridge, template) if template is not None else None
+        if self.rems_form is not None:
+            asks.addWidget(self.rems_form)
         asks.addStretch(1)
         # Side by side when there is room, else the journal under them (a 1280×800 screen at
         # 150 % is 853 px wide): never wider than the window. Decided by the width alone

@@ -13,6 +13,7 @@ from pathlib import Path
 from session_player.playlist.durations import format_clock, format_duration
 from session_player.playlist.model import Playlist
 from session_player.session.clock import wall_from_iso
+from session_player.session.scales import score_text
 from session_player.session.vitals import MEASURE_NAMES
 
 # Events that only matter to the machine (they are in the journal, not in the log).
@@ -69,7 +70,22 @@ def readings_text(event: dict) -> str:
         parts.append(f"HR {_n(event['heart_rate'])}")
     if event.get("spo2") is not None:
         parts.append(f"SpO2 {_n(event['spo2'])}%")
+    if event.get("respiratory_rate") is not None:
+        parts.append(f"RR {_n(event['respiratory_rate'])}/min")
     return ", ".join(parts)
+
+
+def form_answer_text(event: dict) -> str:
+    """``Lot number: AB123``, ``Benzodiazepines: no``: a form_field_recorded event in words."""
+    name = str(event.get("field", "")).replace("_", " ").capitalize()
+    value = event.get("value")
+    if isinstance(value, bool):
+        answer = "yes" if value else "no"
+    elif value is None or value == "":
+        answer = "cleared"
+    else:
+        answer = _n(value)
+    return f"{name}: {answer}"
 
 
 def _n(value: object) -> str:
@@ -148,6 +164,15 @@ def describe(playlist: Playlist, event: dict) -> EventLine | None:
         if flags:
             line += " — " + "; ".join(flags)
             flagged = True
+    elif kind == "scale_recorded":
+        flags = event.get("flags") or []
+        check = event.get("check")
+        line = f"{score_text(event)}{f' ({check})' if check else ''}"
+        if flags:
+            line += " — " + "; ".join(flags)
+            flagged = True
+    elif kind == "form_field_recorded":
+        line = f"Monitoring form: {form_answer_text(event)}"
     elif kind == "vitals_skipped":
         line = f"Vitals check {event.get('check')} skipped: {event.get('reason', '')}"
     elif kind == "side_effect":
