@@ -1,0 +1,113 @@
+"""Listening in the studio through SDL's real ``disk`` driver: what the headphones would get.
+
+A click on the time ruler starts the session from there; the disk driver writes what the
+device plays. After the entry fade (the live engine's, 2 s) it is the offline render of the
+same span, sample for sample: the same session, mixer, levels, ducking and limiter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from session_player.audio.analysis import AnalysisCache, analyse_playlist
+from session_player.engine.live_engine import ENTRY_FADE_S
+from session_player.engine.offline_render import render_to_wav
+from session_player.playlist.loader import load_playlist
+
+from .studio_files import make_studio_folder
+
+REPO = Path(__file__).resolve().parents[3]
+SCENARIO = Path(__file__).with_name("audition_scenario.py")
+RATE = 48000
+
+
+def read_float_wav(path: Path) -> np.ndarray:
+    data = path.read_bytes()
+    position = 12
+    while position < len(data):
+        chunk, size = (
+            data[position : position + 4],
+            int.from_bytes(data[position + 4 : position + 8], "little"),
+        )
+        if chunk == b"data":
+            samples = np.frombuffer(data[position + 8 : position + 8 + size], "<f4")
+            return samples.reshape(-1, 2)
+        position += 8 + size + (size & 1)
+    raise AssertionError("no data chunk")
+
+
+def listen(
+    tmp_path: Path, playlist: Path, click_s: float, listen_s: float
+) -> tuple[dict, np.ndarray]:
+    device = tmp_path / "device.raw"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SDL_")}
+    environment.update(
+        SDL_AUDIODRIVER="disk",
+        SDL_DISKAUDIOFILE=str(device),
+        QT_QPA_PLATFORM="offscreen",
+        PYTHONPATH=str(REPO),
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(SCENARIO),
+            str(playlist),
+            str(tmp_path / "cache"),
+            str(click_s),
+            str(listen_s),
+        ],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    outcome = json.loads([line for line in result.stdout.splitlines() if line.startswith("{")][-1])
+    data = np.fromfile(device, dtype="<f4")
+    return outcome, data[: data.size // 2 * 2].reshape(-1, 2)
+
+
+def test_a_click_plays_the_session_from_there_as_the_offline_render_does(tmp_path, clinic):
+    playlist = make_studio_folder(tmp_path, clinic)
+    # Three seconds before peak begins: the phase crossfade is in what we hear.
+    outcome, device = listen(tmp_path, playlist, click_s=597.0, listen_s=6.0)
+    assert outcome["alerts"] == []
+    assert outcome["stopped_at_once"]  # Space: the window does not wait for the fade-out
+    cursor_s = outcome["cursor_s"]
+    assert abs(cursor_s - 597.0) <= 0.1
+    heard = outcome["heard_dose_s"]
+    assert cursor_s < heard < cursor_s + 6.5
+
+    stream = device[outcome["frames_unprimed"] :]
+    delivered = outcome["frames_delivered"]
+    assert len(stream) >= delivered
+    result = load_playlist(playlist)
+    analysis = analyse_playlist(result.playlist, AnalysisCache(tmp_path / "cache")).files
+    reference_path = tmp_path / "reference.wav"
+    from_s = outcome["dose_at_s"] + cursor_s
+    render_to_wav(
+        result.playlist,
+        reference_path,
+        from_s=from_s,
+        to_s=from_s + delivered / RATE,
+        dose_at_s=outcome["dose_at_s"],
+        analysis=analysis,
+        sample_format="float32",
+    )
+    reference = read_float_wav(reference_path)
+    assert len(reference) == delivered
+    fade = int(ENTRY_FADE_S * RATE)
+    # The entry fade: from silence, never above what the render has there.
+    assert np.abs(stream[:1]).max() == 0.0
+    assert np.all(np.abs(stream[:fade]) <= np.abs(reference[:fade]) + 1e-7)
+    # After it, sample for sample (the stop's fade-out comes after what was delivered).
+    heard_part = stream[fade:delivered]
+    assert np.abs(heard_part).max() > 0.01  # music, not silence
+    np.testing.assert_array_equal(heard_part, reference[fade:delivered])
