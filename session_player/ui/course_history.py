@@ -87,12 +87,20 @@ def report_available() -> bool:
 
 
 def save_report(past: PastSession, path: str) -> str:
-    """Write the session's PDF report to ``path``; returns what to tell the clinician."""
+    """Write the session's PDF report to ``path`` as the summary's "Save report…" does (the
+    clinic's paper and settings); returns what to tell the clinician."""
+    from session_player.record.clinic_settings import load_clinic_settings
     from session_player.record.session_record import read_session_record
 
     pdf = importlib.import_module(REPORT_MODULE)
-    layout = pdf.write_report_pdf(read_session_record(past.journal_path), path)
-    return f"Report saved: {path} ({plural(layout.pages, 'page')})."
+    settings = load_clinic_settings()
+    record = read_session_record(past.journal_path, clinic=settings)
+    options = pdf.ReportOptions(paper=settings.paper, archival=settings.archival)
+    if not path.lower().endswith(".pdf"):
+        path += ".pdf"
+    layout = pdf.write_report_pdf(record, path, options)
+    lacking = f"; {len(record.unread)} journal lines could not be read" if record.unread else ""
+    return f"Report saved: {path} ({plural(layout.pages, 'page')}{lacking})."
 
 
 class CourseHistory(QDialog):

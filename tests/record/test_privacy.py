@@ -11,7 +11,7 @@ import pytest
 
 from session_player.playlist.model import Playlist
 from session_player.record.preferences import Preferences, PreferenceStore
-from session_player.record.private_files import not_owner_only, write_private
+from session_player.record.private_files import make_private_folder, not_owner_only, write_private
 from session_player.session.clock import FakeClock
 from session_player.session.rehearsal import RehearsalStore
 from session_player.session.store import SessionStore
@@ -44,6 +44,27 @@ def test_every_record_is_owner_only(tmp_path, open_umask):
     names = {path.name for path in base.rglob("*")}
     assert {"sessions", "rehearsals", "patients", "journal.jsonl"} <= names
     assert not_owner_only(base) == []
+
+
+def test_reports_and_exports_are_owner_only(tmp_path, open_umask, qapp):
+    """What the clinician saves from a record: the PDF report and the FHIR/CSV exports."""
+    from session_player.record import read_session_record
+    from session_player.record.export_file import write_export
+    from session_player.report.pdf_report import write_report_pdf
+
+    base = tmp_path / "data"
+    clock = FakeClock()
+    timeline = SessionTimeline(PLAYLIST, SessionStore(base), clock, clock.wall, seed=1)
+    timeline.start("Blue Heron", "notes")
+    timeline.mark_dose_given()
+    timeline.end_session("test")
+    timeline.close()
+    out = tmp_path / "saved"
+    make_private_folder(out)  # the folder is the clinician's choice; the files are ours
+    write_report_pdf(read_session_record(timeline.journal_path), out / "report.pdf")
+    write_export(out / "session.csv", b"seq,type\n")
+    assert sorted(p.name for p in out.iterdir()) == ["report.pdf", "session.csv"]
+    assert not_owner_only(out) == []
 
 
 def test_the_check_finds_what_others_can_read(tmp_path, open_umask):
