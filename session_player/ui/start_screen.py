@@ -134,7 +134,6 @@ class StartScreen(QWidget):
     settings_requested = Signal()
     devices_listed = Signal()  # the output devices are in the list (listed on a worker)
     checked = Signal()  # a step of the check, or its failure, is on the screen
-    studio_requested = Signal(object)  # the selected playlist's path (or None): open the studio
 
     def __init__(
         self,
@@ -187,7 +186,6 @@ class StartScreen(QWidget):
         # The patient's course (ui/course_card.py): looked up a moment after the alias is
         # typed, in the data folder the engine port keeps the journals in (``_records_dir``).
         self.course_card = None  # built when an alias is first typed
-        self.alias_completion = None  # likewise: earlier patients' aliases, as a popup
         self._course_timer = QTimer(self)
         self._course_timer.setSingleShot(True)
         self._course_timer.setInterval(COURSE_LOOKUP_DELAY_MS)
@@ -332,12 +330,6 @@ class StartScreen(QWidget):
         rehearsal_row = QHBoxLayout()
         rehearsal_row.addWidget(self.rehearsal)
         rehearsal_row.addStretch(1)
-        # The therapist's studio, in a window of its own (session_player/ui/studio/).
-        self.studio_button = _button("Studio (author playlists)", self)
-        self.studio_button.setObjectName("studio_button")
-        self.studio_button.setAutoDefault(False)
-        self.studio_button.clicked.connect(self._request_studio)
-        rehearsal_row.addWidget(self.studio_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.reason, 1)
         bottom.addWidget(self.start_button)
@@ -430,10 +422,6 @@ class StartScreen(QWidget):
         item.setToolTip(key)
         self.playlists.insertItem(0, item)
         self.playlists.setCurrentRow(0)
-
-    def _request_studio(self) -> None:
-        item = self.playlists.currentItem()
-        self.studio_requested.emit(item.data(PATH_ROLE) if item is not None else None)
 
     def _open_file(self) -> None:
         from PySide6.QtWidgets import QFileDialog
@@ -799,8 +787,6 @@ class StartScreen(QWidget):
         if self.course_card is not None:
             self.course_card.hide()
             self.course_card.course = None
-        if self.alias_completion is not None:
-            self.alias_completion.refresh()  # the session just ended is one more
         self._refresh_devices()
 
     # --- the patient's course ---------------------------------------------------------------
@@ -819,12 +805,6 @@ class StartScreen(QWidget):
             if self.course_card is not None:
                 self.course_card.hide()
             return
-        if self.alias_completion is None:
-            from session_player.ui.alias_completion import AliasCompletion
-
-            self.alias_completion = AliasCompletion(
-                self.alias, self.serial_runner, lambda: self._records_dir
-            )
         self._course_timer.start()
 
     def _soundscape_names(self) -> dict[str, str]:

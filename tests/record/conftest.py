@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+# export_journal, fixed_zone: the export tests' own scripted session and its time zone.
+from tests.record.export_session import export_journal, fixed_zone  # noqa: F401
 from tests.record.scripted_journal import ScriptedSession, run_scripted_session
 
 

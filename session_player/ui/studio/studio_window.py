@@ -255,11 +255,6 @@ class StudioWindow(QMainWindow):
         self.status.setText(f"Opening {self.path.name}…")
         self._load(fresh=True)
 
-    def check_in_use(self) -> None:
-        """Look again whether a session uses the playlist (one was just started)."""
-        if self.path is not None:
-            self._load(fresh=False)
-
     def _load(self, *, fresh: bool) -> None:
         self._generation += 1
         generation = self._generation
