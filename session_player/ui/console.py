@@ -34,6 +34,7 @@ from session_player.ui.end_dialog import EndSessionDialog
 from session_player.ui.event_log import EventLog
 from session_player.ui.flow_layout import FlowLayout
 from session_player.ui.focused_button_keys import FocusedButtonKeys
+from session_player.ui.listening_dose_line import ListeningDoseLine
 from session_player.ui.note_entry import NoteEntry
 from session_player.ui.now_playing import NowPlaying
 from session_player.ui.record_banner import RecordBanner
@@ -77,6 +78,7 @@ class Console(QWidget):
         alias: str,
         dim_level: float,
         clock: Clock | None = None,
+        listening=None,  # the clinic's ListeningSettings (record/listening_settings.py)
         parent=None,
     ):
         super().__init__(parent)
@@ -165,6 +167,10 @@ class Console(QWidget):
         # of its own with one fixed height, so it moves none of the commands above.
         self.record_banner = RecordBanner(bridge)
         log_layout.addWidget(self.record_banner)
+        # The headphone listening dose by the planned end: one steady line of its own, under
+        # the record's, that turns to a warning past the clinic's share (never flashes).
+        self.listening_dose = ListeningDoseLine(bridge, listening)
+        log_layout.addWidget(self.listening_dose)
         log_layout.addWidget(self.note)
         log_layout.addWidget(self.log, 1)
 

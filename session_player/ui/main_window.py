@@ -437,6 +437,7 @@ class MainWindow(QMainWindow):
         )
 
     def _open_session(self, engine: SessionPort, alias: str) -> None:
+        from session_player.record.listening_settings import load_listening_settings
         from session_player.ui.console import Console
         from session_player.ui.patient_controls import PatientControls
         from session_player.ui.patient_view import PatientView
@@ -451,6 +452,7 @@ class MainWindow(QMainWindow):
             alias=alias,
             dim_level=self.settings.dim_level,
             clock=getattr(self.port, "clock", None),  # a test's FakeClock (the click guard)
+            listening=load_listening_settings(),  # headphones' calibration, the warning share
         )
         self.console.patient_view_requested.connect(self.show_patient_view)
         self.console.dim_level_changed.connect(self._set_dim_level)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QDialog,
+    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -55,6 +56,7 @@ class SettingsDialog(QDialog):
         form.addRow("", pin_hint)
         form.addRow("Patient screen (default)", self.dim)
         form.addRow("", dim_hint)
+        self._add_listening_rows(form, settings.output_device)
         save = QPushButton("Save")
         save.setObjectName("settings_save")
         save.setProperty("role", "primary")
@@ -71,7 +73,80 @@ class SettingsDialog(QDialog):
         layout.addLayout(buttons)
         self.setMinimumWidth(620)
 
+    def _add_listening_rows(self, form: QFormLayout, device: str) -> None:
+        # The listening dose's settings live in listening.json (Qt-free: the report reads them
+        # too), per output device: the one chosen for sessions, else the default's entry.
+        from session_player.record.listening_dose import (
+            MAX_CALIBRATION_DB_SPL,
+            MIN_CALIBRATION_DB_SPL,
+        )
+        from session_player.record.listening_settings import (
+            MAX_WARN_PERCENT,
+            MIN_WARN_PERCENT,
+            load_listening_settings,
+        )
+
+        self._listening = load_listening_settings()
+        self._listening_device = device
+        self.headphones_level = QDoubleSpinBox()
+        self.headphones_level.setObjectName("settings_headphones_db_spl")
+        self.headphones_level.setAccessibleName("Headphones' level at full scale, dB SPL")
+        self.headphones_level.setRange(MIN_CALIBRATION_DB_SPL, MAX_CALIBRATION_DB_SPL)
+        self.headphones_level.setDecimals(1)
+        self.headphones_level.setSuffix(" dB SPL")
+        level = self._listening.calibration_for(device) if device else None
+        self.headphones_level.setValue(level or self._listening.default_db_spl)
+        self.dose_warn = QDoubleSpinBox()
+        self.dose_warn.setObjectName("settings_dose_warn_percent")
+        self.dose_warn.setAccessibleName("Warn at this share of the weekly listening allowance")
+        self.dose_warn.setRange(MIN_WARN_PERCENT, MAX_WARN_PERCENT)
+        self.dose_warn.setDecimals(0)
+        self.dose_warn.setSuffix(" %")
+        self.dose_warn.setValue(self._listening.warn_percent)
+        which = f"“{device}”" if device else "the default output (and any without its own figure)"
+        hint = QLabel(
+            f"For {which}: the level at the ear of a full-scale tone, from a measurement or "
+            "the headphones' sensitivity. The console warns while a session would pass the "
+            "share of the weekly allowance (WHO/ITU-T H.870: 80 dB(A) for 40 h) set below."
+        )
+        hint.setProperty("role", "hint")
+        hint.setWordWrap(True)
+        self.listening_problem = QLabel(self._listening.problem or "")
+        self.listening_problem.setObjectName("settings_listening_problem")
+        self.listening_problem.setProperty("role", "warning")
+        self.listening_problem.setWordWrap(True)
+        form.addRow("Headphone level", self.headphones_level)
+        form.addRow("", hint)
+        form.addRow("Dose warning", self.dose_warn)
+        form.addRow("", self.listening_problem)
+
+    def _save_listening(self) -> bool:
+        """Write listening.json if a value changed; False (and why, shown) if it failed."""
+        from session_player.record.listening_settings import save_listening_settings
+
+        device, old = self._listening_device, self._listening
+        level = self.headphones_level.value()
+        updated = old.with_warn_percent(self.dose_warn.value())
+        if device:
+            if level != old.calibration_for(device):
+                updated = updated.with_device(device, level)
+        elif level != old.default_db_spl:
+            from dataclasses import replace
+
+            updated = replace(updated, default_db_spl=level)
+        if updated == old:
+            return True  # nothing changed: the file is left as it is
+        try:
+            save_listening_settings(updated)
+        except (OSError, ValueError) as exc:
+            self.listening_problem.setText(f"The listening settings were not saved: {exc}")
+            return False
+        self._listening = updated
+        return True
+
     def _save(self) -> None:
         self._settings.unlock_pin = self.pin.text()
         self._settings.dim_level = self.dim.value() / 100
+        if not self._save_listening():
+            return
         self.accept()

@@ -11,7 +11,6 @@ import pytest
 import yaml
 
 from session_player.playlist.model import Playlist
-from session_player.record import read_session_record
 from session_player.record.rems_form import (
     FormTemplateError,
     fill_rems_form,
@@ -42,12 +41,7 @@ PLAYLIST = {
 
 
 @pytest.fixture
-def journal_events(rems_journal: Path) -> list[dict]:
-    return read_journal(rems_journal).events
-
-
-@pytest.fixture
-def rems_journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def journal_events(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[dict]:
     monkeypatch.setattr(os, "fsync", lambda fd: None)
     clock = FakeClock()
     timeline = SessionTimeline(
@@ -81,7 +75,7 @@ def rems_journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     timeline.record_form_field(FORM, "dissociation", False)
     clock.advance(4 * MINUTE)
     timeline.end_session()
-    return timeline.journal_path
+    return read_journal(timeline.journal_path).events
 
 
 def test_the_form_is_filled_in_its_order_from_the_journal(journal_events):
@@ -158,15 +152,3 @@ def test_a_broken_template_is_refused_with_its_file(tmp_path):
     path.write_text("fields: [", encoding="utf-8")
     with pytest.raises(FormTemplateError, match="not a usable form template"):
         load_template(path)
-
-
-def test_the_session_record_holds_the_scales_the_rate_and_the_form(rems_journal):
-    record = read_session_record(rems_journal, playlist=Playlist.model_validate(PLAYLIST))
-    (score,) = record.scores
-    assert (score.name, score.score, score.out_of, score.check) == ("MOAA/S", 3, 5, "40m")
-    assert score.flags == ("MOAA/S 3 is below 4 (sedation)",)
-    discharge = record.readings[-1]
-    assert discharge.respiratory_rate == 9 and discharge.flagged("respiratory_rate")
-    assert record.rems_form is not None
-    assert record.rems_form.get("lot_number").text == "LOT-2"
-    assert {c.key: c.outcome for c in record.checks}["40m"] == "recorded"
