@@ -40,6 +40,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("journal", metavar="JOURNAL|SESSION_ID")
     parser.add_argument("--format", required=True, choices=FORMATS, dest="export_format")
     parser.add_argument("-o", "--output", metavar="FILE", default=None)
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=None,
+        help="the folder holding sessions/, for a SESSION_ID (default: the app's data folder)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -57,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     from session_player.record import RecordUnreadable, find_journal, read_session_record
 
     try:
-        path = find_journal(args.journal)
+        path = find_journal(args.journal, args.data_dir)
         record = read_session_record(path)
     except RecordUnreadable as exc:
         print(f"session-player export: {exc}", file=sys.stderr)

@@ -67,6 +67,13 @@ def test_a_session_folder_or_its_id_names_the_journal(
     by_id = capsys.readouterr().out
     assert main(["export", str(journal.parent), "--format", "csv"]) == 0
     assert capsys.readouterr().out == by_id
+    # --data-dir: the sessions of another data folder (a copy, a backup), by id.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "elsewhere"))
+    assert main(["export", session_id, "--format", "csv"]) == 2
+    assert "no session 20260302-100000-blue-heron" in capsys.readouterr().err
+    data_dir = str(data_home / "session-player")
+    assert main(["export", session_id, "--format", "csv", "--data-dir", data_dir]) == 0
+    assert capsys.readouterr().out == by_id
     assert same_events(read_csv(by_id), read_journal(journal).events)
 
 
