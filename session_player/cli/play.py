@@ -88,10 +88,15 @@ def run(args: argparse.Namespace) -> int:
 
         return run_play_rehearsal(args, loaded, _say, _command, _read_keys)
     timeline = None
+    course = None
     if args.resume:
         timeline = _resumed_timeline(loaded, args.sessions_dir)
         if timeline is None:
             return EXIT_PROBLEMS
+    else:
+        from session_player.cli.play_course import apply_preferences
+
+        course = apply_preferences(loaded, args.alias, args.sessions_dir, _say)
     try:
         from session_player.output.devices import preferred_device
 
@@ -103,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
             allow_fallback=args.allow_fallback,
             on_alert=lambda kind, message: _say(f"ALERT {kind}: {message}"),
             timeline=timeline,
+            course=course,
         )
     except Exception as exc:
         print(f"session-player: cannot start the session: {exc}", file=sys.stderr)
@@ -248,6 +254,9 @@ def _resumed_timeline(loaded, sessions_dir):
         print("session-player: no unfinished session of this playlist to resume", file=sys.stderr)
         return None
     chosen = candidates[0]
+    from session_player.cli.play_course import reapply_for_resume
+
+    reapply_for_resume(loaded, chosen.journal_path)  # the course its session started with
     try:
         timeline = resume_timeline(loaded.playlist, chosen.journal_path, playlist_path=loaded.path)
     except ResumeError as exc:
