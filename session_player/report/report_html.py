@@ -155,7 +155,7 @@ def _vitals(record: ClinicalRecord) -> str:
                 bp_cell = f'<span class="flag">! {_e(bp)}</span>'
             else:
                 bp_cell = _e(bp)
-            flags = "; ".join(f.message for f in r.flags)
+            flags = "; ".join(w.short_flag(f.message) for f in r.flags)
             rows.append(
                 [
                     _e(w.time_of_day(r.at)),

@@ -7,6 +7,7 @@ says the time the team saw on the wall clock.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from session_player.playlist.durations import format_clock, format_duration
@@ -87,6 +88,15 @@ def phase_how(phase: PhaseRecord) -> str:
     parts = [HOW_STARTED.get(phase.how_started, phase.how_started.replace("_", " "))]
     parts.extend(change.text for change in phase.changes)
     return "; ".join(parts)
+
+
+def short_flag(message: str) -> str:
+    """``Systolic 152 mmHg is above 140`` → ``Systolic > 140``: the table has the value."""
+    match = re.fullmatch(r"(.+?) [\d.]+ ?\S* is (above|below) ([\d.]+)", message)
+    if match is None:
+        return message
+    name, side, limit = match.groups()
+    return f"{name} {'>' if side == 'above' else '<'} {limit}"
 
 
 def thresholds_text(record: ClinicalRecord) -> str:

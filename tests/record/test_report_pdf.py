@@ -89,7 +89,7 @@ def test_the_report_has_its_pages_its_chart_and_every_reading(
         assert str(heart_rate) in text and str(spo2) in text
     # Flagged values are marked in the table by a sign, not only a colour.
     assert "! 152/89" in text and "! 104" in text and "! 93" in text
-    assert "Systolic 152 mmHg is above 140" in text
+    assert "Systolic > 140; Heart rate > 100" in text and "SpO2 < 94" in text
     for kind, note in SIDE_EFFECTS:
         assert kind in text and note in text
     assert "logged by mistake" in text  # the withdrawn one, kept and marked
