@@ -180,17 +180,19 @@ class Edit:
 
     def edited_text(self, source: YamlText, document) -> str:
         """The new text; raises EditRefused when the edit cannot be made exactly."""
+        return self.edited_source(source, document).text
+
+    def edited_source(self, source: YamlText, document) -> YamlText:
+        """The new text, composed (the document keeps it for the next edit)."""
         data = source.data()
         if not isinstance(data, dict):
             raise EditRefused("the file's top level is not a mapping")
         operations = self.operations(data, document)
         expected = copy.deepcopy(data)
-        text = source.text
         current = source
         for operation in operations:
             try:
-                text = operation.splice(current)
-                current = YamlText(text)
+                current = YamlText(operation.splice(current))
             except SpliceError as exc:
                 raise EditRefused(f"not done: {exc}") from None
             operation.on_data(expected)
@@ -199,7 +201,7 @@ class Edit:
                 "not done: the studio could not make this edit without changing other parts "
                 "of the file; make it in a text editor"
             )
-        return text
+        return current
 
 
 def content_path(data: dict, target: str) -> PathKey:

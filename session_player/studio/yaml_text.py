@@ -25,12 +25,14 @@ import re
 from dataclasses import dataclass
 
 import yaml
+from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 PathKey = tuple[str | int, ...]
 
 _LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _COMMENT_OR_BLANK = re.compile(r"^\s*(#.*)?$")
+_UNSET = object()
 
 
 class SpliceError(Exception):
@@ -66,12 +68,16 @@ class YamlText:
         if not isinstance(self.root, MappingNode):
             raise SpliceError("the top level is not a mapping")
         self.layout = _detect_layout(self.root)
+        self._data: object = _UNSET
 
     # Reading ------------------------------------------------------------------------------
 
     def data(self) -> object:
-        """The plain data of this text (what the edit is checked against)."""
-        return yaml.load(self.text, Loader=_LOADER)
+        """The plain data of this text (what the edit is checked against), built once from
+        the composed nodes (no second parse). Callers must not change it: copy it first."""
+        if self._data is _UNSET:
+            self._data = SafeConstructor().construct_document(self.root)
+        return self._data
 
     def node(self, path: PathKey) -> Node | None:
         node: Node | None = self.root
@@ -278,7 +284,7 @@ class YamlText:
                 anchor_value = entries[name]
                 break
         column = parent.value[0][0].start_mark.column
-        lines = render_entry(key, value, column, self.layout)
+        lines = render_entry(key, value, column, self._layout_in(parent))
         return self._insert_lines(self.last_line(anchor_value), lines)
 
     def _replace_list(self, path: PathKey, node: Node, values: list) -> str:
@@ -345,11 +351,23 @@ class YamlText:
         line_end = self._line_starts[line] + len(self.lines[line].rstrip("\n"))
         rest = self.text[node.end_mark.index : line_end]  # a trailing comment, if any
         head = self.text[: node.start_mark.index].rstrip(" ")
-        dash_col = key.start_mark.column + self.layout.sequence_offset
+        parent = self.node(path[:-1])
+        layout = self._layout_in(parent) if isinstance(parent, MappingNode) else self.layout
+        dash_col = key.start_mark.column + layout.sequence_offset
         block = "".join(line for v in values for line in render_item(v, dash_col, 2, self.layout))
         newline = "\n" if line_end < len(self.text) else ""
         tail = self.text[line_end + len(newline) :]
         return head + rest + "\n" + block.rstrip("\n") + ("\n" if newline else "") + tail
+
+    def _layout_in(self, mapping: MappingNode) -> Layout:
+        """The file's layout, with the list indentation of a sibling list when there is one
+        (a file may indent its lists two ways; a new one looks like its neighbours)."""
+        for key, value in mapping.value:
+            block = isinstance(value, SequenceNode) and not value.flow_style and value.value
+            if block and value.start_mark.line != key.start_mark.line:
+                offset = value.start_mark.column - key.start_mark.column
+                return Layout(self.layout.mapping_indent, max(offset, 0))
+        return self.layout
 
     def _item_content_offset(self, node: SequenceNode) -> int:
         for item in node.value:
@@ -386,13 +404,10 @@ class YamlText:
         lines: list[str] = []
         for separator, body in zip(seps, bodies, strict=True):
             lines += separator + body
-        if lines and not lines[-1].endswith("\n"):
-            lines[-1] += "\n"
-        last = blocks[-1].last
-        new = self._replace_lines(blocks[0].first, last + 1, lines)
-        if not self.text.endswith("\n") and last + 1 >= len(self.lines):
-            new = new.rstrip("\n")
-        return new
+        # The file's last line may have no line end; inside the region every line needs one
+        # (_replace_lines takes it off again at the end of the file).
+        lines = [line if line.endswith("\n") else line + "\n" for line in lines]
+        return self._replace_lines(blocks[0].first, blocks[-1].last + 1, lines)
 
 
 @dataclass

@@ -87,11 +87,28 @@ def test_anchors_and_aliases_open_read_only(tmp_path):
     assert doc.read_only_reasons[0].position.line == 7
 
 
-def test_a_layout_ruamel_would_change_opens_read_only(tmp_path):
-    # Lists indented two ways in one file: a round-trip dump would re-indent one of them.
-    text = SMALL + "clinical:\n  vitals:\n  - at: 10m\n  discharge_checklist:\n      - Escort\n"
-    doc = _open_read_only(tmp_path, text)
-    assert "without changing its layout" in doc.read_only_reasons[0].message
+def test_text_that_is_not_utf8_opens_read_only(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_bytes(SMALL.replace("Small", "Sm\xe9ll").encode("latin-1"))
+    doc = PlaylistDocument.open(path, check_audio=False)
+    assert doc.read_only and "UTF-8" in doc.read_only_reasons[0].message
+    path.write_bytes(b"\xef\xbb\xbf" + SMALL.encode())
+    doc = PlaylistDocument.open(path, check_audio=False)
+    assert doc.read_only and "byte-order mark" in doc.read_only_reasons[0].message
+
+
+def test_windows_line_ends_are_kept_on_save(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_bytes(SMALL.replace("\n", "\r\n").encode())
+    doc = PlaylistDocument.open(path)
+    assert not doc.read_only and not doc.changed_on_disk()
+    doc.apply(edits.SetPhaseEnd("only", "hold"))
+    doc.save()
+    expected = SMALL.replace(
+        "    duration: 5m   # five minutes\n", "    duration: 5m   # five minutes\n    end: hold\n"
+    )
+    assert path.read_bytes() == expected.replace("\n", "\r\n").encode()
+    assert not doc.changed_on_disk()
 
 
 def test_a_file_that_cannot_be_read_fails_to_open(tmp_path):
