@@ -179,3 +179,29 @@ def test_a_failed_write_leaves_the_previous_report_whole(
         write_report_pdf(record, path)
     assert path.read_bytes() == b"the previous report"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".report")) == []
+
+
+def test_a_rehearsal_report_says_it_is_not_a_patients_record(qapp, tmp_path: Path, monkeypatch):
+    from session_player.playlist.model import Playlist
+    from session_player.session.clock import FakeClock
+    from session_player.session.store import SessionStore
+    from session_player.session.timeline import SessionTimeline
+    from tests.record.scripted_journal import PLAYLIST_DATA
+
+    monkeypatch.setattr(os, "fsync", lambda fd: None)
+    clock = FakeClock()
+    playlist = Playlist.model_validate(PLAYLIST_DATA)
+    timeline = SessionTimeline(playlist, SessionStore(tmp_path), clock, clock.wall, seed=1)
+    timeline.start("Practice", rehearsal_speed=30.0)
+    clock.advance(60)
+    timeline.mark_dose_given()
+    timeline.end_session("rehearsal over")
+    path = timeline.journal_path
+    timeline.close()
+
+    record = read_session_record(path, playlist=playlist)
+    assert record.rehearsal_speed == 30.0
+    write_report_pdf(record, tmp_path / "rehearsal.pdf")
+    text = pdf_text(tmp_path / "rehearsal.pdf")
+    assert "REHEARSAL at 30× — not a patient's record" in text
+    assert "No vital signs were recorded." in text or "No readings were recorded." in text
