@@ -223,14 +223,15 @@ class RemsFormLine(QFrame):
         return self.window_
 
     def due_now(self) -> list[FieldSpec]:
-        """The entered fields asked by now and not answered yet, in the form's order."""
+        """The entered fields asked by now and not answered yet, in the form's order (at
+        discharge, the discharge questions first)."""
         state = self._bridge.state
         answers = self._bridge.timeline.form_answers(self._template.form_id)
         at_discharge = state.status == "ended" or any(c.at_discharge for c in state.due_vitals)
         asked_now = {"start"} | ({"dose"} if state.dose_given else set())
         if at_discharge:
             asked_now.add("discharge")
-        return [
+        due = [
             spec
             for spec in self._template.fields
             if spec.source == "entered"
@@ -238,6 +239,8 @@ class RemsFormLine(QFrame):
             and spec.id not in answers
             and all(str(answers.get(other)) == value for other, value in spec.only_if)
         ]
+        # At discharge its own questions come first (the line names only the first few).
+        return sorted(due, key=lambda spec: at_discharge and spec.ask != "discharge")
 
     def refresh(self, _state=None) -> None:
         due = self.due_now()

@@ -34,6 +34,7 @@ from session_player.ui.arc_timeline import ArcTimeline
 from session_player.ui.discharge_checklist import DischargeChecklist
 from session_player.ui.event_text import describe
 from session_player.ui.record_table import RecordTable
+from session_player.ui.rems_form_panel import RemsFormLine, rems_template_for
 from session_player.ui.report_actions import ReportActions
 from session_player.ui.summary_model import SessionSummary, build_summary
 from session_player.ui.vitals_prompt import VitalsPrompt
@@ -191,6 +192,11 @@ class SummaryScreen(QWidget):
         right.setSpacing(10)
         right.addWidget(self.discharge_vitals)
         right.addWidget(self.discharge)
+        # The REMS form's discharge questions are answered here once the session has ended.
+        template = rems_template_for(playlist)
+        self.rems_form = RemsFormLine(bridge, template) if template is not None else None
+        if self.rems_form is not None:
+            right.addWidget(self.rems_form)
         # The report reads the journal when asked, so it holds the discharge once recorded.
         self.report = ReportActions(bridge)
         right.addWidget(self.report)

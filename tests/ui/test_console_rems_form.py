@@ -127,3 +127,24 @@ def test_monitoring_form_none_turns_it_off_for_intranasal(make_window, port, cli
     window = make_window(port)
     console, _ = flow.start_session(window, path)
     assert console.rems_form is None
+
+
+def test_the_discharge_questions_are_answered_on_the_summary(
+    make_window, port, clock, flow, qtbot, intranasal
+):
+    window = make_window(port)
+    console, bridge = flow.start_session(window, intranasal)
+    bridge.run("dose_given")
+    clock.advance(2 * 3600 + MINUTE)
+    bridge.run("end_session")  # setup: the end dialog has tests of its own
+    qtbot.waitUntil(lambda: window.summary is not None, timeout=5000)
+    line = window.summary.rems_form
+    assert line is not None
+    qtbot.waitUntil(line.isVisible, timeout=3000)
+    assert "ready to leave" in line.summary.text()
+    click(qtbot, line.open_button)
+    form = line.window_
+    qtbot.waitExposed(form)
+    click(qtbot, form.findChild(type(line.open_button), "rems_vitals_acceptable_at_completion_yes"))
+    (answer,) = events_of(bridge, "form_field_recorded")
+    assert (answer["field"], answer["value"]) == ("vitals_acceptable_at_completion", True)
