@@ -134,10 +134,9 @@ def test_the_discharge_questions_are_answered_on_the_summary(
 ):
     window = make_window(port)
     console, bridge = flow.start_session(window, intranasal)
-    # Setup on the timeline itself (the console's dose and end have tests of their own).
-    bridge.timeline.mark_dose_given()
+    bridge.run("dose_given")
     clock.advance(2 * 3600 + MINUTE)
-    bridge.timeline.end_session()
+    bridge.run("end_session")  # setup: the end dialog has tests of its own
     qtbot.waitUntil(lambda: window.summary is not None, timeout=5000)
     line = window.summary.rems_form
     assert line is not None

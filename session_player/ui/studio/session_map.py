@@ -355,6 +355,13 @@ class _Builder:
                 if fade_in > 0.05 and start > phase_start + 1.0:
                     self.transitions.append(start)
                 cursor = max(cursor, end)
+            files = {n for n, item in enumerate(music.items) if item.file is not None}
+            unplayed = len(files - played)
+            if unplayed and index != SETTLING:
+                # A long list in a short phase: say so on the phase, not silently.
+                for span in self.spans:
+                    if span.kind == "phase" and span.phase_index == index:
+                        span.detail += f" · {unplayed} of {len(files)} music items do not play"
             if phase_end - cursor > 0.5 and index != SETTLING:
                 self._gap(index, cursor, phase_end, base, has_silence and music.loop)
 

@@ -328,3 +328,21 @@ def test_a_playlist_a_session_uses_opens_read_only(open_studio, playlist_path, q
     assert not enter.isAccepted()
     assert playlist_path.read_text("utf-8") == before
     assert "read-only" in window.status.text() or "has not ended" in window.status.text()
+
+
+def test_jump_keys_land_5_s_before_the_next_and_previous_change(open_studio, playlist_path, qtbot):
+    window = open_studio(playlist_path)
+    canvas = window.canvas
+    x = canvas.x_of(100.0)
+    click(qtbot, canvas, QPointF(x, canvas.lane_rect("clinical").bottom() - 2))
+    start = canvas.cursor_s
+    qtbot.keyClick(canvas, Qt.Key.Key_BracketRight)
+    assert canvas.cursor_s == pytest.approx(120.0 - 5.0)  # the welcome cue at 2m
+    qtbot.keyClick(canvas, Qt.Key.Key_BracketRight)
+    assert canvas.cursor_s == pytest.approx(600.0 - 5.0)  # peak begins
+    qtbot.keyClick(canvas, Qt.Key.Key_BracketLeft)
+    assert canvas.cursor_s == pytest.approx(115.0)
+    qtbot.keyClick(canvas, Qt.Key.Key_Right)
+    assert canvas.cursor_s == pytest.approx(120.0)
+    assert start < 115.0
+    assert window.cursor_label.text() == "cursor +2:00"
