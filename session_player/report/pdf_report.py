@@ -99,6 +99,17 @@ def _chart_rect(document: QTextDocument, image_scale: float) -> QRectF | None:
     return None
 
 
+def report_font(point_size: float) -> QFont:
+    """The report's type, without ligatures: text copied out of the PDF (into a chart, an
+    EHR) must read "ff", "fi", "fl" as letters, and a hash must stay a hash."""
+    font = QFont("DejaVu Sans")
+    font.setPointSizeF(point_size)
+    if hasattr(font, "setFeature"):  # Qt 6.7+
+        for tag in ("liga", "clig"):
+            font.setFeature(QFont.Tag.fromString(tag), 0)
+    return font
+
+
 @dataclass(frozen=True)
 class PaintedReport:
     pages: int
@@ -124,7 +135,7 @@ def paint_report(record: ClinicalRecord, device, dpi: float) -> PaintedReport:
     document = QTextDocument()
     document.documentLayout().setPaintDevice(device)
     document.setDocumentMargin(0)
-    document.setDefaultFont(QFont("DejaVu Sans", 9))
+    document.setDefaultFont(report_font(9))
     document.setPageSize(QSizeF(body_w, body_h))
     blank = QImage(1, 1, QImage.Format.Format_RGB32)
     blank.fill(QColor("#ffffff"))
@@ -221,7 +232,7 @@ def render_report_pdf(
 
 def _footer(painter: QPainter, record: ClinicalRecord, page: int, pages: int, line: QRectF, unit):
     painter.save()
-    font = QFont("DejaVu Sans")
+    font = report_font(7)
     font.setPixelSize(round(7 * unit))
     painter.setFont(font)
     painter.setPen(QColor("#000000"))

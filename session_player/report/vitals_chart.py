@@ -174,6 +174,9 @@ class VitalsChart:
 
     def _font(self, size_pt: float, bold: bool = False) -> QFont:
         font = QFont("DejaVu Sans")
+        for tag in ("liga", "clig"):  # as the report's text (pdf_report.report_font)
+            if hasattr(font, "setFeature"):
+                font.setFeature(QFont.Tag.fromString(tag), 0)
         font.setPixelSize(max(1, round(size_pt * self.unit)))
         font.setBold(bold)
         return font

@@ -104,6 +104,9 @@ def test_the_report_has_its_pages_its_chart_and_every_reading(
     assert "Slow Tide" in text and "Ocean (chosen by the patient)" in text
     assert "Every line of the journal was read" in text
     assert record.journal_sha256 in text
+    # No ligatures: text copied out of the report reads "ff", "fi", "fl" as letters.
+    assert not [c for c in text if 0xFB00 <= ord(c) <= 0xFB06]
+    assert "Side effects" in text and "Flagged" in text
 
 
 def test_the_journal_is_attached_and_detaches_byte_for_byte(
