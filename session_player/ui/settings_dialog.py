@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from session_player.ui import theme
+from session_player.ui.clinic_rows import ClinicRows
 from session_player.ui.settings import AppSettings
 
 
@@ -56,6 +57,7 @@ class SettingsDialog(QDialog):
         form.addRow("", pin_hint)
         form.addRow("Patient screen (default)", self.dim)
         form.addRow("", dim_hint)
+        self.clinic = ClinicRows(form)  # name, room, report paper: clinic.json
         self._add_listening_rows(form, settings.output_device)
         save = QPushButton("Save")
         save.setObjectName("settings_save")
@@ -147,6 +149,8 @@ class SettingsDialog(QDialog):
     def _save(self) -> None:
         self._settings.unlock_pin = self.pin.text()
         self._settings.dim_level = self.dim.value() / 100
+        if not self.clinic.save():
+            return  # the dialog stays open and says why
         if not self._save_listening():
             return
         self.accept()
