@@ -13,6 +13,7 @@ from html import escape
 from session_player.playlist.durations import format_duration
 from session_player.record.model import MEASURES, ClinicalRecord, VitalReading
 from session_player.report import wording as w
+from session_player.report.clinical_scales_html import rems_page_html, scales_html
 
 CHART_IMAGE = "report-chart"  # the placeholder image whose box the chart is drawn into
 
@@ -70,6 +71,7 @@ def build_html(record: ClinicalRecord, chart_width_px: int, chart_height_px: int
         f'<p><img src="{CHART_IMAGE}" width="{chart_width_px}" height="{chart_height_px}"></p>'
     )
     parts.append(_vitals(record))
+    parts.append(scales_html(record))  # MOAA/S, dissociation, CADSS, respiratory rate
     parts.append(_phases(record))
     parts.append(_side_effects(record))
     parts.append(_notes(record))
@@ -77,6 +79,7 @@ def build_html(record: ClinicalRecord, chart_width_px: int, chart_height_px: int
     parts.append(_played(record))
     parts.append(_discharge(record))
     parts.append(_integrity(record))
+    parts.append(rems_page_html(record))  # a page of its own, in the REMS form's order
     parts.append("</body></html>")
     return "".join(parts)
 

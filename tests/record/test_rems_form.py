@@ -10,72 +10,26 @@ from pathlib import Path
 import pytest
 import yaml
 
-from session_player.playlist.model import Playlist
+from session_player.record import read_session_record
 from session_player.record.rems_form import (
     FormTemplateError,
     fill_rems_form,
     form_applies,
     load_template,
 )
-from session_player.session.clock import FakeClock
 from session_player.session.journal import read_journal
-from session_player.session.store import SessionStore
-from session_player.session.timeline import SessionTimeline
-
-MINUTE = 60.0
-FORM = "spravato-rems-v1"
-
-PLAYLIST = {
-    "title": "Esketamine",
-    "route": "intranasal",
-    "phases": [{"id": "rest", "duration": "2h", "end": "hold"}],
-    "clinical": {
-        "vitals": [
-            {"at": "pre-dose", "measures": ["blood_pressure", "heart_rate"]},
-            {"at": "40m", "measures": ["blood_pressure", "sedation"]},
-            {"at": "discharge", "measures": ["blood_pressure", "respiratory_rate"]},
-        ],
-        "minimum_observation": "2h",
-    },
-}
+from tests.record.rems_session import FORM, rems_playlist, run_rems_session
 
 
 @pytest.fixture
-def journal_events(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+def journal_events(rems_journal: Path) -> list[dict]:
+    return read_journal(rems_journal).events
+
+
+@pytest.fixture
+def rems_journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(os, "fsync", lambda fd: None)
-    clock = FakeClock()
-    timeline = SessionTimeline(
-        Playlist.model_validate(PLAYLIST), SessionStore(tmp_path), clock, clock.wall, seed=1
-    )
-    timeline.start("Blue Heron")
-    for field in ("benzodiazepines", "psychostimulants", "maois"):
-        timeline.record_form_field(FORM, field, False)
-    timeline.record_form_field(FORM, "non_benzodiazepine_sedative_hypnotics", True)
-    timeline.record_vitals(systolic=128, diastolic=82, heart_rate=72)
-    clock.advance(5 * MINUTE)
-    timeline.mark_dose_given()
-    clock.advance(2 * MINUTE)  # the lot number, typed after the dose mark
-    timeline.record_form_field(FORM, "dose", "other")
-    timeline.record_form_field(FORM, "dose_other_mg", 28)
-    timeline.record_form_field(FORM, "lot_number", "LOT-1")
-    timeline.record_form_field(FORM, "lot_number", "LOT-2")  # corrected: the latest counts
-    timeline.record_form_field(FORM, "vitals_acceptable_before", True)
-    clock.advance(39 * MINUTE)  # 41 minutes after the dose
-    timeline.tick()
-    timeline.record_vitals(systolic=152, diastolic=90)
-    timeline.record_scale("sedation", 3)
-    clock.advance(30 * MINUTE)
-    timeline.record_vitals(systolic=140, diastolic=86)  # unscheduled, at 71 minutes
-    clock.advance(50 * MINUTE)
-    timeline.tick()
-    timeline.record_vitals(systolic=126, diastolic=80, respiratory_rate=9)  # the discharge
-    timeline.record_form_field(FORM, "ready_to_leave_minutes", 95)
-    timeline.record_form_field(FORM, "vitals_acceptable_at_completion", True)
-    timeline.record_form_field(FORM, "sedation", True)
-    timeline.record_form_field(FORM, "dissociation", False)
-    clock.advance(4 * MINUTE)
-    timeline.end_session()
-    return read_journal(timeline.journal_path).events
+    return run_rems_session(tmp_path)
 
 
 def test_the_form_is_filled_in_its_order_from_the_journal(journal_events):
@@ -152,3 +106,15 @@ def test_a_broken_template_is_refused_with_its_file(tmp_path):
     path.write_text("fields: [", encoding="utf-8")
     with pytest.raises(FormTemplateError, match="not a usable form template"):
         load_template(path)
+
+
+def test_the_session_record_holds_the_scales_the_rate_and_the_form(rems_journal):
+    record = read_session_record(rems_journal, playlist=rems_playlist())
+    (score,) = record.scores
+    assert (score.name, score.score, score.out_of, score.check) == ("MOAA/S", 3, 5, "40m")
+    assert score.flags == ("MOAA/S 3 is below 4 (sedation)",)
+    discharge = record.readings[-1]
+    assert discharge.respiratory_rate == 9 and discharge.flagged("respiratory_rate")
+    assert record.rems_form is not None
+    assert record.rems_form.get("lot_number").text == "LOT-2"
+    assert {c.key: c.outcome for c in record.checks}["40m"] == "recorded"
