@@ -386,7 +386,7 @@ class MoveMusicItem(Edit):
         path = content_path(data, self.target) + ("music", "items")
         items = _list_at(data, path, f"{self.target} has no music")
         if not (0 <= self.source < len(items) and 0 <= self.to < len(items)):
-            raise EditRefused(f"{self.target} has {len(items)} music items")
+            raise EditRefused(f"{self.target} has {_count(len(items), 'music item')}")
         if self.source == self.to:
             raise EditRefused("nothing to change")
         return [_Move(path, self.source, self.to)]
@@ -408,7 +408,7 @@ class RemoveMusicItem(Edit):
         path = where + ("music", "items")
         items = _list_at(data, path, f"{self.target} has no music")
         if not 0 <= self.index < len(items):
-            raise EditRefused(f"{self.target} has {len(items)} music items")
+            raise EditRefused(f"{self.target} has {_count(len(items), 'music item')}")
         if len(items) == 1:
             return [_Remove(where + ("music",))]
         return [_Delete(path, self.index)]
@@ -486,7 +486,7 @@ class MovePhase(Edit):
             raise EditRefused("settling always comes first")
         phases = _phases(data)
         if not 0 <= self.to < len(phases):
-            raise EditRefused(f"the playlist has {len(phases)} phases")
+            raise EditRefused(f"the playlist has {_count(len(phases), 'phase')}")
         if where[1] == self.to:
             raise EditRefused("nothing to change")
         return [_Move(("phases",), where[1], self.to)]
@@ -606,9 +606,11 @@ def _cue_path(data: dict, target: str, kind: str, index: int) -> PathKey:
     if kind not in CUE_KINDS:
         raise EditRefused("a cue is voice or bells")
     path = content_path(data, target) + (kind,)
-    cues = _list_at(data, path, f"{target} has no {kind} cues")
+    cues = _list_at(data, path, f"{target} has no {'bells' if kind == 'bells' else 'voice cues'}")
     if not 0 <= index < len(cues) or not isinstance(cues[index], dict):
-        raise EditRefused(f"{target} has {len(cues)} {kind} cues")
+        raise EditRefused(
+            f"{target} has {_count(len(cues), 'bell' if kind == 'bells' else 'voice cue')}"
+        )
     return path + (index,)
 
 
@@ -706,7 +708,7 @@ class SetMusicGain(Edit):
             return [_Set(where + ("music", "gain_db"), gain, after=("join", "order", "loop"))]
         items = _list_at(data, where + ("music", "items"), f"{self.target} has no music")
         if not 0 <= self.index < len(items):
-            raise EditRefused(f"{self.target} has {len(items)} music items")
+            raise EditRefused(f"{self.target} has {_count(len(items), 'music item')}")
         item = items[self.index]
         path = where + ("music", "items", self.index)
         if isinstance(item, str):
@@ -735,3 +737,7 @@ def _number(value: float) -> float | int:
     if number != number:
         raise EditRefused("not a number")
     return int(number) if number.is_integer() else number
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"

@@ -19,4 +19,12 @@ def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
 
 
 def comment_lines(text: str) -> list[str]:
-    return [line for line in text.splitlines() if line.lstrip().startswith("#") or " # " in line]
+    """Every comment of ``text`` as written: whole comment lines, and the ``# ...`` at the end
+    of a line (a value before it may change; the comment must stay)."""
+    comments = []
+    for line in text.splitlines():
+        if line.lstrip().startswith("#"):
+            comments.append(line.strip())
+        elif " #" in line:
+            comments.append(line[line.index(" #") :].strip())
+    return comments
