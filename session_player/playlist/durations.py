@@ -40,7 +40,11 @@ UNITS = {
 }
 # Longest first, so that "minutes" is not read as "m" followed by "inutes".
 _UNIT_WORDS = sorted(UNITS, key=len, reverse=True)
-_NUMBER = r"\d+(?:\.\d+)?"
+# Digits 0-9 only (Python's \d also reads other scripts' digits, which editors' patterns do not).
+_NUMBER = r"[0-9]+(?:\.[0-9]+)?"
+# A bare number of seconds written as text ("600"): the same digits, perhaps a minus sign so
+# that "-5" is told it is negative; not 1e3, inf or 1_000, which float() would also read.
+_BARE_NUMBER = rf"-?{_NUMBER}"
 # Between two parts: spaces, a comma or "and" ("1 hour, 30 minutes", "1 hour and 30 minutes").
 _JOIN = r"(?:\s*,\s*|\s+and\s+|\s*)"
 # A unit ends where a letter cannot follow: "12mx" and "12 minutesish" are not durations.
@@ -81,12 +85,14 @@ def parse_duration_s(value: object) -> float:
         text = value.strip().lower()
         if not text:
             raise DurationError(f"{_EXPECTED}, got an empty text")
-        try:
+        if re.fullmatch(_BARE_NUMBER, text):
+            if text.startswith("-"):  # also "-0", which float() reads as zero
+                raise DurationError(f"a duration cannot be negative, got {value!r}")
             seconds = float(text)
-        except ValueError:
-            if not re.match(_WHOLE, text):
-                raise DurationError(f"{_EXPECTED}, got {value!r}") from None
+        elif re.match(_WHOLE, text):
             seconds = sum(float(n) * UNITS[unit] for n, unit in re.findall(_PART, text))
+        else:
+            raise DurationError(f"{_EXPECTED}, got {value!r}")
     else:
         raise DurationError(f"{_EXPECTED}, got {type(value).__name__}")
     if seconds != seconds or seconds < 0:
