@@ -13,9 +13,14 @@ format guarantees:
 
 - every item is normalised to the playlist's loudness target (``levels.loudness_target_lufs``,
   -23 LUFS by default); the music and the soundscape play together, so the programme is
-  taken as two such sources summed in power, ``MIX_MARGIN_DB`` = +3 dB above the target
-  (conservative: voice cues duck the music, calm down lowers it, a soundscape alone is one
-  source; none of that is subtracted);
+  their power sum above the target: ``programme_margin_db(playlist)``, the loudest part of
+  the playlist (settling or a phase) with its music at its loudest item's gain and the
+  loudest soundscape with every layer sounding at once at its gains (a voice cue over the
+  ducked music where that is louder). Without gains that is ``MIX_MARGIN_DB`` = +3 dB (two
+  sources at the target). Conservative: calm down lowering the music, one-shots being
+  intermittent and a phase without music are not subtracted; bells (seconds) are left out.
+  The offline render of such a mix measures what this says (``tests/engine/
+  test_listening_dose_render.py``: -26.0 LUFS measured for -26.0 estimated);
 - the master volume is what the journal says: the playlist's starting volume (or the
   course's, ``session_started.course.start_volume_db``), then each ``volume_set`` and
   ``volume_cap_set``; silent while paused (``audio_paused``), faded to silence, before the
@@ -33,10 +38,11 @@ lower (A-weighting cuts the bass more), so the estimate errs high. The time a cr
 was away is counted as listening (an overestimate, never an underestimate).
 
 **Entry points.** For the report (and anyone): ``listening_dose(events, calibration_db_spl=…,
-levels=playlist.levels)`` → ``ListeningDose`` with ``share``, ``percent``, ``laeq_db``,
+playlist=playlist)`` → ``ListeningDose`` with ``share``, ``percent``, ``laeq_db``,
 ``listening_s`` and ``text()`` (one sentence for a report, with its assumptions in
-``assumptions``). Pass ``levels=None`` when the playlist is not known: the format's default
-target and the highest volume (0 dB) are assumed, and the assumptions say so. For the
+``assumptions``). Pass ``playlist=None`` when the playlist is not known: the format's
+default target, +3.01 dB and the highest volume (0 dB) are assumed, and the assumptions say so.
+The calibration for a report: ``load_listening_settings().report_calibration_db_spl``. For the
 console: ``DoseMeter`` takes the journal's events as they come and ``projected(...)``
 gives the dose by the planned end (``planned_remaining_s``) if the volume stays as it is.
 
@@ -60,7 +66,7 @@ DEFAULT_CALIBRATION_DB_SPL = 100.0
 MIN_CALIBRATION_DB_SPL = 60.0  # lower is not a headphone at full scale: a typing error
 MAX_CALIBRATION_DB_SPL = 140.0
 DEFAULT_PROGRAMME_LUFS = -23.0  # the playlist format's default loudness target
-MIX_MARGIN_DB = 3.0  # music and a soundscape, each at the target, summed in power
+MIX_MARGIN_DB = 10 * math.log10(2)  # 3.01 dB: music and a soundscape, each at the target
 UNKNOWN_START_VOLUME_DB = 0.0  # the highest volume the format allows: when the playlist is unknown
 SECONDS_PER_HOUR = 3600.0
 
@@ -78,6 +84,49 @@ def exposure_pa2h(level_db_spl: float, duration_s: float) -> float:
 def share_of_weekly_allowance(exposure: float) -> float:
     """An exposure in Pa²h as a fraction of the H.870 weekly allowance (1.0 = all of it)."""
     return exposure / WEEKLY_ALLOWANCE_PA2H
+
+
+def _power(gain_db: float) -> float:
+    return 10 ** (gain_db / 10)
+
+
+def _soundscape_power(scape) -> float:
+    # Layers of different files add in power (uncorrelated noise); the same file twice adds
+    # in amplitude (it is the same wave, in phase): 6 dB for two, not 3.
+    amplitudes: dict[object, float] = {}
+    for layer in scape.layers:
+        key = layer.bed if layer.bed is not None else tuple(layer.one_shots or ())
+        amplitudes[key] = amplitudes.get(key, 0.0) + 10 ** ((scape.gain_db + layer.gain_db) / 20)
+    return sum(amplitude**2 for amplitude in amplitudes.values())
+
+
+def programme_margin_db(playlist) -> float:
+    """How far above the loudness target the playlist's loudest moment can be, in dB: the
+    power sum of its music (at its loudest item's gain, or a voice cue over the ducked music
+    if that is louder) and its loudest soundscape with every layer sounding at once."""
+    soundscapes = [_soundscape_power(scape) for scape in playlist.soundscapes.values()]
+    loudest_scape = max(soundscapes, default=0.0)
+    duck = _power(playlist.transitions.duck_db)
+    loudest = 0.0
+    for content in [playlist.settling, *playlist.phases]:
+        music = 0.0
+        layer = content.music
+        if layer is not None:
+            gains = [item.gain_db for item in layer.items if item.file is not None]
+            if gains:
+                music = _power(layer.gain_db + max(gains))
+        voices = [
+            _power(
+                cue.gain_db
+                + (playlist.voices[cue.cue].gain_db if cue.cue in playlist.voices else 0.0)
+            )
+            for cue in content.voice
+        ]
+        if voices:
+            music = max(music, max(voices) + music * duck)
+        scape = loudest_scape * _power(content.soundscape_gain_db)
+        loudest = max(loudest, music + scape)
+    return 10 * math.log10(loudest) if loudest > 0 else 0.0
 
 
 def ear_level_db_spl(
@@ -166,12 +215,15 @@ class DoseMeter:
         calibration_db_spl: float = DEFAULT_CALIBRATION_DB_SPL,
         programme_lufs: float | None = None,
         start_volume_db: float | None = None,
+        mix_margin_db: float = MIX_MARGIN_DB,
     ) -> None:
         self.calibration_db_spl = float(calibration_db_spl)
+        self.mix_margin_db = float(mix_margin_db)
         assumptions = []
         if programme_lufs is None:
             assumptions.append(
-                f"playlist not known: its loudness target taken as {DEFAULT_PROGRAMME_LUFS:g} LUFS"
+                f"playlist not known: its loudness target taken as {DEFAULT_PROGRAMME_LUFS:g} LUFS, "
+                "music and one soundscape at once"
             )
         self.programme_lufs = DEFAULT_PROGRAMME_LUFS if programme_lufs is None else programme_lufs
         self._start_volume_db = start_volume_db
@@ -198,6 +250,7 @@ class DoseMeter:
             self.volume_db,
             calibration_db_spl=self.calibration_db_spl,
             programme_lufs=self.programme_lufs,
+            mix_margin_db=self.mix_margin_db,
         )
 
     def _run_to(self, session_s: float) -> None:
@@ -286,23 +339,30 @@ class DoseMeter:
         )
 
 
+def meter_for(playlist, calibration_db_spl: float = DEFAULT_CALIBRATION_DB_SPL) -> DoseMeter:
+    """A ``DoseMeter`` for a session of ``playlist`` (None: not known, the defaults assumed)."""
+    if playlist is None:
+        return DoseMeter(calibration_db_spl=calibration_db_spl)
+    return DoseMeter(
+        calibration_db_spl=calibration_db_spl,
+        programme_lufs=float(playlist.levels.loudness_target_lufs),
+        start_volume_db=float(playlist.levels.default_volume_db),
+        mix_margin_db=programme_margin_db(playlist),
+    )
+
+
 def listening_dose(
     events: Iterable[dict],
     *,
     calibration_db_spl: float = DEFAULT_CALIBRATION_DB_SPL,
-    levels=None,
+    playlist=None,
 ) -> ListeningDose:
     """A finished (or interrupted) session's estimated dose from its journal events.
 
-    ``levels``: the playlist's ``Levels`` (``playlist.levels``), or None when the playlist is
-    not known (then the assumptions say what was assumed).
+    ``playlist``: the session's playlist, or None when it is not known (then the assumptions
+    say what was assumed).
     """
-    meter = DoseMeter(
-        calibration_db_spl=calibration_db_spl,
-        programme_lufs=None if levels is None else float(levels.loudness_target_lufs),
-        start_volume_db=None if levels is None else float(levels.default_volume_db),
-    )
-    return meter.add_all(events).dose()
+    return meter_for(playlist, calibration_db_spl).add_all(events).dose()
 
 
 def planned_remaining_s(

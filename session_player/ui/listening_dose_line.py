@@ -19,6 +19,7 @@ from session_player.record.listening_dose import (
     DoseMeter,
     ListeningDose,
     format_percent,
+    meter_for,
     planned_remaining_s,
 )
 from session_player.record.listening_settings import ListeningSettings
@@ -65,18 +66,17 @@ class ListeningDoseLine(ElidedLabel):
             return ""
 
     def _new_meter(self) -> DoseMeter:
-        levels = self._bridge.playlist.levels
-        return DoseMeter(
-            calibration_db_spl=self._settings.calibration_for(self._device),
-            programme_lufs=levels.loudness_target_lufs,
-            start_volume_db=levels.default_volume_db,
-        )
+        return meter_for(self._bridge.playlist, self._settings.calibration_for(self._device))
 
     def _add(self, events: list[dict]) -> None:
-        for event in events:
-            if event.get("seq", 0) > self._seen_seq:
-                self._meter.add(event)
-                self._seen_seq = event["seq"]
+        new = [event for event in events if event.get("seq", 0) > self._seen_seq]
+        for event in new:
+            self._meter.add(event)
+            self._seen_seq = event["seq"]
+        # A volume change reaches the line as an event, which may come after the state's
+        # change signal: show it now, not at the next tick.
+        if new:
+            self._refresh()
 
     def _refresh(self, _state=None) -> None:
         device = self._device_now()

@@ -18,6 +18,7 @@ from session_player.record.listening_dose import (
     format_percent,
     listening_dose,
     planned_remaining_s,
+    programme_margin_db,
     share_of_weekly_allowance,
 )
 from session_player.record.listening_settings import (
@@ -55,13 +56,23 @@ def test_the_equal_energy_rule() -> None:
 
 def test_the_ear_level_adds_calibration_programme_margin_and_volume() -> None:
     # 100 dB SPL at full scale, -23 LUFS programme, +3 dB for music and soundscape, -6 dB volume
-    assert ear_level_db_spl(-6.0, calibration_db_spl=100.0, programme_lufs=-23.0) == 74.0
-    assert ear_level_db_spl(0.0, calibration_db_spl=110.0, programme_lufs=-16.0) == 97.0
+    level = ear_level_db_spl(
+        -6.0, calibration_db_spl=100.0, programme_lufs=-23.0, mix_margin_db=3.0
+    )
+    assert level == 74.0
+    # The default margin: two sources at the target, 10·log10(2) = 3.0103 dB
+    assert ear_level_db_spl(0.0, calibration_db_spl=110.0, programme_lufs=-16.0) == pytest.approx(
+        97.0103, abs=1e-4
+    )
 
 
-class Levels:
-    loudness_target_lufs = -23.0
-    default_volume_db = -6.0
+def _dose(events: list[dict]):
+    """With the hand-worked figures' assumptions: 100 dB SPL headphones, -23 LUFS, +3.0 dB
+    for music and soundscape, starting at -6 dB."""
+    meter = DoseMeter(
+        calibration_db_spl=100.0, programme_lufs=-23.0, start_volume_db=-6.0, mix_margin_db=3.0
+    )
+    return meter.add_all(events).dose()
 
 
 def _at(session_s: float, kind: str, **fields: object) -> dict:
@@ -82,7 +93,7 @@ SESSION = [
 
 
 def test_the_level_over_time_follows_volume_pauses_and_fades() -> None:
-    dose = listening_dose(SESSION, calibration_db_spl=100.0, levels=Levels)
+    dose = _dose(SESSION)
     # 0-30 min at -6 dB: 74 dB SPL, 0.5 h × 0.010048 Pa² = 0.0050238 Pa²h
     # then at -12 dB (68 dB SPL, 0.0025238 Pa²): 30-60 min, 70-90 min and 100-130 min,
     # 0.5 + 1/3 + 0.5 h = 1.3333 h → 0.0033651 Pa²h; paused 60-70, silenced 90-100 min
@@ -105,7 +116,7 @@ def test_a_cap_below_the_volume_lowers_it() -> None:
         _at(0, "volume_cap_set", cap_db=-20.0),
         _at(HOUR, "session_ended"),
     ]
-    dose = listening_dose(events, calibration_db_spl=100.0, levels=Levels)
+    dose = _dose(events)
     # 100 - 23 + 3 - 20 = 60 dB SPL for 1 h: (20e-6)² · 10^6 = 0.0004 Pa²h
     assert dose.exposure_pa2h == pytest.approx(0.0004, rel=1e-9)
 
@@ -113,8 +124,8 @@ def test_a_cap_below_the_volume_lowers_it() -> None:
 def test_without_the_playlist_the_highest_volume_is_assumed_and_said() -> None:
     events = [_at(0, "session_started"), _at(HOUR, "session_ended")]
     dose = listening_dose(events, calibration_db_spl=100.0)
-    # 100 - 23 + 3 + 0 = 80 dB SPL for 1 h: 0.04 Pa²h = 2.5 % of the week
-    assert dose.percent == pytest.approx(2.5)
+    # 100 - 23 + 3.0103 + 0 dB: 2 × (20e-6)² × 10^7.7 = 0.040095 Pa² for 1 h = 2.5059 %
+    assert dose.percent == pytest.approx(2.5059, rel=1e-4)
     assert any("loudness target taken as -23 LUFS" in a for a in dose.assumptions)
     assert any("starting volume not known" in a for a in dose.assumptions)
 
@@ -125,14 +136,14 @@ def test_the_course_starting_volume_counts() -> None:
         _at(HOUR, "session_ended"),
     ]
     dose = listening_dose(events, calibration_db_spl=100.0)
-    # 100 - 23 + 3 - 16 = 64 dB SPL for 1 h: (20e-6)² · 10^6.4 = 0.0010048 Pa²h
-    assert dose.exposure_pa2h == pytest.approx(0.0010048, rel=1e-4)
+    # 100 - 23 + 3.0103 - 16 dB: 2 × (20e-6)² × 10^6.1 = 0.0010071 Pa² for 1 h
+    assert dose.exposure_pa2h == pytest.approx(0.0010071, rel=1e-4)
     assert not any("starting volume" in a for a in dose.assumptions)
 
 
 def test_a_rehearsal_plays_no_sound() -> None:
     events = [_at(0, "session_started", rehearsal={"speed": 30}), _at(HOUR, "session_ended")]
-    dose = listening_dose(events, calibration_db_spl=100.0, levels=Levels)
+    dose = _dose(events)
     assert dose.exposure_pa2h == 0.0 and dose.laeq_db is None
     assert "a rehearsal plays no sound" in dose.assumptions
     assert dose.text() == "Estimated listening dose: none (no sound played)."
@@ -141,16 +152,20 @@ def test_a_rehearsal_plays_no_sound() -> None:
 def test_the_scripted_session_from_its_journal(export_journal: Path) -> None:
     events = read_journal(export_journal).events
     playlist = Playlist.model_validate(PLAYLIST_DATA)
-    dose = listening_dose(events, calibration_db_spl=100.0, levels=playlist.levels)
-    # Started at 0 at -6 dB (74 dB SPL) until the volume went to -9 dB at 17 min (71 dB SPL),
-    # ended at 130 min: 0.28333 h × 0.010048 + 1.88333 h × 0.0050357 = 0.0028468 + 0.0094839
-    assert dose.exposure_pa2h == pytest.approx(0.0123307, rel=1e-4)
-    assert dose.percent == pytest.approx(0.77067, rel=1e-4)
+    dose = listening_dose(events, calibration_db_spl=100.0, playlist=playlist)
+    # Music and one soundscape, no gains: 10·log10(2) over the target. Started at -6 dB
+    # (2 × (20e-6)² × 10^7.1 = 0.0100714 Pa²) until the volume went to -9 dB at 17 min
+    # (2 × (20e-6)² × 10^6.8 = 0.0050477 Pa²), ended at 130 min:
+    # 0.28333 h × 0.0100714 + 1.88333 h × 0.0050477 = 0.0028536 + 0.0095064 = 0.0123600
+    assert dose.exposure_pa2h == pytest.approx(0.0123600, rel=1e-4)
+    assert dose.percent == pytest.approx(0.77250, rel=1e-4)
     assert dose.listening_s == 7800.0
 
 
 def test_the_projection_adds_the_planned_rest_at_the_current_volume() -> None:
-    meter = DoseMeter(calibration_db_spl=100.0, programme_lufs=-23.0, start_volume_db=-6.0)
+    meter = DoseMeter(
+        calibration_db_spl=100.0, programme_lufs=-23.0, start_volume_db=-6.0, mix_margin_db=3.0
+    )
     meter.add(_at(0, "session_started"))
     # 30 min so far and 90 min planned at 74 dB SPL: 2 h, 1.2559 % (as worked out above)
     assert meter.projected(1800.0, 5400.0).percent == pytest.approx(1.2559, rel=1e-4)
@@ -161,6 +176,49 @@ def test_the_projection_adds_the_planned_rest_at_the_current_volume() -> None:
     assert meter.projected(2000.0, 5200.0).percent > meter.dose(2000.0).percent
     meter.add(_at(2100, "session_ended"))
     assert meter.projected(2100.0, 5000.0) == meter.dose(2100.0)
+
+
+def _with(**changes: object) -> Playlist:
+    return Playlist.model_validate({**PLAYLIST_DATA, **changes})
+
+
+def test_the_programme_margin_sums_music_and_the_loudest_soundscape() -> None:
+    # Music and one soundscape at the target: 10·log10(1 + 1) = 3.0103 dB
+    assert programme_margin_db(_with()) == pytest.approx(3.0103, abs=1e-4)
+    # A soundscape of two beds, one at +3 dB: 1 (music) + 1 + 2 = 4, 6.0206 dB
+    scapes = {
+        "rain": {"name": "Rain", "layers": [{"bed": "rain.ogg"}]},
+        "storm": {
+            "name": "Storm",
+            "layers": [{"bed": "a.ogg"}, {"bed": "b.ogg", "gain_db": 3.0103}],
+        },
+    }
+    assert programme_margin_db(_with(soundscapes=scapes)) == pytest.approx(6.0206, abs=1e-3)
+    # A music item at +6 dB: 4 + 1 = 5, 6.99 dB
+    phases = [
+        {
+            "id": "onset",
+            "duration": "10m",
+            "music": {"items": [{"file": "a.ogg", "gain_db": 6.0206}]},
+        }
+    ]
+    assert programme_margin_db(_with(phases=phases)) == pytest.approx(6.9897, abs=1e-3)
+    # No music anywhere: the soundscape alone, 0 dB
+    assert programme_margin_db(_with(phases=[{"id": "onset", "duration": "10m"}])) == 0.0
+
+
+def test_a_playlist_with_gains_raises_the_estimate() -> None:
+    phases = [
+        {
+            "id": "onset",
+            "duration": "10m",
+            "music": {"items": [{"file": "a.ogg", "gain_db": 6.0206}]},
+        }
+    ]
+    events = [_at(0, "session_started"), _at(HOUR, "session_ended")]
+    plain = listening_dose(events, calibration_db_spl=100.0, playlist=_with())
+    loud = listening_dose(events, calibration_db_spl=100.0, playlist=_with(phases=phases))
+    assert loud.exposure_pa2h / plain.exposure_pa2h == pytest.approx(5 / 2, rel=1e-3)
 
 
 def test_the_planned_rest_of_a_session() -> None:

@@ -43,21 +43,23 @@ def test_louder_turns_the_dose_line_into_a_steady_warning(
     activate(qtbot, window)
     line = console.listening_dose
     assert line.calibration_db_spl == 120.0
-    # Settling at -10 dB: 120 - 23 + 3 - 10 = 90 dB SPL (0.4 Pa²) for the 1 h minimum
-    # observation still ahead: 0.4 Pa²h = 25 % of 1.6 Pa²h.
+    # The test playlist's loudest moment: music with the welcome cue over it (1 + 10^-0.8,
+    # ducked -8 dB) and a soundscape (1): 10·log10(2.1585) = 3.342 dB over the -23 LUFS target.
+    # Settling at -10 dB: 120 - 23 + 3.342 - 10 = 90.342 dB SPL, 0.43273 Pa², for the 1 h
+    # minimum observation still ahead: 0.43273 Pa²h = 27 % of 1.6 Pa²h.
     assert line.text() == (
-        "Listening dose by the planned end: about 25 % of the weekly allowance (warns at 50 %)."
+        "Listening dose by the planned end: about 27 % of the weekly allowance (warns at 50 %)."
     )
     assert not line.warning and line.property("role") == "secondary"
     height = line.height()
-    press(window, KEY.Key_Plus)  # -8 dB: 92 dB SPL, 0.634 Pa² × 1 h = 40 %
+    press(window, KEY.Key_Plus)  # -8 dB: 2 dB more, 0.68583 Pa² × 1 h = 43 %
     assert bridge.state.volume_db == -8.0
-    assert not line.warning and "about 40 %" in line.text()
-    press(window, KEY.Key_Plus)  # -6 dB: 94 dB SPL, 1.0048 Pa² × 1 h = 63 %
+    assert not line.warning and "about 43 %" in line.text()
+    press(window, KEY.Key_Plus)  # -6 dB: 4 dB more, 1.08697 Pa² × 1 h = 68 %
     assert bridge.state.volume_db == -6.0
     assert line.warning and line.property("role") == "warning"
     assert line.text().startswith(
-        "Listening dose: this session would reach 63 % of the weekly allowance by its planned "
+        "Listening dose: this session would reach 68 % of the weekly allowance by its planned "
         "end (the clinic's limit: 50 %). Lower the volume"
     )
     assert line.height() == height  # nothing below it moves
@@ -82,9 +84,9 @@ def test_without_settings_the_default_calibration_applies(
     window = make_window(port)
     console, _bridge = flow.start_session(window, clinic / "test-infusion.yaml")
     line = console.listening_dose
-    # 100 - 23 + 3 - 10 = 70 dB SPL for 1 h: 0.004 Pa²h = 0.25 %
+    # 100 - 23 + 3.342 - 10 = 70.342 dB SPL for 1 h: 0.0043273 Pa²h = 0.27 %
     assert line.calibration_db_spl == 100.0 and line.warn_percent == 50.0
-    assert "about 0.25 %" in line.text() and not line.warning
+    assert "about 0.27 %" in line.text() and not line.warning
     assert "100 dB SPL at full scale" in line.toolTip()
 
 
