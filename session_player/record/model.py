@@ -41,8 +41,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from session_player.record.rems_form import FilledForm
+
 MEASURES = ("systolic", "diastolic", "heart_rate", "spo2")
 MEASURE_UNITS = {"systolic": "mmHg", "diastolic": "mmHg", "heart_rate": "/min", "spo2": "%"}
+MEASURE_UNITS["respiratory_rate"] = "/min"  # VitalReading.respiratory_rate (not charted)
 
 
 @dataclass(frozen=True)
@@ -109,12 +112,30 @@ class VitalReading:
     spo2: float | None
     flags: tuple[VitalFlag, ...]
     written_late: bool = False  # reached the journal late (the disk was full)
+    respiratory_rate: float | None = None  # breaths per minute, when the check asked for it
 
     def value(self, measure: str) -> float | None:
         return getattr(self, measure)
 
     def flagged(self, measure: str) -> bool:
         return any(flag.measure == measure for flag in self.flags)
+
+
+@dataclass(frozen=True)
+class ScaleScore:
+    """A clinical scale taken at a check (session/scales.py): MOAA/S, a 0-10 dissociation
+    rating, or the CADSS with its 23 item scores."""
+
+    seq: int
+    at: Moment
+    check: str | None
+    check_label: str
+    scale: str  # "sedation" | "dissociation" | "cadss"
+    name: str  # "MOAA/S", "Dissociation", "CADSS"
+    score: int  # the CADSS: the total of its items
+    out_of: int  # 5, 10, 92
+    items: tuple[int, ...] = ()  # the CADSS's 23 item scores
+    flags: tuple[str, ...] = ()  # as journaled: "MOAA/S 3 is below 4 (sedation)"
 
 
 @dataclass(frozen=True)
@@ -249,6 +270,10 @@ class ClinicalRecord:
     written_late: int  # events that reached the journal late (the disk was full)
     unread: tuple[UnreadLine, ...]
     events: tuple[dict, ...]
+    scores: tuple[ScaleScore, ...] = ()  # the scales taken at the checks, in journal order
+    # The Spravato REMS monitoring form as the journal fills it (record/rems_form.py), for
+    # sessions that fill it (route: intranasal, or monitoring_form: spravato-rems); else None.
+    rems_form: FilledForm | None = None
 
     @property
     def complete(self) -> bool:

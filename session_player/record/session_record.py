@@ -37,6 +37,7 @@ from session_player.record.model import (
     PlayedChange,
     PlayedPhase,
     Resumption,
+    ScaleScore,
     SideEffectRecord,
     UnreadLine,
     VitalFlag,
@@ -44,8 +45,10 @@ from session_player.record.model import (
     VitalThresholds,
 )
 from session_player.record.moments import moment, number_or_none, text_or_none
+from session_player.record.rems_form import FilledForm, fill_rems_form, form_applies
 from session_player.record.what_played import played_changes, played_phases
 from session_player.session.journal import JOURNAL_NAME, read_journal
+from session_player.session.scales import SCALE_NAMES, SCALE_RANGES
 from session_player.session.store import SESSIONS_FOLDER, default_base_dir, file_sha256
 from session_player.session.vitals import MEASURE_NAMES, check_specs
 
@@ -210,7 +213,46 @@ def _build(
         written_late=sum(1 for e in events if "written_late_wall" in e),
         unread=unread,
         events=tuple(events),
+        scores=_scores(events, playlist),
+        rems_form=_rems_form(events, playlist, started),
     )
+
+
+def _scores(events: list[dict], playlist: Playlist | None) -> tuple[ScaleScore, ...]:
+    labels = _check_labels(playlist)
+    scores: list[ScaleScore] = []
+    for event in events:
+        score = event.get("score")
+        if event["type"] != "scale_recorded" or isinstance(score, bool):
+            continue
+        if not isinstance(score, int):
+            continue
+        scale = str(event.get("scale", ""))
+        check = text_or_none(event.get("check"))
+        items = event.get("items") if isinstance(event.get("items"), list) else []
+        scores.append(
+            ScaleScore(
+                seq=int(event["seq"]),
+                at=moment(event),
+                check=check,
+                check_label=labels.get(check, check) if check else "unscheduled",
+                scale=scale,
+                name=SCALE_NAMES.get(scale, scale),
+                score=score,
+                out_of=SCALE_RANGES.get(scale, (0, 0))[1],
+                items=tuple(int(v) for v in items if isinstance(v, int)),
+                flags=tuple(str(f) for f in event.get("flags") or [] if isinstance(f, str)),
+            )
+        )
+    return tuple(scores)
+
+
+def _rems_form(events: list[dict], playlist: Playlist | None, started: dict) -> FilledForm | None:
+    route = text_or_none(started.get("route")) or (playlist.route if playlist else None)
+    monitoring_form = playlist.clinical.monitoring_form if playlist is not None else None
+    if not form_applies(route, monitoring_form):
+        return None
+    return fill_rems_form(events)
 
 
 def _dose_moment(dose: dict | None) -> Moment | None:
@@ -334,6 +376,7 @@ def _readings(events: list[dict], playlist: Playlist | None) -> tuple[VitalReadi
             if isinstance(message, str) and (measure := flag_measure(message)) is not None
         )
         values = {m: number_or_none(event.get(m)) for m in MEASURES}
+        values["respiratory_rate"] = number_or_none(event.get("respiratory_rate"))
         readings.append(
             VitalReading(
                 seq=int(event["seq"]),
@@ -397,7 +440,9 @@ def _checks(events: list[dict], playlist: Playlist | None) -> tuple[CheckOutcome
     done: dict[str, tuple[str, dict]] = {}
     for event in events:
         check = event.get("check")
-        if event["type"] == "vitals_recorded" and check and check not in done:
+        # A check with a scale is recorded by its score too (scale_recorded).
+        recorded = event["type"] in ("vitals_recorded", "scale_recorded")
+        if recorded and check and check not in done:
             done[str(check)] = ("recorded", event)
         elif event["type"] == "vitals_skipped" and check and check not in done:
             done[str(check)] = ("skipped", event)

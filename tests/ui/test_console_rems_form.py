@@ -134,9 +134,10 @@ def test_the_discharge_questions_are_answered_on_the_summary(
 ):
     window = make_window(port)
     console, bridge = flow.start_session(window, intranasal)
-    bridge.run("dose_given")
+    # Setup on the timeline itself (the console's dose and end have tests of their own).
+    bridge.timeline.mark_dose_given()
     clock.advance(2 * 3600 + MINUTE)
-    bridge.run("end_session")  # setup: the end dialog has tests of its own
+    bridge.timeline.end_session()
     qtbot.waitUntil(lambda: window.summary is not None, timeout=5000)
     line = window.summary.rems_form
     assert line is not None
