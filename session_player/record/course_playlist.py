@@ -221,6 +221,12 @@ def apply_course(playlist: Playlist, choice: CourseChoice | None) -> CoursePlayl
     if usable and (start in offered or not patient.soundscapes):
         default = start
         changes.append(f"Starts with the soundscape “{name(start)}”, as last time")
+    elif start is not None:
+        # Said, not dropped in silence: the clinician asked for it.
+        why = "the patient's preferences exclude it" if start in gone else "this playlist "
+        if start not in gone:
+            why += "does not offer it"
+        changes.append(f"Last time's soundscape “{name(start)}” is not used: {why}")
     playlist_update["patient"] = patient.model_copy(
         update={"soundscapes": offered, "default": default}
     )

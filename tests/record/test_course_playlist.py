@@ -127,8 +127,13 @@ def test_last_sessions_volume_and_soundscape_start_the_session_capped():
         PLAYLIST,
         CourseChoice(start_soundscape="ocean", disliked_soundscapes=frozenset({"ocean"})),
     )
-    assert other.playlist.patient.default == "rain" and other.changes == ()
-    assert apply_course(PLAYLIST, CourseChoice(start_soundscape="nowhere")).changes == ()
+    assert other.playlist.patient.default == "rain"
+    assert other.changes == (
+        "Last time's soundscape “Ocean” is not used: the patient's preferences exclude it",
+    )
+    assert apply_course(PLAYLIST, CourseChoice(start_soundscape="nowhere")).changes == (
+        "Last time's soundscape “nowhere” is not used: this playlist does not offer it",
+    )
 
 
 def test_from_preferences_and_back_through_the_journal(tmp_path):

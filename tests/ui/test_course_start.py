@@ -199,7 +199,8 @@ def test_preferences_recorded_on_the_start_screen_are_honoured(
     assert "remove 2 items" in notice
     assert "Onset: bell “bowl” at start (no bells)" in notice
     assert "Patient's choices: soundscape “Ocean waves” (disliked)" in notice
-    assert "Ocean" not in notice.split("remove")[0]  # not "starts with Ocean"
+    assert "Starts with the soundscape" not in notice
+    assert "Last time's soundscape “Ocean waves” is not used: the patient's preferences" in notice
     flow.through_preflight(window)
     bridge = window.bridge
     assert bridge.timeline.playlist.phases[0].bells == []
@@ -260,3 +261,25 @@ def test_unreadable_preferences_are_said_not_ignored(make_window, port, clinic, 
     qtbot.keyClick(start.alias, Qt.Key.Key_Return)
     notice = window.preflight.course_notice
     assert notice.isVisible() and "could not be read" in notice.text.text()
+
+
+def test_an_earlier_alias_is_chosen_from_a_list_never_completed_by_itself(
+    make_window, port, clinic, qtbot
+):
+    earlier_session(port, clinic, alias="Blue Heron")
+    earlier_session(port, clinic, alias="Grey Owl")
+    window = make_window(port)
+    start = type_alias(qtbot, window, clinic, alias="B")
+    qtbot.waitUntil(lambda: start.alias_completion is not None)
+    model = start.alias_completion.model
+    qtbot.waitUntil(lambda: model.stringList() == ["Grey Owl", "Blue Heron"], timeout=TIMEOUT_MS)
+    qtbot.keyClicks(start.alias, "lue")
+    popup = start.alias_completion.completer.popup()
+    qtbot.waitUntil(popup.isVisible)
+    assert start.alias.text() == "Blue"  # offered, not filled in
+    index = popup.model().index(0, 0)
+    assert index.data() == "Blue Heron"
+    qtbot.mouseClick(popup.viewport(), LEFT, pos=popup.visualRect(index).center())
+    assert start.alias.text() == "Blue Heron"
+    card = wait_for_card(qtbot, start)
+    assert "1 earlier session" in card.heading.text()
