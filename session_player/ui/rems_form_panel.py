@@ -151,6 +151,13 @@ class RemsFormWindow(QDialog):
         self._answer(spec.id, value if value != "" else None)
 
     def _answer(self, field_id: str, value: object) -> None:
+        answers = self._bridge.timeline.form_answers(self._template.form_id)
+        if (
+            field_id in answers
+            and answers[field_id] == value
+            and type(value) is type(answers[field_id])
+        ):
+            return  # the same answer again (a double tap on Yes): nothing new to journal
         self._bridge.run("record_form_field", self._template.form_id, field_id, value)
         self.answered.emit()
 
