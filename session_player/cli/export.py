@@ -10,8 +10,12 @@ A damaged journal (a torn last line, a corrupted line) is exported as far as it 
 read, and each line that could not be read is named on standard error. Nothing leaves the
 machine: the export is a file the clinician chose to write.
 
-Exit codes: 0 written, 1 written from a damaged journal (some lines could not be read),
-2 usage, a missing or unreadable journal, or a file that could not be written.
+A rehearsal's journal is not exported as FHIR (its readings were typed to practise, and
+must never reach a chart); its CSV can be written.
+
+Exit codes: 0 written, 1 written from a damaged journal (some lines could not be read) or
+a rehearsal refused as FHIR (nothing written), 2 usage, a missing or unreadable journal, or
+a file that could not be written.
 """
 
 from __future__ import annotations
@@ -34,8 +38,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "journal event with fixed columns. JOURNAL is a journal.jsonl, a session folder or a "
         "session id (its folder name). Written to standard output, or to FILE with -o "
         "(owner-only, replaced atomically; the folder must exist). Exit 0 when written, 1 when written from a "
-        "damaged journal (the unreadable lines are named), 2 for usage errors and a missing "
-        "or unreadable journal.",
+        "damaged journal (the unreadable lines are named) or for a rehearsal asked as FHIR "
+        "(refused: its readings are not a patient's), 2 for usage errors and a missing or "
+        "unreadable journal.",
     )
     parser.add_argument("journal", metavar="JOURNAL|SESSION_ID")
     parser.add_argument("--format", required=True, choices=FORMATS, dest="export_format")
@@ -71,8 +76,13 @@ def run(args: argparse.Namespace) -> int:
     damage = [f"{path}:{line.line_no}: {line.message}" for line in record.unread]
     for message in damage:
         print(f"session-player export: could not read {message}", file=sys.stderr)
+    from session_player.record.fhir_export import RehearsalNotExported
+
     try:
         text = _text(record, args.export_format)
+    except RehearsalNotExported as exc:
+        print(f"session-player export: {exc}", file=sys.stderr)
+        return EXIT_DAMAGED
     except Exception as exc:  # a journal we cannot turn into the format: say so, no traceback
         print(f"session-player export: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -20,6 +20,9 @@ type ``collection`` holding
   so they are coded in the app's own code system (``CODE_SYSTEM``) with a text a person can
   read; a receiving system maps them.
 
+A rehearsal's journal is refused (``RehearsalNotExported``): its readings were typed to
+practise, and must never reach a chart as a patient's vital signs.
+
 The resources are built and validated with the ``fhir.resources`` models (R4B, which reads
 and writes R4 JSON for these resources), never as hand-written dictionaries: a field the
 models reject raises ``FhirExportError`` here, not at the clinic's import.
@@ -56,6 +59,11 @@ ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:session-player:fhir")
 
 class FhirExportError(Exception):
     """The bundle could not be built (the message says which event and why)."""
+
+
+class RehearsalNotExported(FhirExportError):
+    """A rehearsal's journal: its readings were typed to train, not taken from a patient, and
+    must never reach a clinical record system as Observations."""
 
 
 # measure key in the journal -> (LOINC codes with displays, UCUM code, unit text, profile)
@@ -285,5 +293,11 @@ def bundle_dict(events: Sequence[dict], alias: str) -> dict:
 
 
 def fhir_json(record: ClinicalRecord) -> str:
-    """The record's bundle as pretty-printed JSON text, ending with a newline."""
+    """The record's bundle as pretty-printed JSON text, ending with a newline; a rehearsal
+    raises ``RehearsalNotExported``."""
+    if record.rehearsal_speed is not None:
+        raise RehearsalNotExported(
+            f"{record.journal_path} is a rehearsal (×{record.rehearsal_speed:g}), not a "
+            "patient's record: it is not exported as FHIR (--format csv lists its events)"
+        )
     return json.dumps(bundle_dict(record.events, record.alias), indent=2, ensure_ascii=False) + "\n"

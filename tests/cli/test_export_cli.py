@@ -132,6 +132,20 @@ def test_a_file_that_cannot_be_written_is_one_clear_line(
     assert not target.parent.exists()
 
 
+def test_a_rehearsal_is_never_exported_as_fhir(tmp_path: Path, fixed_zone: None, capsys) -> None:
+    journal = run_export_session(tmp_path, rehearsal_speed=30)
+    target = tmp_path / "rehearsal.json"
+    assert main(["export", str(journal), "--format", "fhir", "-o", str(target)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and not target.exists()
+    assert err.count("\n") == 1
+    assert "is a rehearsal (×30), not a patient's record: it is not exported as FHIR" in err
+    # Its events can still be read as CSV (a trainer's review), the rehearsal marked in them.
+    assert main(["export", str(journal), "--format", "csv"]) == 0
+    started = read_csv(capsys.readouterr().out)[0]
+    assert started["rehearsal"] == {"speed": 30}
+
+
 def test_the_format_is_required_and_checked(export_journal: Path, capsys) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["export", str(export_journal), "--format", "xml"])

@@ -67,14 +67,16 @@ def export_journal(tmp_path: Path, fixed_zone: None) -> Path:
     return run_export_session(tmp_path)
 
 
-def run_export_session(folder: Path, base_dir: Path | None = None) -> Path:
-    """Run the session (its journal in ``base_dir``, by default ``folder/data``); returns
-    the journal's path."""
+def run_export_session(
+    folder: Path, base_dir: Path | None = None, *, rehearsal_speed: float | None = None
+) -> Path:
+    """Run the session (its journal in ``base_dir``, by default ``folder/data``; a
+    rehearsal at ``rehearsal_speed``); returns the journal's path."""
     playlist = Playlist.model_validate(PLAYLIST_DATA, context={"base_dir": str(folder)})
     clock = FakeClock(start_s=500.0, wall_start_s=WALL_START_S)
     store = SessionStore(base_dir if base_dir is not None else folder / "data")
     timeline = SessionTimeline(playlist, store, clock, clock.wall, seed=3)
-    timeline.start(ALIAS, "IV 0.5 mg/kg over 40 min")
+    timeline.start(ALIAS, "IV 0.5 mg/kg over 40 min", rehearsal_speed=rehearsal_speed)
     clock.advance(2 * MINUTE)
     timeline.record_vitals(128, 82, 72, 98)  # pre-dose, nothing flagged
     clock.advance(3 * MINUTE)
