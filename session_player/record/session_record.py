@@ -19,6 +19,7 @@ folder, or a session's folder name such as ``20260302-104207-pt-a``) into a jour
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from session_player.playlist.model import Playlist
@@ -53,6 +54,7 @@ from session_player.session.store import SESSIONS_FOLDER, default_base_dir, file
 from session_player.session.vitals import MEASURE_NAMES, check_specs
 
 DISCHARGE_NOTE_PREFIX = "Discharge checklist complete"  # ui/discharge_checklist.py writes it
+RECORDED_BY = re.compile(r" \(recorded by ([^()]{1,40})\)$")
 
 
 class RecordUnreadable(Exception):
@@ -506,12 +508,24 @@ def _notes_and_discharge(
             continue
         text = str(event.get("text", ""))
         if text.startswith(DISCHARGE_NOTE_PREFIX):
+            text, by = _recorded_by(text)
             discharge = DischargeRecord(
-                moment(event), _discharge_items(text, playlist), text_or_none(event.get("by"))
+                moment(event),
+                _discharge_items(text, playlist),
+                by or text_or_none(event.get("by")),
             )
         else:
             notes.append(NoteRecord(int(event["seq"]), moment(event), text))
     return tuple(notes), discharge
+
+
+def _recorded_by(text: str) -> tuple[str, str | None]:
+    """``… (recorded by AB)`` → the text without it, and ``AB``: the initials the summary's
+    discharge checklist adds (``ui/discharge_checklist.py``)."""
+    match = RECORDED_BY.search(text)
+    if match is None:
+        return text, None
+    return text[: match.start()], match.group(1).strip()
 
 
 def _discharge_items(text: str, playlist: Playlist | None) -> tuple[str, ...]:

@@ -16,12 +16,23 @@ Enter presses the button.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+)
 
 from session_player.session.vitals import check_specs
 from session_player.ui import theme
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+# Who recorded the discharge, in the note: "... (recorded by AB)" (record/session_record.py).
+RECORDED_BY_PREFIX = "(recorded by "
+MAX_INITIALS = 12
 
 
 class ChecklistBox(QCheckBox):
@@ -73,6 +84,12 @@ class DischargeChecklist(QFrame):
             grid.addWidget(label, row, 1)
             self.checks.append(box)
         grid.setColumnStretch(1, 1)
+        # Who records the discharge (initials, optional): the session report names them.
+        self.by = QLineEdit()
+        self.by.setObjectName("discharge_by")
+        self.by.setAccessibleName("Recorded by: initials (optional)")
+        self.by.setPlaceholderText("Recorded by: your initials (optional)")
+        self.by.setMaxLength(MAX_INITIALS)
         self.button = QPushButton("Record discharge")
         self.button.setObjectName("record_discharge")
         self.button.setProperty("role", "primary")
@@ -89,6 +106,7 @@ class DischargeChecklist(QFrame):
             layout.addLayout(grid)
         else:
             layout.addWidget(QLabel("This playlist has no discharge checklist."))
+        layout.addWidget(self.by)
         layout.addWidget(self.button)
         layout.addWidget(self.status)
         bridge.changed.connect(self._update)
@@ -126,6 +144,9 @@ class DischargeChecklist(QFrame):
         text = "Discharge checklist complete"
         if self.texts:
             text += ": " + "; ".join(self.texts)
+        initials = self.by.text().strip().replace("(", "").replace(")", "")
+        if initials:
+            text += f" {RECORDED_BY_PREFIX}{initials})"
         if self._bridge.run("add_note", text) is not None:
             self._recorded = True
             self.status.setText("✓ Discharge recorded in the journal.")
@@ -133,4 +154,5 @@ class DischargeChecklist(QFrame):
             self.button.setEnabled(False)
             for box in self.checks:
                 box.setEnabled(False)
+            self.by.setEnabled(False)
             self.recorded.emit()

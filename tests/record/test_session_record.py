@@ -209,3 +209,26 @@ def test_clinic_settings_round_trip_owner_only(tmp_path: Path):
     path.write_text("{not json", "utf-8")
     damaged = load_clinic_settings(path)
     assert damaged.paper == "a4" and "could not be read" in (damaged.problem or "")
+
+
+def test_the_discharge_names_who_recorded_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import os
+
+    from session_player.playlist.model import Playlist
+    from session_player.session.clock import FakeClock
+    from session_player.session.store import SessionStore
+    from session_player.session.timeline import SessionTimeline
+
+    monkeypatch.setattr(os, "fsync", lambda fd: None)
+    clock = FakeClock()
+    playlist = Playlist.model_validate(PLAYLIST_DATA)
+    timeline = SessionTimeline(playlist, SessionStore(tmp_path), clock, clock.wall, seed=1)
+    timeline.start("Pt C")
+    timeline.add_note(
+        "Discharge checklist complete: Alert and oriented; An adult escort is here (recorded by JS)"
+    )
+    path = timeline.journal_path
+    timeline.close()
+    record = read_session_record(path, playlist=playlist)
+    assert record.discharge.by == "JS"
+    assert record.discharge.items == ("Alert and oriented", "An adult escort is here")

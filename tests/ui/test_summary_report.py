@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QPushButton
 
-from tests.ui.test_summary_record import click, ended_session
+from tests.ui.test_summary_record import click, ended_session, events_of
 
 
 def pdf_text(path: Path) -> str:
@@ -113,3 +113,29 @@ def test_print_goes_through_the_print_dialog(
     info = subprocess.run(["pdfinfo", str(printed)], capture_output=True, text=True).stdout
     assert "612 x 792" in info  # the clinic's Letter paper
     assert "brief, settled with a sip of water" in pdf_text(printed)
+
+
+def test_the_report_names_who_recorded_the_discharge(
+    make_window, port, clinic, flow, clock, qtbot, tmp_path, monkeypatch
+):
+    from tests.ui.test_summary_record import enter_discharge_vitals, type_text
+
+    clinic_settings(tmp_path, monkeypatch)
+    summary, bridge = ended_session(make_window(port), flow, clinic, clock, qtbot)
+    enter_discharge_vitals(qtbot, summary)
+    for box in summary.checks:
+        click(qtbot, box)
+    click(qtbot, summary.discharge.by)
+    type_text(qtbot, "JS")
+    click(qtbot, summary.discharge.button)
+    notes = [e["text"] for e in events_of(bridge, "note")]
+    assert notes[-1].startswith("Discharge checklist complete") and notes[-1].endswith(
+        " (recorded by JS)"
+    )
+    assert not summary.discharge.by.isEnabled()
+
+    saved = tmp_path / "report.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(saved), ""))
+    click(qtbot, summary.report.save_button)
+    text = pdf_text(saved)
+    assert "by JS." in text and "124/80" in text  # the discharge reading too
