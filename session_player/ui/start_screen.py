@@ -186,6 +186,7 @@ class StartScreen(QWidget):
         # The patient's course (ui/course_card.py): looked up a moment after the alias is
         # typed, in the data folder the engine port keeps the journals in (``_records_dir``).
         self.course_card = None  # built when an alias is first typed
+        self.alias_completion = None  # likewise: earlier patients' aliases, as a popup
         self._course_timer = QTimer(self)
         self._course_timer.setSingleShot(True)
         self._course_timer.setInterval(COURSE_LOOKUP_DELAY_MS)
@@ -787,6 +788,8 @@ class StartScreen(QWidget):
         if self.course_card is not None:
             self.course_card.hide()
             self.course_card.course = None
+        if self.alias_completion is not None:
+            self.alias_completion.refresh()  # the session just ended is one more
         self._refresh_devices()
 
     # --- the patient's course ---------------------------------------------------------------
@@ -805,6 +808,12 @@ class StartScreen(QWidget):
             if self.course_card is not None:
                 self.course_card.hide()
             return
+        if self.alias_completion is None:
+            from session_player.ui.alias_completion import AliasCompletion
+
+            self.alias_completion = AliasCompletion(
+                self.alias, self.serial_runner, lambda: self._records_dir
+            )
         self._course_timer.start()
 
     def _soundscape_names(self) -> dict[str, str]:
