@@ -195,6 +195,13 @@ class Edit:
                 current = YamlText(operation.splice(current))
             except SpliceError as exc:
                 raise EditRefused(f"not done: {exc}") from None
+            except (IndexError, KeyError, TypeError, ValueError) as exc:
+                # A layout the splicer did not foresee: refuse the one edit, with what it was,
+                # rather than a traceback (tests/studio/test_yaml_text_fuzz.py hunts these).
+                raise EditRefused(
+                    f"not done: the studio could not place this edit in the file "
+                    f"({type(exc).__name__}); make it in a text editor"
+                ) from None
             operation.on_data(expected)
         if current.data() != expected:
             raise EditRefused(

@@ -180,6 +180,8 @@ class YamlText:
             raise SpliceError(
                 f"{_show(path[:-1])} is written on one line; edit it in a text editor"
             )
+        if len(parent.value) == 1:
+            raise SpliceError(f"{_show(path[:-1])} would be empty")
         first = self.line_of(key.start_mark.index)
         if self.lines[first][: key.start_mark.column].strip():
             # "- at: 2m" without at: would need the next key moved onto the dash.
