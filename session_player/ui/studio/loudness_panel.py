@@ -3,7 +3,7 @@
 Use::
 
     panel = LoudnessPanel(parent, cache=None, workers=None)
-    panel.set_document(playlist, base_dir)   # lists the files (not measured yet)
+    panel.set_document(playlist, base_dir)   # lists the files; again after each change
     panel.measure()                          # what the Measure button does
     panel.finished.connect(on_report)        # a LoudnessReport, also after a cancel
     panel.stop()                             # before the studio closes: no ffmpeg left
@@ -123,7 +123,10 @@ class LoudnessPanel(QWidget):
     # --- what the studio calls ---------------------------------------------------------
 
     def set_document(self, document, base_dir: str | Path | None) -> None:
-        """Show the playlist's files, not measured yet (a scan under way is stopped)."""
+        """Show the playlist's files. Once measured, a changed playlist (an edit, a save
+        outside the studio) is measured again at once: files in the cache cost nothing, so
+        the report follows the edits; before that, the files wait for Measure."""
+        measure_again = self.report is not None or self._stop is not None
         self.stop()
         self._document = document
         self._base_dir = str(base_dir) if base_dir is not None else None
@@ -135,6 +138,8 @@ class LoudnessPanel(QWidget):
         theme.set_role(self.status, None)
         self.details.setText("")
         self._set_running(False)
+        if measure_again:
+            self.measure()
 
     def measure(self) -> None:
         """Scan every file of the playlist off the GUI thread (cached files at once)."""

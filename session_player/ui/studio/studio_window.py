@@ -39,12 +39,14 @@ from PySide6.QtWidgets import (
 )
 
 from session_player.audio.analysis import AnalysisCache, analyse_playlist
+from session_player.audio.loudness import LoudnessCache
 from session_player.session.store import file_sha256
 from session_player.ui import theme
 from session_player.ui.problems_view import ProblemsView
 from session_player.ui.studio.audition import Audition
 from session_player.ui.studio.edit_panel import EditPanel
 from session_player.ui.studio.in_use import session_using
+from session_player.ui.studio.loudness_panel import LoudnessPanel
 from session_player.ui.studio.session_map import DEFAULT_DOSE_AT_S, SessionMap, build_session_map
 from session_player.ui.studio.timeline_drop import install_drop_target
 from session_player.ui.studio.timeline_view import TimelinePanel, _signed_clock
@@ -179,8 +181,15 @@ class StudioWindow(QMainWindow):
         self.edit_panel = EditPanel(self, lower)
         lower.addWidget(problems_box)
         lower.addWidget(self.edit_panel)
+        # The loudness report (issue 12, item 5): measured on request, off the GUI thread.
+        # Its cache is the analysis cache's folder: a file measured here starts a session
+        # without being measured again, and the other way round.
+        cache_dir = self._cache.cache_dir if self._cache is not None else None
+        self.loudness = LoudnessPanel(lower, cache=LoudnessCache(cache_dir))
+        lower.addWidget(self.loudness)
         lower.setStretchFactor(0, 3)
         lower.setStretchFactor(1, 2)
+        lower.setStretchFactor(2, 3)
         outer.addWidget(lower, 1)
 
         footer = QHBoxLayout()
@@ -317,6 +326,8 @@ class StudioWindow(QMainWindow):
         else:
             self._set_banner(None)
         self.problems.set_problems(str(self.path), document.problems if document else [])
+        if document is not None and document.playlist is not None:
+            self.loudness.set_document(document.playlist, self.path.parent)
         self._show_map(session_map)
         self.edit_panel.set_editable(not self.read_only)
         self._update_undo()
@@ -575,6 +586,7 @@ class StudioWindow(QMainWindow):
         super().closeEvent(event)
 
     def shutdown(self) -> None:
+        self.loudness.stop()  # no ffmpeg of the loudness scan goes on after the window
         self.audition.stop()
         self.audition.wait_stopped()
         self.runner.cancel_all()
