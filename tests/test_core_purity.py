@@ -17,6 +17,10 @@ CORE_MODULES = [
     "session_player.media.probe",
     "session_player.studio.document",
     "session_player.studio.edits",
+    # The session record: read by commands that run without a display (report, export).
+    "session_player.record.session_record",
+    "session_player.record.clinic_settings",
+    "session_player.cli.report",
 ]
 OPTIONAL_CORE = [
     "session_player.session.timeline",
