@@ -2,8 +2,8 @@
 
 Used by benchmarks and as the fallback when the GUI cannot start. It prints phase changes
 and alerts as they happen, and reads one-letter commands from the keyboard (Enter after
-each): d dose given, p pause/resume, e extend, n advance, c calm down/undo, f fade to
-silence/back, + / - volume, v vitals due?, q end (asks for a reason if needed).
+each): the keys of the session's command table (``session/command_table.py``), the same
+commands, toggles and volume step as the console; q ends (asks for a reason if needed).
 """
 
 from __future__ import annotations
@@ -16,11 +16,9 @@ import time
 from session_player.cli.exit_codes import EXIT_OK, EXIT_PROBLEMS, duration_arg
 from session_player.cli.rehearsal_args import speed_arg
 from session_player.playlist.durations import format_clock
+from session_player.session.command_table import DOSE, END, PLAY_KEYS, play_keys_help
 
-KEYS_HELP = (
-    "Keys (then Enter): d dose given · p pause/resume · e extend · n advance · "
-    "h hold/release · c calm down/undo · f fade to silence/back · + / - volume · q end session"
-)
+KEYS_HELP = play_keys_help()
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -151,9 +149,9 @@ def run(args: argparse.Namespace) -> int:
             elapsed = time.monotonic() - started
             dose_due = args.dose_at_s is not None and elapsed >= args.dose_at_s
             if dose_due and not last["dose_given"]:
-                _command(live, "mark_dose_given")
+                _command(live, DOSE)
             if args.stop_after_s is not None and elapsed >= args.stop_after_s:
-                _command(live, "end_session", "stopped from the command line")
+                _command(live, END, "stopped from the command line")
             record.observe(timeline.journal_saving)
             if last["status"] == "ended":
                 time.sleep(live.end_fade_s)
@@ -183,44 +181,33 @@ def _wait_s(args: argparse.Namespace, elapsed_s: float) -> float:
     return max(0.001, wait_s)
 
 
-def _command(live, name: str, *args) -> None:
+def _command(live, command, *args) -> None:
+    """Run a row of the command table (see ``PLAY_KEYS``) and say what came of it."""
     from session_player.session.commands import CommandRefused
 
     try:
-        result = getattr(live.timeline, name)(*args)
-        _say(result.message)
+        result = command(live.timeline, *args)
     except CommandRefused as refused:
         _say(f"refused: {refused.reason}")
+        return
+    if result is not None:
+        _say(result.message)
 
 
 def _read_keys(live, stop: threading.Event) -> None:
     timeline = live.timeline
     for line in sys.stdin:
         key = line.strip().lower()
-        state = timeline.state()
-        if key == "d":
-            _command(live, "mark_dose_given")
-        elif key == "p":
-            _command(live, "resume_audio" if state.paused else "pause_audio")
-        elif key == "e":
-            _command(live, "extend_phase")
-        elif key == "n":
-            _command(live, "advance_phase")
-        elif key == "h":
-            _command(live, "release_hold" if state.can_release_hold else "hold_phase")
-        elif key == "c":
-            _command(live, "undo_calm_down" if state.calm else "calm_down")
-        elif key == "f":
-            _command(live, "fade_back" if state.silenced else "fade_to_silence")
-        elif key in ("+", "-"):
-            step = 3.0 if key == "+" else -3.0
-            _command(live, "set_volume", state.volume_db + step)
-        elif key == "q":
+        command = PLAY_KEYS.get(key)
+        if command is END:
+            state = timeline.state()
             reason = None
             if not state.can_end:
                 print(f"{state.cannot_end_reason} Reason to end anyway: ", end="", flush=True)
                 reason = sys.stdin.readline().strip() or None
-            _command(live, "end_session", reason)
+            _command(live, END, reason)
+        elif command is not None:
+            _command(live, command)
         elif key:
             _say(KEYS_HELP)
     # stdin closed: keep playing until the session ends or Ctrl-C.

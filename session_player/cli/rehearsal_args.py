@@ -80,6 +80,7 @@ def run_play_rehearsal(args: argparse.Namespace, loaded, say, command, read_keys
     from session_player import __version__
     from session_player.playlist.durations import format_clock
     from session_player.session.clock import SYSTEM_CLOCK, SYSTEM_WALL_CLOCK, ScaledClock
+    from session_player.session.command_table import DOSE, END
     from session_player.session.rehearsal import RehearsalStore
     from session_player.session.timeline import SessionTimeline
 
@@ -129,10 +130,10 @@ def run_play_rehearsal(args: argparse.Namespace, loaded, say, command, read_keys
             now_s = timeline.now_s()
             if args.dose_at_s is not None and now_s >= args.dose_at_s and not last["dose_given"]:
                 # At the moment asked for, even though this loop noticed it a tick later.
-                command(rehearsal, "mark_dose_given", now_s - args.dose_at_s)
+                command(rehearsal, DOSE, now_s - args.dose_at_s)
             if args.stop_after_s is not None and now_s >= args.stop_after_s and not last["stop"]:
                 last["stop"] = True  # once: a refusal is printed, not repeated every tick
-                command(rehearsal, "end_session", "rehearsal stopped from the command line")
+                command(rehearsal, END, "rehearsal stopped from the command line")
             if last["status"] == "ended":
                 break
             stop.wait(_wait_s(args, now_s, speed))

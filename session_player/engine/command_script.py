@@ -32,23 +32,10 @@ from pathlib import Path
 import yaml
 
 from session_player.playlist.durations import DurationError, parse_duration_s
+from session_player.session.command_table import SCRIPT_ACTIONS
 
-ACTIONS = (
-    "dose",
-    "extend",
-    "advance",
-    "hold",
-    "release",
-    "calm_down",
-    "undo_calm_down",
-    "fade_to_silence",
-    "fade_back",
-    "pause",
-    "resume",
-    "volume",
-    "soundscape",
-    "end",
-)
+# The session's command table names what a script may do (its rows and toggles' halves).
+ACTIONS = tuple(SCRIPT_ACTIONS)
 _KEYS = {"at", "after_dose", "do", "db", "id", "reason"}
 
 

@@ -15,24 +15,24 @@ journal in a temporary folder, and takes its ``AudioSchedule`` and its audio tim
   nobody ends stops a minute after the planned end of the phase it stays in (a hold without
   ``max_hold``, or the last phase), with a note.
 
-Script actions map to timeline commands: dose → ``mark_dose_given``, extend, advance,
-hold → ``hold_phase``, release → ``release_hold``, calm_down / undo_calm_down,
-fade_to_silence / fade_back, pause → ``pause_audio``, resume → ``resume_audio``,
-volume → ``set_volume(db)``, soundscape → ``choose_soundscape(id, by="clinician")``,
-end → ``end_session(reason or "render preview")``.
+Script actions are the names the session's command table gives its rows
+(``session/command_table.py``: ``SCRIPT_ACTIONS``); a toggle's two halves are two actions
+(calm_down / undo_calm_down, pause / resume, hold / release, fade_to_silence / fade_back),
+taken as written. ``end`` without a reason ends with "render preview".
 """
 
 from __future__ import annotations
 
 import math
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from session_player.engine.command_script import Command
 from session_player.playlist.durations import format_clock
 from session_player.playlist.model import Playlist
 from session_player.session.clock import FakeClock
+from session_player.session.command_table import run_script_action
 from session_player.session.commands import CommandRefused
 from session_player.session.schedule import SETTLING, AudioSchedule
 from session_player.session.store import SessionStore
@@ -42,22 +42,16 @@ OPEN_END_MARGIN_S = 60.0  # a session nobody ends: render this long past its pla
 ENDED_MARGIN_S = 1.0  # after the end fade, a moment of silence
 END_REASON = "render preview"
 
-_ACTIONS: dict[str, Callable[[SessionTimeline, Command], object]] = {
-    "dose": lambda t, c: t.mark_dose_given(),
-    "extend": lambda t, c: t.extend_phase(),
-    "advance": lambda t, c: t.advance_phase(),
-    "hold": lambda t, c: t.hold_phase(),
-    "release": lambda t, c: t.release_hold(),
-    "calm_down": lambda t, c: t.calm_down(),
-    "undo_calm_down": lambda t, c: t.undo_calm_down(),
-    "fade_to_silence": lambda t, c: t.fade_to_silence(),
-    "fade_back": lambda t, c: t.fade_back(),
-    "pause": lambda t, c: t.pause_audio(),
-    "resume": lambda t, c: t.resume_audio(),
-    "volume": lambda t, c: t.set_volume(c.db),  # type: ignore[arg-type]
-    "soundscape": lambda t, c: t.choose_soundscape(c.soundscape_id or "", by="clinician"),
-    "end": lambda t, c: t.end_session(c.reason.strip() or END_REASON),
-}
+
+def _apply(timeline: SessionTimeline, command: Command) -> object:
+    """A script's step, through the session's command table (the console's own rows)."""
+    if command.action == "volume":
+        return run_script_action(timeline, "volume", command.db)
+    if command.action == "soundscape":
+        return run_script_action(timeline, "soundscape", command.soundscape_id or "", "clinician")
+    if command.action == "end":
+        return run_script_action(timeline, "end", command.reason.strip() or END_REASON)
+    return run_script_action(timeline, command.action)
 
 
 @dataclass(frozen=True)
@@ -112,7 +106,7 @@ def run_script(
                     if command is None:
                         timeline.mark_dose_given()
                     else:
-                        _ACTIONS[command.action](timeline, command)
+                        _apply(timeline, command)
                 except CommandRefused as refused:
                     label = "the dose (--dose-at)" if command is None else _label(command)
                     notes.append(f"{label} at {format_clock(at_s)} refused: {refused}")

@@ -43,6 +43,7 @@ log = logging.getLogger("session_player.session.timeline")
 HEARTBEAT_INTERVAL_S = 5.0
 LATE_THRESHOLD_S = 0.5  # an automatic event journaled later than this says how late
 Subscriber = Callable[[SessionState], None]
+EventSubscriber = Callable[[list[dict]], None]
 
 
 class TimelineCore:
@@ -76,6 +77,11 @@ class TimelineCore:
         self._last_heartbeat_mono = -math.inf
         self._lock = threading.RLock()
         self._subscribers: list[Subscriber] = []
+        # Every event of the session in order (a resumed one's replayed events too), and who
+        # wants the new ones: views learn what happened here, not by re-reading the journal.
+        self._events: list[dict] = []
+        # Each with how many events it has had: one that subscribes late starts from there.
+        self._event_subscribers: list[list] = []  # [callback, events delivered]
         self._last_key: tuple | None = None
         self._notifying = False
         self._notify_again = False
@@ -175,6 +181,37 @@ class TimelineCore:
 
         return unsubscribe
 
+    def subscribe_events(
+        self, callback: EventSubscriber, *, initial: bool = True
+    ) -> Callable[[], None]:
+        """Call ``callback(events)`` with each batch of new events, in order, after the state
+        subscribers have heard of the change; with ``initial``, first with every event so
+        far. On the thread that made the change, like ``subscribe``. Returns an unsubscribe
+        function."""
+        with self._lock:
+            entry = [callback, len(self._events)]
+            self._event_subscribers.append(entry)
+            if initial and self._events:
+                self._deliver_events(callback, list(self._events))
+
+        def unsubscribe() -> None:
+            with self._lock:
+                self._event_subscribers = [e for e in self._event_subscribers if e is not entry]
+
+        return unsubscribe
+
+    def events(self) -> tuple[dict, ...]:
+        """Every event of the session so far, as journaled (or waiting for a full disk)."""
+        with self._lock:
+            return tuple(self._events)
+
+    @staticmethod
+    def _deliver_events(callback: EventSubscriber, events: list[dict]) -> None:
+        try:
+            callback(events)
+        except Exception:  # a broken view must not stop the session
+            log.exception("a session event subscriber failed")
+
     @staticmethod
     def _deliver(callback: Subscriber, state: SessionState) -> None:
         try:
@@ -197,6 +234,11 @@ class TimelineCore:
                     self._last_key = key
                     for callback in list(self._subscribers):
                         self._deliver(callback, state)
+                for entry in list(self._event_subscribers):
+                    callback, delivered = entry
+                    if delivered < len(self._events):
+                        entry[1] = len(self._events)
+                        self._deliver_events(callback, self._events[delivered:])
                 if not self._notify_again:
                     break
         finally:
@@ -254,6 +296,7 @@ class TimelineCore:
                     skipped.append(f"event {event['seq']} ({event['type']}) ignored: {exc!r}")
                     record.last_seq = event["seq"]
                     record.last_event = event
+            self._events.extend(events)
             return skipped
 
     def continue_journal(
@@ -300,6 +343,7 @@ class TimelineCore:
         # unless the disk fails, in which case the clinic still needs the command to work.
         self._flush_backlog(event)
         self._record.apply(event)
+        self._events.append(event)
         error = self._held_events().error
         if error is not None and not self._journal_alerted:
             self._journal_alerted = True

@@ -16,12 +16,13 @@ from session_player.session.arc import (
     planned_end_tau_s,
     planned_length_s,
 )
-from session_player.session.record import SessionRecord
+from session_player.session.record import MIN_VOLUME_DB, SessionRecord
 from session_player.session.schedule import SETTLING
-from session_player.session.state import AlertInfo, SessionState
+from session_player.session.state import AlertInfo, ArcRun, SessionState
 from session_player.session.vitals import due_checks
 
 EPSILON_S = 1e-9
+VOLUME_EPSILON_DB = 1e-6  # at the limit, as far as Louder/Quieter are concerned
 
 
 def end_refusal(record: SessionRecord, now_s: float, *, say_time_left: bool = False) -> str | None:
@@ -60,11 +61,13 @@ def holding_now(record: SessionRecord, tau_s: float) -> bool:
 def build_state(record: SessionRecord, now_s: float) -> SessionState:
     playlist = record.playlist
     levels = playlist.levels
+    limit_db = min(record.volume_cap_db, levels.max_volume_db)
     common = dict(
         phase_count=len(playlist.phases),
         volume_db=record.volume_db,
         volume_cap_db=record.volume_cap_db,
         max_volume_db=levels.max_volume_db,
+        volume_limit_db=limit_db,
     )
     if record.status == "ready":
         return SessionState(status="ready", cannot_end_reason=end_refusal(record, now_s), **common)
@@ -114,6 +117,20 @@ def build_state(record: SessionRecord, now_s: float) -> SessionState:
         and bool(playlist.patient.soundscapes)
     )
     refusal = end_refusal(record, now_s)
+    can_extend = record.status == "running" and remaining_s > EPSILON_S
+    next_extend_s = 0.0
+    if can_extend and index is not None and index != SETTLING:
+        next_extend_s = min(playlist.phases[index].extend_step, remaining_s)
+    dose_session_s = record.dose_session_s
+    arc_runs = ()
+    if dose_session_s is not None:
+        arc_runs = tuple(
+            ArcRun(run.index, run.start_session_s - dose_session_s, run.extension_s)
+            for run in record.runs
+        )
+    ended_dose_s = None
+    if dose_session_s is not None and record.ended_session_s is not None:
+        ended_dose_s = record.ended_session_s - dose_session_s
     alerts = tuple(
         AlertInfo(alert.id, alert.kind, alert.message, alert.raised_wall)
         for alert in sorted(record.alerts.values(), key=lambda a: a.id)
@@ -121,6 +138,14 @@ def build_state(record: SessionRecord, now_s: float) -> SessionState:
     )
     return SessionState(
         status=record.status,
+        live=live,
+        can_louder=live and record.volume_db < limit_db - VOLUME_EPSILON_DB,
+        can_quieter=live and record.volume_db > MIN_VOLUME_DB + VOLUME_EPSILON_DB,
+        next_extend_s=next_extend_s,
+        can_choose_soundscape=live and bool(playlist.soundscapes),
+        arc_runs=arc_runs,
+        ended_dose_s=ended_dose_s,
+        checks_done=tuple(sorted(record.vitals_done)),
         phase_index=index,
         phase_id=phase_id,
         phase_name=phase_name,
@@ -137,7 +162,7 @@ def build_state(record: SessionRecord, now_s: float) -> SessionState:
         patient_soundscapes=tuple(playlist.patient.soundscapes) if may_choose else (),
         extension_used_s=used_s,
         extension_remaining_s=remaining_s,
-        can_extend=record.status == "running" and remaining_s > EPSILON_S,
+        can_extend=can_extend,
         can_advance=record.status == "running" and not is_last(playlist, index),
         can_hold=can_hold,
         can_release_hold=can_release_hold,

@@ -27,8 +27,18 @@ class AlertInfo:
 
 
 @dataclass(frozen=True)
+class ArcRun:
+    """A phase as it has run so far, on the dose clock (what the console's arc draws)."""
+
+    index: int
+    start_dose_s: float  # when it started, since the dose
+    extension_s: float  # added by Extend
+
+
+@dataclass(frozen=True)
 class SessionState:
     status: str  # ready | settling | running | ended
+    live: bool = False  # settling or running: the clinician's commands apply
     # The phase: SETTLING (-1) and id "settling" before the dose; None before start.
     phase_index: int | None = None
     phase_id: str | None = None
@@ -48,6 +58,11 @@ class SessionState:
     volume_db: float = 0.0
     volume_cap_db: float = 0.0
     max_volume_db: float = 0.0
+    # The most anyone may ask for now: the clinician's cap, never above the playlist's
+    # ceiling. Louder/Quieter (console, patient view, ``play``) read these, never recompute.
+    volume_limit_db: float = 0.0
+    can_louder: bool = False  # live and below the limit
+    can_quieter: bool = False  # live and above the lowest volume
     music_gain_db: float = 0.0  # the music bus: 0, or calm_down.music_db while calm
     soundscape_id: str | None = None  # what the soundscape slot plays
     patient_soundscapes: tuple[str, ...] = ()  # what the patient may choose now (empty: none)
@@ -59,12 +74,18 @@ class SessionState:
     can_hold: bool = False  # hold_phase: an end: advance phase with max_hold, not held yet
     can_release_hold: bool = False  # release_hold: the clinician holds this phase
     can_end: bool = False  # end without having to give a reason
+    next_extend_s: float = 0.0  # what Extend adds now (0: it cannot)
+    can_choose_soundscape: bool = False  # live, and the playlist has soundscapes
     cannot_end_reason: str | None = None
     ended_reason: str | None = None
     # Clinical
     due_vitals: tuple[DueCheck, ...] = ()
     open_alerts: tuple[AlertInfo, ...] = ()
     patient_call_pending: bool = False
+    # The arc as it ran (after the dose), for views that draw it
+    arc_runs: tuple[ArcRun, ...] = ()
+    ended_dose_s: float | None = None  # when the session ended, since the dose
+    checks_done: tuple[str, ...] = ()  # keys of the vital-sign checks done or skipped
     # Continuous: excluded from change detection (see the module docstring).
     session_s: float | None = _continuous()  # since start
     tau_s: float | None = _continuous()  # the audio timeline

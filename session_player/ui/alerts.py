@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from session_player.session import command_table as commands
 from session_player.ui import theme
 from session_player.ui.elided_label import ElidedLabel
 from session_player.ui.fades import fade_in
@@ -119,14 +120,14 @@ class AlertsPanel(QWidget):
                 title,
                 alert.message,
                 "Acknowledge",
-                lambda _=False, a=alert.id: self._bridge.run("acknowledge_alert", a),
+                lambda _=False, a=alert.id: self._bridge.run(commands.ACKNOWLEDGE_ALERT, a),
             )
         if state.patient_call_pending:
             wanted["call"] = (
                 "The patient is calling",
                 "They pressed Call on their screen. Answer when you are with them.",
                 "Answered (A)",
-                lambda _=False: self._bridge.run("answer_patient_call"),
+                lambda _=False: self._bridge.run(commands.ANSWER_CALL),
             )
         for key in list(self._cards):
             if key not in wanted:

@@ -6,7 +6,8 @@ Phases that have run sit where they actually ran; the current phase ends where t
 says it will (a pause pushes it later); later phases follow with their planned lengths.
 Before the dose the arc is the plan from time zero, with settling as a band before it.
 
-Qt-free: a pure function of the playlist, the session record and a state snapshot.
+Qt-free: a pure function of the playlist and the session's published state (its
+``arc_runs``, ``ended_dose_s`` and ``checks_done``), never of the session's own record.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class ArcLayout:
     before_dose: bool
 
 
-def _phase_starts(playlist: Playlist, record, state) -> list[tuple[int, float, float, str]]:
+def _phase_starts(playlist: Playlist, state) -> list[tuple[int, float, float, str]]:
     """(index, start, end, when) for every phase, on the dose clock.
 
     The last phase (observation) lasts until the clinician ends the session, and not before
@@ -60,9 +61,8 @@ def _phase_starts(playlist: Playlist, record, state) -> list[tuple[int, float, f
     last = len(playlist.phases) - 1
     result: list[tuple[int, float, float, str]] = []
     now_s = state.time_since_dose_s
-    dose_session_s = record.dose_session_s
-    runs = list(record.runs)
-    if dose_session_s is None or now_s is None:
+    runs = list(state.arc_runs)
+    if not runs or now_s is None:
         cursor = 0.0
         for index, phase in enumerate(playlist.phases):
             end = cursor + phase.duration
@@ -72,15 +72,15 @@ def _phase_starts(playlist: Playlist, record, state) -> list[tuple[int, float, f
             cursor += phase.duration
         return result
     for position, run in enumerate(runs):
-        start = run.start_session_s - dose_session_s
+        start = run.start_dose_s
         if position + 1 < len(runs):
-            end = runs[position + 1].start_session_s - dose_session_s
+            end = runs[position + 1].start_dose_s
             result.append((run.index, start, end, "past"))
     current = runs[-1]
-    start = current.start_session_s - dose_session_s
+    start = current.start_dose_s
     phase = playlist.phases[current.index]
     if state.status == "ended":
-        ended_s = (record.ended_session_s or 0.0) - dose_session_s
+        ended_s = state.ended_dose_s or 0.0
         result.append((current.index, start, ended_s, "past"))
         return result
     if state.time_to_next_phase_s is not None:
@@ -101,8 +101,8 @@ def _phase_starts(playlist: Playlist, record, state) -> list[tuple[int, float, f
     return result
 
 
-def arc_layout(playlist: Playlist, record, state) -> ArcLayout:
-    phases = _phase_starts(playlist, record, state)
+def arc_layout(playlist: Playlist, state) -> ArcLayout:
+    phases = _phase_starts(playlist, state)
     now_s = state.time_since_dose_s if state.time_since_dose_s is not None else 0.0
     minimum_s = playlist.clinical.minimum_observation
     last_end = phases[-1][2] if phases else 0.0
@@ -125,7 +125,7 @@ def arc_layout(playlist: Playlist, record, state) -> ArcLayout:
         bands.append(Band(index, playlist.phases[index].display_name, start, end, when, holding))
 
     marks: list[Mark] = []
-    extensions = {run.index: run.extension_s for run in record.runs}
+    extensions = {run.index: run.extension_s for run in state.arc_runs}
     for index, start, end, _when in phases:
         phase = playlist.phases[index]
         # Cues sit where they play in the phase as planned ("end-1m" counts from the planned
@@ -138,7 +138,7 @@ def arc_layout(playlist: Playlist, record, state) -> ArcLayout:
             if at_s <= end + 1e-6:
                 marks.append(Mark(at_s, kind, label))
     due_keys = {check.key for check in state.due_vitals}
-    done_keys = set(record.vitals_done)
+    done_keys = set(state.checks_done)
     for spec in check_specs(playlist.clinical):
         if spec.at == "pre-dose":
             at = 0.0

@@ -109,7 +109,7 @@ class ArcTimeline(QWidget):
 
     def update_from(self, state) -> None:
         self._state = state
-        self._layout = arc_layout(self._bridge.playlist, self._bridge.timeline.record, state)
+        self._layout = arc_layout(self._bridge.playlist, state)
         self.summary_text = self._summary(state)
         self.setAccessibleDescription(self.summary_text)
         self.update()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from session_player.session import command_table as commands
 from session_player.session.vitals import check_specs
 from session_player.ui import theme
 
@@ -147,7 +148,7 @@ class DischargeChecklist(QFrame):
         initials = self.by.text().strip().replace("(", "").replace(")", "")
         if initials:
             text += f" {RECORDED_BY_PREFIX}{initials})"
-        if self._bridge.run("add_note", text) is not None:
+        if self._bridge.run(commands.ADD_NOTE, text) is not None:
             self._recorded = True
             self.status.setText("✓ Discharge recorded in the journal.")
             theme.set_role(self.status, "ok")

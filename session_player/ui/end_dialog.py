@@ -19,6 +19,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
+from session_player.session import command_table as commands
 from session_player.session.record import END_FADE_S
 from session_player.session.vitals import check_specs
 from session_player.ui.summary_model import due_text
@@ -138,7 +139,7 @@ class EndSessionDialog(QDialog):
             self.reason.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         self._ending = True
-        result = self._bridge.run("end_session", reason)
+        result = self._bridge.run(commands.END, reason)
         if result is None:
             # Refused (for example the minimum was not reached after all): ask for a reason.
             self._ending = False

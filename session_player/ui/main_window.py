@@ -649,7 +649,7 @@ class MainWindow(QMainWindow):
     # --- the window ----------------------------------------------------------------------------
 
     def session_running(self) -> bool:
-        return self.bridge is not None and self.bridge.state.status in ("settling", "running")
+        return self.bridge is not None and self.bridge.state.live
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         from PySide6.QtWidgets import QMessageBox
@@ -714,7 +714,9 @@ class MainWindow(QMainWindow):
         stopped and the session has no end, and that it was not a crash.
         """
         if self.session_running() and not self._shutting_down:
-            self.bridge.run("add_note", CLOSED_MID_SESSION_NOTE)
+            from session_player.session.command_table import ADD_NOTE
+
+            self.bridge.run(ADD_NOTE, CLOSED_MID_SESSION_NOTE)
         self._shutting_down = True
         self.settings.window_geometry = self.saveGeometry()
         self.settings.sync()

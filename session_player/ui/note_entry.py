@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from session_player.session import command_table as commands
 from session_player.ui.typing_mode import TypingHint, leave_on_escape, release_focus
 
 DRAFT_TEXT = "This note is not in the journal yet: click it and press Enter to add it."
@@ -48,7 +49,7 @@ class NoteEntry(QWidget):
 
     def add_note(self) -> None:
         text = self.field.text().strip()
-        if text and self._bridge.run("add_note", text) is not None:
+        if text and self._bridge.run(commands.ADD_NOTE, text) is not None:
             self.field.clear()
             # Back to the console: the next E, C or N is a command again, not a letter.
             release_focus(self)

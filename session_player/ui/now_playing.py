@@ -120,13 +120,12 @@ class NowPlaying(QFrame):
                 text = f"Bell: {bell.title}" if bell.title else "—"
             if label.text() != text:
                 label.setText(text)
-        limit = min(state.volume_cap_db, state.max_volume_db)
         words = f"{volume_bars(state.volume_db, state.max_volume_db)}  {state.volume_db:g} dB"
         if state.silenced:
             words = "faded to silence"
         elif state.paused:
             words = "paused"
-        elif state.volume_db >= limit - 1e-6:
+        elif state.live and not state.can_louder:
             words += " (max)"
         if state.volume_db <= MIN_VOLUME_DB + 1e-6:
             words = "muted"

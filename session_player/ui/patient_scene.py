@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-VOLUME_STEP_DB = 2.0  # one tap of Quieter/Louder: audible, never a jump
-
 
 @dataclass(frozen=True)
 class PatientScene:

@@ -4,15 +4,19 @@ The timeline calls its subscribers on whatever thread made the change (the audio
 raise an alert); emitting a Qt signal from there queues it to the GUI thread, so views only
 ever run on the GUI thread. A display timer ticks the engine a few times a second and
 publishes the running clocks (time since dose, the now-line), which by design do not trigger
-the timeline's change notifications.
+the timeline's change notifications. New journal events reach the views the same way, by
+the timeline's event subscription (never by re-reading the journal file).
+
+Commands are rows of the session's command table (``session/command_table.py``), run here so
+that a refusal becomes a signal instead of an exception in a slot.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from session_player.session.command_table import BY_NAME, SessionCommand
 from session_player.session.commands import CommandRefused
-from session_player.session.journal import read_journal
 from session_player.ui import theme
 from session_player.ui.ports import SessionPort
 
@@ -22,7 +26,7 @@ class SessionBridge(QObject):
 
     changed = Signal(object)  # SessionState, on every discrete change
     ticked = Signal(object)  # SessionState, on every display tick (running clocks)
-    events_added = Signal(list)  # new journal events (dicts), in order
+    events_added = Signal(list)  # new journal events (dicts), in order (from start(): all)
     refused = Signal(str, str)  # command, reason (for the console's status line)
     done = Signal(str, str)  # command, message
 
@@ -31,7 +35,7 @@ class SessionBridge(QObject):
         self.engine = engine
         self.timeline = engine.timeline
         self.playlist = self.timeline.playlist
-        self._seen_seq = 0
+        self._unsubscribe_events = None
         self._state = self.timeline.state()
         self.changed.connect(self._remember)
         # Not initial: the first state is read above, synchronously, for the views' setup.
@@ -46,60 +50,40 @@ class SessionBridge(QObject):
 
     def _remember(self, state) -> None:
         self._state = state
-        self._read_new_events()
 
     def start(self) -> None:
+        # Every event so far at once (the views are connected by now), then each new batch.
+        self._unsubscribe_events = self.timeline.subscribe_events(self.events_added.emit)
         self._timer.start()
         self.poll()
 
     def stop(self) -> None:
         self._timer.stop()
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
+        for unsubscribe in (self._unsubscribe, self._unsubscribe_events):
+            if unsubscribe is not None:
+                unsubscribe()
+        self._unsubscribe = self._unsubscribe_events = None
 
     def poll(self) -> None:
         """One display tick: let the engine advance, then publish the running clocks."""
         self.engine.tick()
         self._state = self.timeline.state()
-        self._read_new_events()
         self.ticked.emit(self._state)
 
-    def run(self, command: str, *args, **kwargs):
-        """Call a timeline command; a refusal becomes ``refused`` (never an exception in a slot)."""
+    def run(self, command: SessionCommand | str, *args, **kwargs):
+        """Run a row of the command table (or the row of that name) on the timeline; a
+        refusal becomes ``refused`` (never an exception in a slot)."""
+        row = BY_NAME[command] if isinstance(command, str) else command
+        name = row.command_name(self._state)
         try:
-            result = getattr(self.timeline, command)(*args, **kwargs)
+            result = row(self.timeline, *args, **kwargs)
         except CommandRefused as refusal:
-            self.refused.emit(command, refusal.reason)
-            self._read_new_events()
+            self.refused.emit(refusal.command or name, refusal.reason)
             return None
-        message = getattr(result, "message", "")
-        self.done.emit(command, message)
-        self._read_new_events()
+        if result is None:  # nothing to do (Louder at the limit)
+            return None
+        self.done.emit(getattr(result, "command", "") or name, getattr(result, "message", ""))
         return result
 
-    def _read_new_events(self) -> None:
-        # The journal is the record of what happened, automatic transitions included; it is
-        # small (hundreds of lines), and read only when its last seq moved.
-        if self.timeline.last_seq <= self._seen_seq:
-            return
-        path = self.timeline.journal_path
-        if path is None:
-            return
-        try:
-            contents = read_journal(path)
-        except OSError:
-            return
-        new = [event for event in contents.events if event["seq"] > self._seen_seq]
-        if new:
-            self._seen_seq = new[-1]["seq"]
-            self.events_added.emit(new)
-
     def all_events(self) -> list[dict]:
-        path = self.timeline.journal_path
-        if path is None:
-            return []
-        try:
-            return list(read_journal(path).events)
-        except OSError:
-            return []
+        return list(self.timeline.events())

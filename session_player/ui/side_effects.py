@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from session_player.session import command_table as commands
 from session_player.session.clock import SYSTEM_CLOCK, Clock
 from session_player.ui.click_guard import ArrivalGuard
 
@@ -93,7 +94,7 @@ class SideEffects(QFrame):
         bridge.ticked.connect(self._on_tick)
 
     def log(self, kind: str, text: str | None = None) -> None:
-        result = self._bridge.run("log_side_effect", kind)
+        result = self._bridge.run(commands.LOG_SIDE_EFFECT, kind)
         if result is None or result.seq is None:
             return
         self._last = (result.seq, text or kind)
@@ -107,7 +108,7 @@ class SideEffects(QFrame):
         if self._last is None:
             return
         seq, text = self._last
-        if self._bridge.run("withdraw_side_effect", seq) is not None:
+        if self._bridge.run(commands.WITHDRAW_SIDE_EFFECT, seq) is not None:
             self._last = None
             self._row_since_s = self._clock()
             self.logged.setText(f"Undone: {text} (kept in the journal as a correction)")

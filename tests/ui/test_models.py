@@ -47,7 +47,7 @@ def test_patient_scene_follows_the_playlists_rules(timeline):
 
 def test_arc_layout_places_phases_and_marks(timeline):
     playlist = timeline.playlist
-    layout = arc_layout(playlist, timeline.record, timeline.state())
+    layout = arc_layout(playlist, timeline.state())
     assert layout.before_dose and layout.now_s == 0
     assert [b.label for b in layout.bands] == ["Settling", "Onset", "Peak", "Observation"]
     assert layout.bands[1].start_s == 0 and layout.bands[2].start_s == 10 * MINUTE
@@ -58,7 +58,7 @@ def test_arc_layout_places_phases_and_marks(timeline):
     timeline.mark_dose_given()
     timeline.clock.advance(5 * MINUTE)
     timeline.extend_phase()  # onset now ends at 15 minutes
-    layout = arc_layout(playlist, timeline.record, timeline.state())
+    layout = arc_layout(playlist, timeline.state())
     current = next(b for b in layout.bands if b.when == "current")
     assert current.label == "Onset" and current.end_s == pytest.approx(15 * MINUTE)
     assert layout.now_s == pytest.approx(5 * MINUTE)
