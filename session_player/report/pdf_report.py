@@ -37,7 +37,9 @@ from PySide6.QtGui import (
     QPageSize,
     QPainter,
     QPdfWriter,
+    QTextCursor,
     QTextDocument,
+    QTextFormat,
 )
 
 from session_player.record.clinic_settings import PAPER_SIZES, write_private_atomically
@@ -119,6 +121,31 @@ class PaintedReport:
     chart_rect: QRectF  # device pixels from the page's top left
 
 
+def _keep_headings_with_their_sections(document: QTextDocument, page_h: float) -> None:
+    """A section heading left alone at the foot of a page starts the next page instead
+    (Qt's layout knows no "keep with next"). Each move shifts what follows, so the pages
+    are looked at again, from the top, until no heading is left alone."""
+    layout = document.documentLayout()
+    for _ in range(8):  # a handful of sections: this settles in one or two rounds
+        block = document.begin()
+        moved = False
+        while block.isValid():
+            following = block.next()
+            if block.blockFormat().headingLevel() == 2 and following.isValid():
+                page = int(layout.blockBoundingRect(block).top() // page_h)
+                after = int(layout.blockBoundingRect(following).bottom() // page_h)
+                if after > page:
+                    cursor = QTextCursor(block)
+                    fmt = block.blockFormat()
+                    fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                    cursor.setBlockFormat(fmt)
+                    moved = True
+                    break
+            block = following
+        if not moved:
+            return
+
+
 def paint_report(record: ClinicalRecord, device, dpi: float) -> PaintedReport:
     """Paint the report on a paged device (a QPdfWriter, a QPrinter) whose painting origin
     is the paper's corner (no margins of its own); ``dpi`` is its resolution."""
@@ -143,6 +170,7 @@ def paint_report(record: ClinicalRecord, device, dpi: float) -> PaintedReport:
     document.setHtml(
         build_html(record, round(body_w * image_scale), round(mm_px(CHART_HEIGHT_MM) * image_scale))
     )
+    _keep_headings_with_their_sections(document, body_h)
     pages = max(1, document.pageCount())
     chart_doc = _chart_rect(document, image_scale)
 

@@ -208,3 +208,38 @@ def test_a_rehearsal_report_says_it_is_not_a_patients_record(qapp, tmp_path: Pat
     text = pdf_text(tmp_path / "rehearsal.pdf")
     assert "REHEARSAL at 30× — not a patient's record" in text
     assert "No vital signs were recorded." in text or "No readings were recorded." in text
+
+
+def test_a_heading_never_stays_alone_at_the_foot_of_a_page(qapp):
+    from PySide6.QtCore import QSizeF
+    from PySide6.QtGui import QTextDocument
+
+    from session_player.report.pdf_report import _keep_headings_with_their_sections
+
+    page_h = 400.0
+    document = QTextDocument()
+    document.setPageSize(QSizeF(300, page_h))
+    for filler in range(0, 40):
+        lines = "".join(f"<p>line {i}</p>" for i in range(filler))
+        document.setHtml(f"<body>{lines}<h2>Section</h2><p>its first line</p></body>")
+        layout = document.documentLayout()
+        heading = next(b for b in _blocks(document) if b.blockFormat().headingLevel() == 2)
+        alone = int(layout.blockBoundingRect(heading).top() // page_h) < int(
+            layout.blockBoundingRect(heading.next()).bottom() // page_h
+        )
+        if alone:
+            break
+    else:
+        raise AssertionError("no filler length left the heading alone: the test proves nothing")
+    _keep_headings_with_their_sections(document, page_h)
+    layout = document.documentLayout()
+    assert int(layout.blockBoundingRect(heading).top() // page_h) == int(
+        layout.blockBoundingRect(heading.next()).bottom() // page_h
+    )
+
+
+def _blocks(document):
+    block = document.begin()
+    while block.isValid():
+        yield block
+        block = block.next()
