@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QPushButton
+from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QLineEdit, QPushButton
 
 from tests.ui.test_summary_record import click, ended_session, events_of
 
@@ -97,6 +97,11 @@ def test_print_goes_through_the_print_dialog(
             QTimer.singleShot(50, use_the_dialog)
             return
         seen.append(dialog.windowTitle())
+        # Print to a file even where real printers are set up ("Print to File" comes last).
+        printers = dialog.findChild(QComboBox, "printers")
+        printers.setFocus()
+        qtbot.keyClick(printers, Qt.Key.Key_End)
+        assert printers.currentText().startswith("Print to File")
         name = dialog.findChild(QLineEdit, "filename")
         name.setFocus()
         qtbot.keyClick(name, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
