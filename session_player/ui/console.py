@@ -167,10 +167,9 @@ class Console(QWidget):
         # of its own with one fixed height, so it moves none of the commands above.
         self.record_banner = RecordBanner(bridge)
         log_layout.addWidget(self.record_banner)
-        # The headphone listening dose by the planned end: one steady line of its own, under
-        # the record's, that turns to a warning past the clinic's share (never flashes).
+        # The headphone listening dose by the planned end: one steady line that turns to a
+        # warning past the clinic's share (never flashes); beside the status line, below.
         self.listening_dose = ListeningDoseLine(bridge, listening)
-        log_layout.addWidget(self.listening_dose)
         log_layout.addWidget(self.note)
         log_layout.addWidget(self.log, 1)
 
@@ -223,7 +222,13 @@ class Console(QWidget):
         commands_layout = QVBoxLayout(commands)
         commands_layout.setContentsMargins(12, 6, 12, 10)
         commands_layout.setSpacing(6)
-        commands_layout.addWidget(self.status)
+        # The status line shares its row with the listening dose (right): in view with the
+        # volume buttons it is about, and no height of its own.
+        status_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        status_row.setSpacing(12)
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.listening_dose, 1)
+        commands_layout.addLayout(status_row)
         # The sound first, as in the design sketch: Pause, Calm down and Fade are the ones
         # needed fast, and on a short screen (150 %) the lower rows are below the fold.
         commands_layout.addLayout(sound_buttons)

@@ -1,9 +1,9 @@
 """The console's listening-dose line: the share of the weekly allowance this session would
 reach by its planned end at the current volume, and a warning past the clinic's share.
 
-One steady line (an ``ElidedLabel``, whole in its tooltip with the assumptions): it never
-flashes, never changes height, and takes its place in the journal's card under the record
-banner, so nothing moves under a hand when it turns to a warning. At a steady volume the
+One steady line (an ``ElidedLabel``, whole in its tooltip with the advice and assumptions):
+it never flashes, never changes height, and shares the status row above the commands (the
+volume buttons it is about), so nothing moves under a hand when it turns to a warning. At a steady volume the
 projection stays the same from tick to tick (what has played grows as what is left shrinks),
 so the line only changes when the volume, a pause or the plan does.
 
@@ -31,7 +31,7 @@ class ListeningDoseLine(ElidedLabel):
     def __init__(
         self, bridge, settings: ListeningSettings | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__("", lines=2, min_width_px=120, parent=parent)
+        super().__init__("", lines=1, min_width_px=120, parent=parent)
         self.setObjectName("listening_dose")
         self._bridge = bridge
         self._settings = settings or ListeningSettings()
@@ -102,21 +102,22 @@ class ListeningDoseLine(ElidedLabel):
         share = format_percent(dose.percent)
         limit = format_percent(self.warn_percent)
         warning = dose.percent >= self.warn_percent
+        # Short enough for its half of the status row; the tooltip says the rest.
         if ended:
-            text = f"Listening dose: {share} of the weekly allowance (WHO/ITU-T H.870)."
+            text = f"Listening dose: {share} of the weekly allowance"
+            advice = ""
         elif warning:
-            text = (
-                f"Listening dose: this session would reach {share} of the weekly allowance "
-                f"by its planned end (the clinic's limit: {limit}). Lower the volume, or "
-                "check the headphones' level in Settings."
+            text = f"Listening dose {share} of the week (limit {limit}): lower the volume"
+            advice = (
+                f"By its planned end, at this volume, the session would pass the clinic's "
+                f"limit of {limit} of the WHO/ITU-T H.870 weekly allowance. Lower the volume, "
+                "or check the headphones' level in Settings."
             )
         else:
-            text = (
-                f"Listening dose by the planned end: about {share} of the weekly allowance "
-                f"(warns at {limit})."
-            )
+            text = f"Listening dose by the end: about {share} of the week's allowance"
+            advice = f"The console warns from {limit} of the weekly allowance (Settings)."
         if text != self.text():
-            self._details = "\n".join([text, dose.text(), *dose.assumptions])
+            self._details = "\n".join(filter(None, [text, advice, dose.text(), *dose.assumptions]))
             self.setText(text)
         self.warning = warning and not ended
         theme.set_role(self, "warning" if self.warning else "secondary")

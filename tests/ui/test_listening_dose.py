@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QFrame, QPushButton
 
 from session_player.record.listening_settings import load_listening_settings
 from session_player.ui.settings_dialog import SettingsDialog
@@ -47,9 +47,8 @@ def test_louder_turns_the_dose_line_into_a_steady_warning(
     # ducked -8 dB) and a soundscape (1): 10·log10(2.1585) = 3.342 dB over the -23 LUFS target.
     # Settling at -10 dB: 120 - 23 + 3.342 - 10 = 90.342 dB SPL, 0.43273 Pa², for the 1 h
     # minimum observation still ahead: 0.43273 Pa²h = 27 % of 1.6 Pa²h.
-    assert line.text() == (
-        "Listening dose by the planned end: about 27 % of the weekly allowance (warns at 50 %)."
-    )
+    assert line.text() == "Listening dose by the end: about 27 % of the week's allowance"
+    assert "The console warns from 50 %" in line.toolTip()
     assert not line.warning and line.property("role") == "secondary"
     height = line.height()
     press(window, KEY.Key_Plus)  # -8 dB: 2 dB more, 0.68583 Pa² × 1 h = 43 %
@@ -58,11 +57,13 @@ def test_louder_turns_the_dose_line_into_a_steady_warning(
     press(window, KEY.Key_Plus)  # -6 dB: 4 dB more, 1.08697 Pa² × 1 h = 68 %
     assert bridge.state.volume_db == -6.0
     assert line.warning and line.property("role") == "warning"
-    assert line.text().startswith(
-        "Listening dose: this session would reach 68 % of the weekly allowance by its planned "
-        "end (the clinic's limit: 50 %). Lower the volume"
-    )
+    assert line.text() == "Listening dose 68 % of the week (limit 50 %): lower the volume"
+    assert "By its planned end, at this volume" in line.toolTip()
+    assert "check the headphones' level in Settings" in line.toolTip()
     assert line.height() == height  # nothing below it moves
+    # In view with the volume buttons: on the commands card, beside the status line.
+    commands = console.findChild(QFrame, "commands")
+    assert commands.isAncestorOf(line) and line.y() == console.status.y()
     # Steady: the dose, then the display ticks of a minute; the line says the same throughout
     # (what played grows as what is left shrinks), so it never flickers.
     press(window, KEY.Key_D)
