@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
                 f"{args.source}: no track could be used; {args.into} is unchanged", file=sys.stderr
             )
             return EXIT_PROBLEMS
-        written = _add_to_playlist(Path(args.into), args.phase, usable)
+        written = _add_to_playlist(Path(args.into), args.phase, tracks)
         if written is not None:
             return written
         print(
@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     return outcome
 
 
-def _add_to_playlist(playlist: Path, phase: str, usable: list) -> int | None:
+def _add_to_playlist(playlist: Path, phase: str, tracks) -> int | None:
     """None when the tracks were added and saved; otherwise the exit code, after saying why."""
     from session_player.studio.document import EditRefused, OpenFailed, PlaylistDocument, SaveFailed
     from session_player.studio.edits import AddMusic
@@ -97,9 +97,8 @@ def _add_to_playlist(playlist: Path, phase: str, usable: list) -> int | None:
         return _usage(exc.problems[0].format())
     if doc.read_only:
         return _usage(doc.read_only_reasons[0].format())
-    edit = AddMusic(phase, [e.path for e in usable], titles=[e.title for e in usable])
     try:
-        doc.apply(edit)
+        doc.apply(AddMusic.from_tracks(phase, tracks))
         doc.save()
     except (EditRefused, SaveFailed) as exc:
         return _usage(f"{playlist}: {exc}")

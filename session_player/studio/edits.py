@@ -343,6 +343,15 @@ class AddMusic(Edit):
     # Titles shown on the console (from a track list's #EXTINF, say); None: the file's name.
     titles: list[str | None] | None = None
 
+    @classmethod
+    def from_tracks(cls, target: str, tracks, index: int | None = None) -> AddMusic:
+        """The usable entries of a track list (``track_lists.read_track_list``), with their
+        titles; the list's refused entries are for the caller to show (``problem_lines``)."""
+        usable = tracks.usable
+        if not usable:
+            raise EditRefused(f"no track of {tracks.source.name} can be used")
+        return cls(target, [e.path for e in usable], index, [e.title for e in usable])
+
     @property
     def label(self) -> str:  # type: ignore[override]
         count = len(self.files)

@@ -198,3 +198,24 @@ def test_reload_takes_the_file_from_disk(tmp_path):
     path.write_text(SMALL + "  - id: [broken\n")
     doc.reload()
     assert doc.read_only and doc.problems
+
+
+def test_a_playlist_with_problems_stays_editable_and_an_edit_can_fix_them(clinic):
+    path = clinic / "playlists" / "p.yaml"
+    path.write_text(
+        SMALL + "    music:\n      items:\n        - ../assets/audio/music/gone.ogg   # moved?\n"
+    )
+    doc = PlaylistDocument.open(path)
+    assert not doc.read_only and doc.playlist is None
+    assert [p.position.line for p in doc.problems if p.is_error] == [10]
+    doc.apply(edits.SetPhaseDuration("only", "6m"))  # the old problem does not block an edit
+    doc.apply(edits.AddMusic("only", [clinic / "assets/audio/music/slow-tide.ogg"]))
+    doc.apply(edits.RemoveMusicItem("only", 0))
+    assert doc.result.ok and doc.playlist.phases[0].duration == 360
+    assert "gone.ogg" not in doc.text
+
+
+def test_data_is_a_copy(tmp_path):
+    doc = PlaylistDocument.open(_write(tmp_path, SMALL))
+    doc.data["phases"].clear()
+    assert doc.data["phases"][0]["id"] == "only"

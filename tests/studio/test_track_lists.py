@@ -167,3 +167,20 @@ def test_an_empty_list_has_no_entries(tmp_path):
     listed = tmp_path / "empty.m3u"
     listed.write_text("#EXTM3U\n")
     assert read_track_list(listed).entries == []
+
+
+def test_a_list_becomes_one_edit_with_its_titles(clinic, music, tmp_path):
+    from session_player.studio.document import EditRefused, PlaylistDocument
+    from session_player.studio.edits import AddMusic
+
+    listed = tmp_path / "calm.m3u"
+    listed.write_text("#EXTINF:1,Evening\nMusic calm/Évening light.ogg\nMusic calm/cover.jpg\n")
+    tracks = read_track_list(listed)
+    doc = PlaylistDocument.open(clinic / "playlists" / "iv-infusion-40min.yaml")
+    doc.apply(AddMusic.from_tracks("return", tracks))
+    items = doc.playlist.phases[2].music.items
+    assert (items[-1].title, items[-1].file.endswith("Évening light.ogg")) == ("Evening", True)
+    assert doc.undo_label == "Add 1 music item to return"
+    listed.write_text("https://radio.example/calm\n")
+    with pytest.raises(EditRefused, match="no track of calm.m3u can be used"):
+        AddMusic.from_tracks("return", read_track_list(listed))
