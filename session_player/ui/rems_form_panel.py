@@ -224,7 +224,9 @@ class RemsFormLine(QFrame):
 
     def open_form(self) -> RemsFormWindow:
         if self.window_ is None:
-            self.window_ = RemsFormWindow(self._bridge, self._template, self.window())
+            # Its parent is this line: the window goes with the console or the summary (and
+            # with the session's bridge) instead of outliving them over the next session.
+            self.window_ = RemsFormWindow(self._bridge, self._template, self)
         self.window_.show()
         self.window_.raise_()
         return self.window_

@@ -277,7 +277,8 @@ class VitalsPrompt(QFrame):
     def open_cadss(self) -> CadssPanel:
         """The CADSS for the check shown; the same window (its taps kept) until saved."""
         if self.cadss_panel is None or self.cadss_panel.check_key != self._due_key:
-            self.cadss_panel = CadssPanel(self._bridge, self._due_key, self.window())
+            # Parented to the card: it goes with the console (and the session) it belongs to.
+            self.cadss_panel = CadssPanel(self._bridge, self._due_key, self)
             self.cadss_panel.saved.connect(self._cadss_saved)
         self.cadss_panel.show()
         self.cadss_panel.raise_()

@@ -8,6 +8,7 @@ import textwrap
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from session_player.record.rems_form import fill_rems_form
 from session_player.session.journal import read_journal
@@ -151,3 +152,13 @@ def test_the_discharge_questions_are_answered_on_the_summary(
     click(qtbot, form.findChild(type(line.open_button), "rems_vitals_acceptable_at_completion_yes"))
     (answer,) = events_of(bridge, "form_field_recorded")
     assert (answer["field"], answer["value"]) == ("vitals_acceptable_at_completion", True)
+    # A new session: the form's window goes with the summary (and the session's bridge).
+    qtbot.mouseClick(window.summary.new_session, Qt.MouseButton.LeftButton)
+
+    def still_shown() -> bool:
+        return any(
+            w.objectName() == "rems_form_window" and w.isVisible()
+            for w in QApplication.topLevelWidgets()
+        )
+
+    qtbot.waitUntil(lambda: not still_shown(), timeout=3000)

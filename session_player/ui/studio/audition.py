@@ -2,10 +2,19 @@
 
 The sound is ``engine.audition_source.AuditionSource`` (the offline render's session and the
 live mixer, with the live engine's entry fade) played by the same ``output.sink.AudioSink``
-as a live session, so what the therapist hears is what the patient will. Stop fades out
-over ``STOP_FADE_MS`` (no click reaches the therapist's ears); the sink's stop waits for
-that fade, so it runs on a thread of its own and the window never waits for it. A new
-audition waits for the previous one to have let the device go.
+as a live session, so what the therapist hears is what the patient will.
+
+Nothing here makes the window wait:
+
+- positioning the mixer at a point opens a decoder per sounding file and lets each ffmpeg
+  seek there (0.4-1.3 s at points deep into a 2-hour session, `bench/studio.py`), so a
+  source is built on a thread of its own and the device is started there too;
+- a source for where the cursor stands (or where the mouse rests on the time ruler) is
+  *prepared* in the background beforehand (``prepare``), so Space, or a click where the
+  mouse came to rest, starts from a mixer that is already positioned;
+- Stop fades out over ``STOP_FADE_MS`` (no click reaches the therapist's ears); the sink's
+  stop waits for that fade, on its own thread. A new audition waits for the previous one to
+  have let the device go (on its thread, not the window's).
 
 The play-head shown on the timeline is the frame the device clock says is heard now.
 """
@@ -26,6 +35,11 @@ from session_player.playlist.model import Playlist
 
 STOP_FADE_MS = 150.0  # short: stopping must feel immediate, and still never click
 PLAYHEAD_MS = 100
+# The sink's ring: far longer than a live session's 250 ms. The device starts once four of
+# its buffers are rendered (the ring's size does not delay the start), Stop fades what plays
+# next (nor the stop), and a mixer that stands still for a second while an ffmpeg starts on
+# a loaded machine (measured: up to 1 s per new file) is not heard as a gap.
+RING_MS = 2000.0
 SAMPLE_RATE_HZ = 48000
 
 
@@ -34,6 +48,7 @@ class Audition(QObject):
     stopped = Signal()
     position = Signal(float)  # dose-clock time heard now
     alert = Signal(str)
+    _ready = Signal(int, object, object)  # (generation, source, sink) from the start thread
 
     def __init__(
         self,
@@ -46,15 +61,24 @@ class Audition(QObject):
         self._sink: AudioSink | None = None
         self._source: AuditionSource | None = None
         self._from_dose_s = 0.0
+        self._generation = 0  # a start that was stopped before it was ready is dropped
+        self._starting = False
         self._stopping: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._prepared: tuple[tuple, AuditionSource] | None = None
+        self._preparing: threading.Thread | None = None
+        self._wanted: tuple | None = None  # the point the latest prepare asked for
         self.device_name: str | None = None
+        self.prepared_starts = 0  # starts from a mixer positioned beforehand (diagnostics)
         self._timer = QTimer(self)
         self._timer.setInterval(PLAYHEAD_MS)
         self._timer.timeout.connect(self._report_position)
+        self._ready.connect(self._on_ready)
 
     @property
     def playing(self) -> bool:
-        return self._sink is not None
+        """Listening, or about to (the device is being started)."""
+        return self._sink is not None or self._starting
 
     @property
     def sink(self) -> AudioSink | None:
@@ -63,6 +87,51 @@ class Audition(QObject):
     @property
     def source(self) -> AuditionSource | None:
         return self._source
+
+    @staticmethod
+    def _key(session: ScriptedSession, analysis, session_s: float) -> tuple:
+        return (id(session), id(analysis), int(round(session_s * SAMPLE_RATE_HZ)))
+
+    def prepare(
+        self,
+        playlist: Playlist,
+        session: ScriptedSession,
+        analysis: Mapping[str, FileAnalysis],
+        dose_at_s: float,
+        at_dose_s: float,
+    ) -> None:
+        """Position a mixer at ``at_dose_s`` in the background, for a start at once there."""
+        session_s = max(0.0, dose_at_s + at_dose_s)
+        key = self._key(session, analysis, session_s)
+        with self._lock:
+            self._wanted = key
+            if self._prepared is not None and self._prepared[0] == key:
+                return
+        previous = self._preparing
+
+        def build() -> None:
+            if previous is not None:
+                previous.join()  # one at a time: each holds decoders (ffmpeg processes)
+            with self._lock:
+                if self._wanted != key:
+                    return  # the cursor moved on before this one began
+            source = AuditionSource(
+                playlist, session, analysis, session_s, on_alert=self._alert_from_audio
+            )
+            with self._lock:
+                old, self._prepared = self._prepared, (key, source)
+            if old is not None:
+                old[1].close()
+
+        self._preparing = threading.Thread(target=build, name="audition-prepare", daemon=True)
+        self._preparing.start()
+
+    def _take_prepared(self, key: tuple) -> AuditionSource | None:
+        with self._lock:
+            if self._prepared is not None and self._prepared[0] == key:
+                source, self._prepared = self._prepared[1], None
+                return source
+        return None
 
     def play(
         self,
@@ -74,32 +143,74 @@ class Audition(QObject):
     ) -> None:
         """Listen from ``from_dose_s`` (dose clock); a running audition stops first."""
         self.stop()
-        self.wait_stopped()
         session_s = max(0.0, dose_at_s + from_dose_s)
         self._from_dose_s = session_s - dose_at_s
-        source = AuditionSource(
-            playlist, session, analysis, session_s, on_alert=self._alert_from_audio
-        )
-        sink = self._sink_factory(
-            source.render,
-            self.device_name,
-            sample_rate=SAMPLE_RATE_HZ,
-            on_alert=self._alert_from_audio,
-        )
+        self._generation += 1
+        generation = self._generation
+        self._starting = True
+        key = self._key(session, analysis, session_s)
+        stopping, preparing = self._stopping, self._preparing
+        device = self.device_name
+
+        with self._lock:
+            wait_for_prepare = self._wanted == key
+
+        def start() -> None:
+            if preparing is not None and wait_for_prepare:
+                preparing.join()  # it is building exactly this point
+            source = self._take_prepared(key)
+            if source is not None:
+                self.prepared_starts += 1
+            else:
+                source = AuditionSource(
+                    playlist, session, analysis, session_s, on_alert=self._alert_from_audio
+                )
+            if stopping is not None:
+                stopping.join(3.0)  # the previous audition lets the device go first
+            if generation != self._generation:
+                source.close()
+                return
+            sink = self._sink_factory(
+                source.render,
+                device,
+                sample_rate=SAMPLE_RATE_HZ,
+                buffer_ms=RING_MS,
+                on_alert=self._alert_from_audio,
+            )
+            sink.start()
+            self._ready.emit(generation, source, sink)
+
+        threading.Thread(target=start, name="audition-start", daemon=True).start()
+
+    def _on_ready(self, generation: int, source: AuditionSource, sink: AudioSink) -> None:
+        if generation != self._generation or not self._starting:
+            # Stopped while it was starting: let it go at once, quietly.
+            self._release(sink, source)
+            return
+        self._starting = False
         self._source, self._sink = source, sink
-        sink.start()
         self._timer.start()
         self.started.emit(self._from_dose_s)
 
     def stop(self) -> None:
         """Fade out and let the device go, without making the window wait."""
+        was_starting = self._starting
+        self._starting = False
+        self._generation += 1
         sink, source = self._sink, self._source
         self._sink = self._source = None
         self._timer.stop()
-        if sink is None:
-            return
+        if sink is not None:
+            self._release(sink, source)
+        if sink is not None or was_starting:
+            self.stopped.emit()
+
+    def _release(self, sink: AudioSink, source: AuditionSource | None) -> None:
+        previous = self._stopping
 
         def finish() -> None:
+            if previous is not None:
+                previous.join(3.0)
             try:
                 sink.close(fade_ms=STOP_FADE_MS)
             finally:
@@ -108,15 +219,25 @@ class Audition(QObject):
 
         self._stopping = threading.Thread(target=finish, name="audition-stop", daemon=True)
         self._stopping.start()
-        self.stopped.emit()
 
     def wait_stopped(self, timeout_s: float = 3.0) -> bool:
-        """Block until the last stop has released the device (tests, a new audition)."""
+        """Block until the last stop has released the device (tests, closing the window)."""
         thread = self._stopping
         if thread is None:
             return True
         thread.join(timeout_s)
         return not thread.is_alive()
+
+    def close(self) -> None:
+        """Stop, and close the prepared source (the window closes)."""
+        self.stop()
+        self.wait_stopped()
+        if self._preparing is not None:
+            self._preparing.join(5.0)
+        with self._lock:
+            prepared, self._prepared = self._prepared, None
+        if prepared is not None:
+            prepared[1].close()
 
     def heard_dose_s(self) -> float | None:
         """The dose-clock time of the sample heard now (None before the device plays)."""

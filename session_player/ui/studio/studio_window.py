@@ -54,6 +54,7 @@ from session_player.ui.worker import TaskRunner
 
 SYSTEM_DEFAULT_OUTPUT = "System default output"
 SETTLE_MS = 300  # an editor's save (write, rename) is over by then
+PREPARE_AFTER_MS = 200  # the cursor or the mouse has come to rest
 TITLE = "Session Player Studio"
 
 
@@ -99,6 +100,13 @@ class StudioWindow(QMainWindow):
         self._settle.setSingleShot(True)
         self._settle.setInterval(SETTLE_MS)
         self._settle.timeout.connect(self._refresh_from_disk)
+        # Where the cursor stands, or the mouse rests on the ruler, a mixer is positioned
+        # ahead of time, so listening from there starts at once (see audition.py).
+        self._prepare_at: float | None = None
+        self._prepare_timer = QTimer(self)
+        self._prepare_timer.setSingleShot(True)
+        self._prepare_timer.setInterval(PREPARE_AFTER_MS)
+        self._prepare_timer.timeout.connect(self._prepare)
         self._connect()
         self._start_device_listing()
         if path is not None:
@@ -223,6 +231,7 @@ class StudioWindow(QMainWindow):
         canvas.toggle_listen.connect(self.toggle_listen)
         canvas.cursor_moved.connect(self._cursor_moved)
         canvas.hovered.connect(self._hovered)
+        canvas.ruler_hovered.connect(self.prepare_listening_at)
         canvas.selection_changed.connect(self.edit_panel.show_span)
         canvas.remove_requested.connect(self.edit_panel.remove_span)
         canvas.move_requested.connect(self.edit_panel.move_span)
@@ -263,6 +272,11 @@ class StudioWindow(QMainWindow):
         self.setWindowTitle(f"{self.path.name} — {TITLE}")
         self.status.setText(f"Opening {self.path.name}…")
         self._load(fresh=True)
+
+    def check_in_use(self) -> None:
+        """Look again whether a session uses the playlist (one was just started)."""
+        if self.path is not None:
+            self._load(fresh=False)
 
     def _load(self, *, fresh: bool) -> None:
         self._generation += 1
@@ -499,6 +513,7 @@ class StudioWindow(QMainWindow):
             self.listen_state.setText(f"{failed} file(s) cannot be measured" if failed else "")
             self.analysed.emit()
             self._rebuild_map()  # the exact lengths and each file's loudness
+            self.prepare_listening_at(self.canvas.cursor_s)
             if self._pending_listen is not None:
                 at, self._pending_listen = self._pending_listen, None
                 self.listen_from(at)
@@ -537,8 +552,34 @@ class StudioWindow(QMainWindow):
         else:
             self.listen_from(self.canvas.cursor_s)
 
+    def prepare_listening_at(self, time_s: float) -> None:
+        """Soon (once it rests there), position a mixer at this dose-clock time."""
+        self._prepare_at = time_s
+        self._prepare_timer.start()
+
+    def _prepare(self) -> None:
+        session_map, document = self.session_map, self.document
+        if (
+            self._prepare_at is None
+            or self.analysis is None
+            or session_map is None
+            or session_map.session is None
+            or document is None
+            or document.playlist is None
+            or self.audition.playing
+        ):
+            return
+        self.audition.prepare(
+            document.playlist,
+            session_map.session,
+            self.analysis,
+            session_map.dose_at_s,
+            self._prepare_at,
+        )
+
     def _cursor_moved(self, time_s: float) -> None:
         self.cursor_label.setText(f"cursor {_signed_clock(time_s)}")
+        self.prepare_listening_at(time_s)
         # While listening, the sound follows a jump of the cursor (keys, clicks).
         if self.audition.playing and abs(time_s - (self.audition.heard_dose_s() or time_s)) > 1.0:
             self.listen_from(time_s)
@@ -550,6 +591,7 @@ class StudioWindow(QMainWindow):
     def _audition_stopped(self) -> None:
         self.listen_button.setText("▶ Listen from cursor  Space")
         self.canvas.set_playhead(None)
+        self.prepare_listening_at(self.canvas.cursor_s)
 
     def _device_chosen(self, name: str) -> None:
         self.audition.device_name = None if name == SYSTEM_DEFAULT_OUTPUT else name
@@ -587,8 +629,8 @@ class StudioWindow(QMainWindow):
 
     def shutdown(self) -> None:
         self.loudness.stop()  # no ffmpeg of the loudness scan goes on after the window
-        self.audition.stop()
-        self.audition.wait_stopped()
+        self._prepare_timer.stop()
+        self.audition.close()
         self.runner.cancel_all()
         self.runner.wait(5000)
 

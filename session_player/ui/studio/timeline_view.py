@@ -66,6 +66,7 @@ class TimelineCanvas(QWidget):
     toggle_listen = Signal()  # Space
     selection_changed = Signal(object)  # the selected Span or None
     hovered = Signal(object)  # the Span under the mouse or None
+    ruler_hovered = Signal(float)  # the mouse is over the time ruler at this time
     remove_requested = Signal(object)  # Span
     move_requested = Signal(object, int)  # Span, -1 earlier / +1 later
     view_changed = Signal()
@@ -271,6 +272,8 @@ class TimelineCanvas(QWidget):
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
         position = event.position()
+        if self.session_map is not None and position.y() < RULER_PX and position.x() >= GUTTER_PX:
+            self.ruler_hovered.emit(self.time_at(position.x()))
         span = self.span_at(position.x(), position.y())
         if span is not self._hover:
             self._hover = span

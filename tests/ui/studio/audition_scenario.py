@@ -51,8 +51,12 @@ def main() -> int:
     canvas.scroll_to(click_s - 10.0)
     app.processEvents()
     x = round(canvas.x_of(click_s))
+    # The mouse comes to rest on the ruler first: the mixer is positioned there meanwhile.
+    QTest.mouseMove(canvas, QPoint(x, RULER_PX // 2))
+    settle_until = time.monotonic() + 3.0
+    wait_for(app, lambda: time.monotonic() > settle_until)
     QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=QPoint(x, RULER_PX // 2))
-    wait_for(app, lambda: window.audition.playing)
+    wait_for(app, lambda: window.audition.sink is not None)
     sink = window.audition.sink
     wanted = int(listen_s * SAMPLE_RATE_HZ)
     wait_for(app, lambda: sink.device_clock().frames_delivered >= wanted)
@@ -73,6 +77,7 @@ def main() -> int:
                 "frames_delivered": clock.frames_delivered,
                 "heard_dose_s": heard,
                 "stopped_at_once": stopped_at_once,
+                "prepared_starts": window.audition.prepared_starts,
                 "alerts": alerts,
             }
         )

@@ -79,15 +79,15 @@ def test_a_click_plays_the_session_from_there_as_the_offline_render_does(tmp_pat
     # Three seconds before peak begins: the phase crossfade is in what we hear.
     outcome, device = listen(tmp_path, playlist, click_s=597.0, listen_s=6.0)
     assert outcome["alerts"] == []
+    # The mouse rested on the ruler before the click: the mix was positioned beforehand.
+    assert outcome["prepared_starts"] == 1
     assert outcome["stopped_at_once"]  # Space: the window does not wait for the fade-out
     cursor_s = outcome["cursor_s"]
     assert abs(cursor_s - 597.0) <= 0.1
     heard = outcome["heard_dose_s"]
     assert cursor_s < heard < cursor_s + 6.5
 
-    stream = device[outcome["frames_unprimed"] :]
     delivered = outcome["frames_delivered"]
-    assert len(stream) >= delivered
     result = load_playlist(playlist)
     analysis = analyse_playlist(result.playlist, AnalysisCache(tmp_path / "cache")).files
     reference_path = tmp_path / "reference.wav"
@@ -104,10 +104,19 @@ def test_a_click_plays_the_session_from_there_as_the_offline_render_does(tmp_pat
     reference = read_float_wav(reference_path)
     assert len(reference) == delivered
     fade = int(ENTRY_FADE_S * RATE)
-    # The entry fade: from silence, never above what the render has there.
-    assert np.abs(stream[:1]).max() == 0.0
-    assert np.all(np.abs(stream[:fade]) <= np.abs(reference[:fade]) + 1e-7)
-    # After it, sample for sample (the stop's fade-out comes after what was delivered).
-    heard_part = stream[fade:delivered]
-    assert np.abs(heard_part).max() > 0.01  # music, not silence
-    np.testing.assert_array_equal(heard_part, reference[fade:delivered])
+    # The live engine's entry fade, as the audition applies it (float32 gains).
+    u = np.minimum(np.arange(len(reference), dtype=np.float64) / fade, 1.0)
+    expected = reference * (np.sin(0.5 * np.pi * u) ** 2).astype(np.float32)[:, None]
+    # Where the stream begins in the device's file: after the silence SDL plays before the
+    # device is started (unprimed callbacks, and whole buffers while it is still paused).
+    first_sound = int(np.argmax(np.abs(expected).max(axis=1) > 0))
+    start = int(np.argmax(np.abs(device).max(axis=1) > 0)) - first_sound
+    assert start >= outcome["frames_unprimed"]
+    assert (start - outcome["frames_unprimed"]) % 1024 == 0
+    stream = device[start : start + delivered]
+    assert len(stream) == delivered
+    # The entry fade from silence, then sample for sample what the offline render has
+    # (the stop's fade-out comes after what was delivered).
+    assert np.abs(stream[fade:]).max() > 0.01  # music, not silence
+    np.testing.assert_array_equal(stream[fade:], reference[fade:])
+    np.testing.assert_array_equal(stream[:fade], expected[:fade])
