@@ -27,6 +27,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "report": ("report", "write a session's report as a PDF (A4 or Letter)"),
     "import": ("import_list", "read a track list or folder; check every file; add it to a playlist"),
     "new": ("new", "write a new playlist from the template for a route"),
+    "studio": ("studio", "open the studio: see, hear and edit a playlist"),
 }
 
 

@@ -143,6 +143,8 @@ class MainWindow(QMainWindow):
 
         self.start_screen.chosen.connect(self._to_preflight)
         self.start_screen.rehearsal_chosen.connect(self.start_rehearsal)
+        self.start_screen.studio_requested.connect(self.open_studio)
+        self.studio = None  # the therapist's studio window, made when first asked for
 
         geometry = settings.window_geometry
         if geometry is None or not self.restoreGeometry(geometry):
@@ -436,6 +438,19 @@ class MainWindow(QMainWindow):
             "app stops, start it again and choose Resume.",
         )
 
+    def open_studio(self, playlist: str | None) -> None:
+        """The studio in a window of its own, on the selected playlist (from the start
+        screen only: never from the console or the patient view)."""
+        from session_player.ui.studio.studio_window import StudioWindow
+
+        if self.studio is None:
+            self.studio = StudioWindow(playlist)
+        elif playlist is not None and str(self.studio.path) != str(playlist):
+            self.studio.open_file(playlist)
+        self.studio.show()
+        self.studio.raise_()
+        self.studio.activateWindow()
+
     def _open_session(self, engine: SessionPort, alias: str) -> None:
         from session_player.record.listening_settings import load_listening_settings
         from session_player.ui.console import Console
@@ -445,6 +460,8 @@ class MainWindow(QMainWindow):
         from session_player.ui.session_bridge import SessionBridge
 
         self._close_session()
+        if self.studio is not None:
+            self.studio.check_in_use()  # a session may now use the studio's playlist
         self.engine = engine
         self.bridge = SessionBridge(engine, self)
         self.console = Console(

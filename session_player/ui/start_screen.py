@@ -134,6 +134,7 @@ class StartScreen(QWidget):
     settings_requested = Signal()
     devices_listed = Signal()  # the output devices are in the list (listed on a worker)
     checked = Signal()  # a step of the check, or its failure, is on the screen
+    studio_requested = Signal(object)  # the selected playlist's path (or None): open the studio
 
     def __init__(
         self,
@@ -331,6 +332,12 @@ class StartScreen(QWidget):
         rehearsal_row = QHBoxLayout()
         rehearsal_row.addWidget(self.rehearsal)
         rehearsal_row.addStretch(1)
+        # The therapist's studio, in a window of its own (session_player/ui/studio/).
+        self.studio_button = _button("Studio (author playlists)", self)
+        self.studio_button.setObjectName("studio_button")
+        self.studio_button.setAutoDefault(False)
+        self.studio_button.clicked.connect(self._request_studio)
+        rehearsal_row.addWidget(self.studio_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.reason, 1)
         bottom.addWidget(self.start_button)
@@ -423,6 +430,10 @@ class StartScreen(QWidget):
         item.setToolTip(key)
         self.playlists.insertItem(0, item)
         self.playlists.setCurrentRow(0)
+
+    def _request_studio(self) -> None:
+        item = self.playlists.currentItem()
+        self.studio_requested.emit(item.data(PATH_ROLE) if item is not None else None)
 
     def _open_file(self) -> None:
         from PySide6.QtWidgets import QFileDialog
