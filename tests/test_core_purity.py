@@ -21,6 +21,12 @@ CORE_MODULES = [
     "session_player.record.session_record",
     "session_player.record.clinic_settings",
     "session_player.cli.report",
+    # The exports and the listening dose (the report and the export command use them).
+    "session_player.record.fhir_export",
+    "session_player.record.csv_export",
+    "session_player.record.listening_dose",
+    "session_player.record.listening_settings",
+    "session_player.cli.export",
 ]
 OPTIONAL_CORE = [
     "session_player.session.timeline",
