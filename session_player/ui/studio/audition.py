@@ -126,6 +126,11 @@ class Audition(QObject):
         self._preparing = threading.Thread(target=build, name="audition-prepare", daemon=True)
         self._preparing.start()
 
+    def wait_prepared(self, timeout_s: float = 30.0) -> None:
+        """Block until the latest prepare is done (benchmarks, tests)."""
+        if self._preparing is not None:
+            self._preparing.join(timeout_s)
+
     def _take_prepared(self, key: tuple) -> AuditionSource | None:
         with self._lock:
             if self._prepared is not None and self._prepared[0] == key:
