@@ -69,12 +69,20 @@ def _run_probe(file: Path) -> AudioInfo:
     except OSError as exc:
         raise ProbeError(f"cannot run ffmpeg ({exc})") from None
     text = result.stderr.decode("utf-8", "replace")
-    stream = _AUDIO.search(text)
-    if stream is None:
+    if _AUDIO.search(text) is None:
         raise ProbeError("not an audio file that ffmpeg can read")
     if result.returncode != 0:
         raise ProbeError("the audio data does not decode; the file may be damaged")
-    duration = _DURATION.search(text)
+    return header_info(str(file), text)
+
+
+def header_info(path: str, ffmpeg_stderr: str) -> AudioInfo:
+    """The first audio stream and the length from the header any ffmpeg run prints when it
+    opens a file (so a pass that decodes the file anyway needs no probe of its own)."""
+    stream = _AUDIO.search(ffmpeg_stderr)
+    if stream is None:
+        raise ProbeError("not an audio file that ffmpeg can read")
+    duration = _DURATION.search(ffmpeg_stderr)
     duration_s = 0.0
     if duration:
         hours, minutes, seconds = duration.groups()
@@ -87,4 +95,4 @@ def _run_probe(file: Path) -> AudioInfo:
     if channels is None:
         match = re.match(r"(\d+)\s*channels", layout)
         channels = int(match.group(1)) if match else 2
-    return AudioInfo(str(file), duration_s, int(rate), channels, codec)
+    return AudioInfo(path, duration_s, int(rate), channels, codec)
