@@ -861,7 +861,18 @@ class StartScreen(QWidget):
             self.course_card.history_requested.connect(self.open_course_history)
             self.course_card.preferences_requested.connect(self.open_preferences)
             self._right_column.insertWidget(1, self.course_card)
-            self.setTabOrder(self.device, self.course_card.use_button)
+            # Tab goes through the card after the patient's fields, then on to Continue.
+            card = self.course_card
+            chain = (
+                self.device,
+                card.use_button,
+                card.undo_button,
+                card.history_button,
+                card.preferences_button,
+                self.start_button,
+            )
+            for first, second in zip(chain, chain[1:], strict=False):
+                self.setTabOrder(first, second)
         self.course_card.set_course(course, self._soundscape_names())
         self.course_card.show()
 

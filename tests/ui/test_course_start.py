@@ -283,3 +283,25 @@ def test_an_earlier_alias_is_chosen_from_a_list_never_completed_by_itself(
     assert start.alias.text() == "Blue Heron"
     card = wait_for_card(qtbot, start)
     assert "1 earlier session" in card.heading.text()
+
+
+def test_the_card_is_reached_by_keyboard_between_the_fields_and_continue(
+    make_window, port, clinic, qtbot
+):
+    earlier_session(port, clinic)
+    window = make_window(port)
+    start = type_alias(qtbot, window, clinic)
+    card = wait_for_card(qtbot, start)
+    start.device.setFocus()
+    order = []
+    for _ in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        order.append(QApplication.focusWidget().objectName())
+    assert order == ["course_use_last", "course_history", "course_preferences_edit", "start_button"]
+    # Back on History… by Shift+Tab, and Space opens it.
+    for _ in range(2):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is card.history_button
+    qtbot.keyClick(card.history_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None)
+    assert QApplication.activeModalWidget().objectName() == "course_history"
