@@ -24,6 +24,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "play": ("play", "run a live session without the GUI"),
     "devices": ("devices", "list audio output devices; choose one; run the headphone test"),
     "export": ("export", "write a session's record as FHIR JSON or CSV"),
+    "loudness": ("loudness", "measure a playlist's audio: LUFS, range, true peak, gain"),
     "report": ("report", "write a session's report as a PDF (A4 or Letter)"),
     "import": ("import_list", "read a track list or folder; check every file; add it to a playlist"),
     "new": ("new", "write a new playlist from the template for a route"),
