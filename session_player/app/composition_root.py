@@ -20,9 +20,19 @@ from session_player.launch.platform_check import (
 EXIT_NO_DISPLAY = 2
 
 
-def run_app(playlist: str | None = None, *, rehearsal_speed: float | None = None) -> int:
+NULL_ENGINE_DEVICE = "No sound (null engine)"
+
+
+def run_app(
+    playlist: str | None = None,
+    *,
+    rehearsal_speed: float | None = None,
+    null_engine: bool = False,
+) -> int:
     """``rehearsal_speed``: start a rehearsal of ``playlist`` at that speed once it is
-    checked (``session-player --rehearsal [SPEED] PLAYLIST``)."""
+    checked (``session-player --rehearsal [SPEED] PLAYLIST``). ``null_engine``: the app on
+    the null engine (``engine/null_engine.py``): the real session, no sound, journals kept
+    apart in the data folder's ``null-engine`` folder (``session-player --null-engine``)."""
     if not has_display():
         print(
             "Session Player needs a screen, and none was found (no DISPLAY or WAYLAND_DISPLAY).\n"
@@ -48,12 +58,11 @@ def run_app(playlist: str | None = None, *, rehearsal_speed: float | None = None
     # are for the port and the validation cache on the platform's folders, as built here.
     from session_player.app.start_helper import StartHelper
 
-    helper = StartHelper.spawn()
+    helper = None if null_engine else StartHelper.spawn()
     try:
-        from session_player.app.live_port import LiveEnginePort
         from session_player.app.qt_app import run
 
-        port = LiveEnginePort()
+        port = _null_engine_port() if null_engine else _live_port()
         try:
             code = run(port, playlist=playlist, helper=helper, rehearsal_speed=rehearsal_speed)
         finally:
@@ -70,3 +79,17 @@ def run_app(playlist: str | None = None, *, rehearsal_speed: float | None = None
         sys.stderr.flush()
         os._exit(code)
     return code
+
+
+def _live_port():
+    from session_player.app.live_port import LiveEnginePort
+
+    return LiveEnginePort()
+
+
+def _null_engine_port():
+    from session_player.engine.null_engine import NullEnginePort
+    from session_player.session.store import default_base_dir
+
+    print("session-player: the null engine: no sound will play", file=sys.stderr)
+    return NullEnginePort(default_base_dir() / "null-engine", devices=(NULL_ENGINE_DEVICE,))

@@ -1,6 +1,6 @@
 """The real engine behind the GUI: ``EnginePort`` and ``SessionPort`` over the live session.
 
-The UI talks to the engine only through the protocols in ``session_player.ui.ports``; this
+The UI talks to the engine only through the protocols in ``session_player.engine.ports``; this
 module implements them with the real parts: SDL devices, the headphone test, the loudness
 analysis cache, and ``LiveSession`` (timeline + mixer + engine + live player). It is
 Qt-free; the pygame-importing output modules are imported when first needed.
@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from session_player.app.services import LiveSession, LoadedPlaylist
     from session_player.audio.analysis import AnalysisCache
+    from session_player.engine.ports import LayerNowPlaying, OutputStatus, SessionRequest
     from session_player.session.store import SessionStore
-    from session_player.ui.ports import LayerNowPlaying, OutputStatus, SessionRequest
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def display_title(item) -> str:
     The mixer names an untitled file after its stem ("Slow tide") and a bell after its id
     ("soft-chime"); the summary says "Slow Tide" (``pretty_title``). One spelling for both.
     """
-    from session_player.ui.event_text import pretty_title
+    from session_player.playlist.item_titles import pretty_title
 
     title = item.title or ""
     if " " not in title and ("-" in title or "_" in title):
@@ -84,7 +84,7 @@ class LiveSessionPort:
         return None
 
     def now_playing(self) -> Sequence[LayerNowPlaying]:
-        from session_player.ui.ports import LAYERS, LayerNowPlaying
+        from session_player.engine.ports import LAYERS, LayerNowPlaying
 
         by_layer: dict[str, list] = {layer: [] for layer in LAYERS}
         for layer, items in self._live.mixer.now_playing().items():
@@ -113,8 +113,8 @@ class LiveSessionPort:
         return soundscape.name if soundscape is not None else ""
 
     def output_status(self) -> OutputStatus:
+        from session_player.engine.ports import OutputStatus
         from session_player.output.sink import SinkState
-        from session_player.ui.ports import OutputStatus
 
         state = self._live.player.sink.state
         messages = {
@@ -166,7 +166,7 @@ class LiveEnginePort:
         return [SYSTEM_DEFAULT, *list_output_devices()]
 
     def output_status(self, device: str) -> OutputStatus:
-        from session_player.ui.ports import OutputStatus
+        from session_player.engine.ports import OutputStatus
 
         if _device_name(device) is None:
             return OutputStatus(device or SYSTEM_DEFAULT, True)
@@ -195,6 +195,11 @@ class LiveEnginePort:
         if test is not None and not test.done:
             test.cancel()
             test.wait(HEADPHONE_TEST_STOP_S)
+
+    def check_files(self, files, progress, cancelled) -> list[str]:
+        from session_player.engine.file_check import check_files
+
+        return check_files(files, progress, cancelled)
 
     def measure_loudness(self, files, progress, cancelled) -> dict[str, float]:
         from session_player.audio.analysis import analyse_files
@@ -251,8 +256,8 @@ class LiveEnginePort:
         """A rehearsal: the real timeline on a clock ``speed`` times faster, and no sound
         (music cannot play at 30×); journaled apart from patients' sessions."""
         from session_player import __version__
+        from session_player.engine.rehearsal_port import start_rehearsal
         from session_player.session.clock import SYSTEM_CLOCK, SYSTEM_WALL_CLOCK
-        from session_player.ui.rehearsal_port import start_rehearsal
 
         self._stop_headphone_test()
         port = start_rehearsal(

@@ -23,7 +23,7 @@ from session_player.ui.settings import AppSettings
 
 if TYPE_CHECKING:
     from session_player.app.start_helper import StartHelper
-    from session_player.ui.ports import EnginePort
+    from session_player.engine.ports import EnginePort
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLED_PLAYLISTS = REPO / "playlists"

@@ -26,11 +26,18 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "export": ("export", "write a session's record as FHIR JSON or CSV"),
     "loudness": ("loudness", "measure a playlist's audio: LUFS, range, true peak, gain"),
     "report": ("report", "write a session's report as a PDF (A4 or Letter)"),
-    "import": ("import_list", "read a track list or folder; check every file; add it to a playlist"),
-    "new": ("new", "write a new playlist from the template for a route"),
+    "import": (
+        "import_list",
+        "read a track list or folder; check every file; add it to a playlist",
+    ),
     "studio": ("studio", "open the studio: see, hear and edit a playlist"),
+    "new": ("new", "write a new playlist from the template for a route"),
 }
 
+
+# The app on the null engine: no sound at all, for UI work and screenshots (the output is
+# named "No sound (null engine)" everywhere, so nobody takes it for a session with sound).
+NULL_ENGINE_OPTION = "--null-engine"
 
 if TYPE_CHECKING:
     import argparse
@@ -98,7 +105,8 @@ def _start_app(args_list: list[str]) -> int:
         except ValueError as exc:
             print(f"session-player: {exc}", file=sys.stderr)
             return 2
+    null_engine = NULL_ENGINE_OPTION in args_list
     playlist = next((arg for arg in args_list if not arg.startswith("-")), None)
     from session_player.app.composition_root import run_app
 
-    return run_app(playlist=playlist, rehearsal_speed=rehearsal_speed)
+    return run_app(playlist=playlist, rehearsal_speed=rehearsal_speed, null_engine=null_engine)

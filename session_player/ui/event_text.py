@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from session_player.playlist.durations import format_clock, format_duration
 from session_player.playlist.model import Playlist
@@ -27,11 +26,6 @@ class EventLine:
     dose_text: str  # "+27:14", or "" before the dose
     text: str
     flagged: bool = False  # a warning colour: flagged vitals, alerts, refusals, early end
-
-
-def pretty_title(path: str) -> str:
-    """``…/slow-tide.ogg`` → ``Slow Tide``: what the console shows for an untitled item."""
-    return Path(path).stem.replace("-", " ").replace("_", " ").title()
 
 
 def time_of_day(event: dict) -> str:

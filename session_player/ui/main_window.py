@@ -33,11 +33,11 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
     from PySide6.QtWidgets import QMessageBox
 
+    from session_player.engine.ports import EnginePort, SessionPort, SessionRequest
     from session_player.launch.start_check import ValidationCache
     from session_player.ui.console import Console
     from session_player.ui.launch_results import LaunchResults
     from session_player.ui.patient_view import PatientView
-    from session_player.ui.ports import EnginePort, SessionPort, SessionRequest
     from session_player.ui.preflight import Preflight
     from session_player.ui.resume_offer import ResumeOffer
     from session_player.ui.session_bridge import SessionBridge
@@ -357,7 +357,7 @@ class MainWindow(QMainWindow):
 
     def start_rehearsal(self, choice, speed: float) -> None:
         """A rehearsal goes straight to the console: no patient, no sound to check."""
-        from session_player.ui.ports import SessionRequest
+        from session_player.engine.ports import SessionRequest
 
         request = SessionRequest(
             playlist_path=choice.playlist_path,

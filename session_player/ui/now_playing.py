@@ -10,11 +10,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from session_player.engine.ports import LayerNowPlaying
 from session_player.playlist.durations import format_clock
 from session_player.session.record import MIN_VOLUME_DB
 from session_player.ui import theme
 from session_player.ui.elided_label import ElidedLabel
-from session_player.ui.ports import LayerNowPlaying
 
 LAYER_NAMES = {"music": "Music", "soundscape": "Soundscape", "voice": "Voice", "bells": "Bell"}
 VOLUME_BARS = 8

@@ -24,11 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from session_player.media.probe import ProbeError, probe
+from session_player.engine.ports import EnginePort, SessionRequest
 from session_player.ui import theme
 from session_player.ui.checklist_item import ChecklistItem, ItemState
 from session_player.ui.course_preflight import CourseNotice, SessionCourse, course_for_session
-from session_player.ui.ports import EnginePort, SessionRequest
 from session_player.ui.start_screen import StartChoice
 from session_player.ui.worker import TaskRunner
 
@@ -41,21 +40,6 @@ def audio_files(choice: StartChoice) -> list[str]:
     """Every audio file the playlist (and its libraries) names, as the validator found them."""
     result = choice.load_result
     return sorted(set(result.audio) | set(result.audio_failures))
-
-
-def check_files(files: list[str], progress, cancelled) -> list[str]:
-    """Probe every file again (the validator's cache makes unchanged files instant)."""
-    broken = []
-    for index, file in enumerate(files):
-        if cancelled():
-            break
-        progress(index / max(1, len(files)), f"Checking {Path(file).name}")
-        try:
-            probe(file)
-        except ProbeError as exc:
-            broken.append(f"{Path(file).name}: {exc}")
-    progress(1.0, "")
-    return broken
 
 
 class Preflight(QWidget):
@@ -197,7 +181,7 @@ class Preflight(QWidget):
         self.files.set_state(ItemState.RUNNING, f"Checking {len(files)} files…")
         self.loudness.set_state(ItemState.PENDING, "Waits for the file check.")
         self._runner.start(
-            lambda progress, cancelled: check_files(files, progress, cancelled),
+            lambda progress, cancelled: self._port.check_files(files, progress, cancelled),
             on_progress=self.files.set_progress,
             on_done=lambda broken: self._files_done(files, broken),
             on_failed=lambda message: self.files.set_state(ItemState.FAILED, message),

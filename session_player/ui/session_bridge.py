@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from session_player.engine.ports import SessionPort
 from session_player.session.command_table import BY_NAME, SessionCommand
 from session_player.session.commands import CommandRefused
 from session_player.ui import theme
-from session_player.ui.ports import SessionPort
 
 
 class SessionBridge(QObject):

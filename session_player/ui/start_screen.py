@@ -45,10 +45,10 @@ from session_player.ui.settings import AppSettings
 from session_player.ui.worker import TaskRunner
 
 if TYPE_CHECKING:
+    from session_player.engine.ports import EnginePort
     from session_player.launch.start_check import ValidationCache
     from session_player.playlist.loader import LoadResult
     from session_player.ui.launch_results import LaunchResults
-    from session_player.ui.ports import EnginePort
 
 PATH_ROLE = qt_values.USER_ROLE  # the values, not Qt's enums: see ui/qt_values.py
 COURSE_LOOKUP_DELAY_MS = 300  # after the last key of the alias: not a lookup per letter

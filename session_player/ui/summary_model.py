@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from session_player.playlist.durations import format_clock, format_duration
+from session_player.playlist.item_titles import pretty_title
 from session_player.playlist.model import Playlist
 from session_player.session.record_saving import clock_of
 from session_player.session.vitals import check_specs
 from session_player.ui.event_text import (
     describe,
-    pretty_title,
     readings_text,
     soundscape_name,
     time_of_day,

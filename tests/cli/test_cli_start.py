@@ -21,7 +21,7 @@ from session_player.cli import main as cli
 def test_the_app_starts_on_the_first_argument_that_is_not_an_option(monkeypatch, argv, playlist):
     started: list = []
 
-    def run_app(playlist=None, *, rehearsal_speed=None):
+    def run_app(playlist=None, *, rehearsal_speed=None, null_engine=False):
         started.append((playlist, rehearsal_speed))
         return 0
 
@@ -41,7 +41,7 @@ def test_the_app_starts_on_the_first_argument_that_is_not_an_option(monkeypatch,
 def test_a_rehearsal_starts_on_its_playlist_at_its_speed(monkeypatch, argv, playlist, speed):
     started: list = []
 
-    def run_app(playlist=None, *, rehearsal_speed=None):
+    def run_app(playlist=None, *, rehearsal_speed=None, null_engine=False):
         started.append((playlist, rehearsal_speed))
         return 0
 
@@ -55,3 +55,16 @@ def test_a_sub_command_is_not_taken_for_a_playlist(monkeypatch, capsys):
     with pytest.raises(SystemExit):
         cli.main(["--version"])
     assert "session-player" in capsys.readouterr().out
+
+
+def test_the_null_engine_is_chosen_by_its_option(monkeypatch):
+    started: list = []
+
+    def run_app(playlist=None, *, rehearsal_speed=None, null_engine=False):
+        started.append((playlist, null_engine))
+        return 0
+
+    monkeypatch.setattr(app, "run_app", run_app)
+    assert cli.main(["--null-engine", "demo.yaml"]) == 0
+    assert cli.main(["demo.yaml"]) == 0
+    assert started == [("demo.yaml", True), ("demo.yaml", False)]

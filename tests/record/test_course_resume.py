@@ -6,12 +6,12 @@ from __future__ import annotations
 import os
 import wave
 
+from session_player.engine.null_engine import NullEnginePort
+from session_player.engine.ports import SessionRequest
 from session_player.playlist.loader import load_playlist
 from session_player.record.course_playlist import CourseChoice, apply_course, with_playlist
 from session_player.record.preferences import Preferences, PreferenceStore
 from session_player.session.clock import FakeClock
-from session_player.ui.fake_engine import FakeEnginePort
-from session_player.ui.ports import SessionRequest
 
 PLAYLIST = """\
 title: Resume with a course
@@ -51,7 +51,7 @@ def test_resume_applies_the_journaled_course(tmp_path, monkeypatch):
     )
     applied = apply_course(result.playlist, choice)
     clock = FakeClock()
-    port = FakeEnginePort(tmp_path / "data", clock=clock)
+    port = NullEnginePort(tmp_path / "data", clock=clock)
     engine = port.start_session(
         SessionRequest(
             playlist_path=str(path),

@@ -1,5 +1,5 @@
 """Fixtures for the UI tests: a headless Qt, a small clinic (playlists + real audio files),
-the real timeline on a ``FakeClock`` behind ``FakeEnginePort``, and settings in a temp file.
+the real timeline on a ``FakeClock`` behind ``NullEnginePort``, and settings in a temp file.
 
 Exceptions raised inside Qt slots and virtual methods fail the test: pytest-qt captures them
 by default (``qt_no_exception_capture`` is never set here; ``test_qt_exceptions_fail`` proves
@@ -22,10 +22,10 @@ import pytest  # noqa: E402
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
 
 from session_player.app.qt_app import build_window  # noqa: E402
+from session_player.engine.null_engine import NullEnginePort  # noqa: E402
 from session_player.session.clock import FakeClock  # noqa: E402
 from session_player.ui import theme  # noqa: E402
 from session_player.ui.checklist_item import ItemState  # noqa: E402
-from session_player.ui.fake_engine import FakeEnginePort  # noqa: E402
 from session_player.ui.settings import AppSettings  # noqa: E402
 
 TIMEOUT_MS = 15_000
@@ -147,8 +147,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def port(tmp_path, clock) -> FakeEnginePort:
-    return FakeEnginePort(tmp_path / "data", clock=clock)
+def port(tmp_path, clock) -> NullEnginePort:
+    return NullEnginePort(tmp_path / "data", clock=clock)
 
 
 def clinic_window(qtbot, qsettings, clinic, port, playlist: Path | None = None, **options):

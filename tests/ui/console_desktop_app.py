@@ -1,7 +1,7 @@
 """The app with a session running, for the console's keyboard test on a real X server and
 window manager (tests/ui/test_console_keyboard_desktop.py).
 
-The real main window on ``FakeEnginePort`` (the real timeline and journal, no sound device),
+The real main window on ``NullEnginePort`` (the real timeline and journal, no sound device),
 a session started through ``start_session``. It prints one JSON line each time the focus
 moves: the console's X window id, the journal, and the object name of the widget that has
 the keyboard focus, so that the test can press Tab (with xdotool) until the widget it wants
@@ -21,10 +21,10 @@ from PySide6.QtWidgets import QApplication
 
 def main(folder: str) -> int:
     from session_player.app.qt_app import build_window
+    from session_player.engine.null_engine import NullEnginePort
+    from session_player.engine.ports import SessionRequest
     from session_player.playlist.loader import load_playlist
     from session_player.ui import theme
-    from session_player.ui.fake_engine import FakeEnginePort
-    from session_player.ui.ports import SessionRequest
     from tests.ui.conftest import PLAYLIST, _tone
 
     root = Path(folder)
@@ -37,7 +37,7 @@ def main(folder: str) -> int:
 
     app = QApplication(sys.argv[:1])
     theme.apply(app)
-    port = FakeEnginePort(root / "data")
+    port = NullEnginePort(root / "data")
     window = build_window(
         port,
         qsettings=QSettings(str(root / "settings.ini"), QSettings.Format.IniFormat),

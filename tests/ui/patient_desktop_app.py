@@ -1,7 +1,7 @@
 """The app with a session running, for the desktop tests of the patient window's focus
 (tests/ui/test_patient_focus_desktop.py): run under a real X server and window manager.
 
-It builds the real main window on ``FakeEnginePort`` (the real timeline and journal, no
+It builds the real main window on ``NullEnginePort`` (the real timeline and journal, no
 sound device), starts a session on the test clinic's playlist through ``start_session``
 (the start screen and the pre-flight are not what these tests are about), and prints one
 JSON line: the X window ids and the screen centres of the patient's targets, so that the
@@ -21,10 +21,10 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 def main(folder: str) -> int:
     from session_player.app.qt_app import build_window
+    from session_player.engine.null_engine import NullEnginePort
+    from session_player.engine.ports import SessionRequest
     from session_player.playlist.loader import load_playlist
     from session_player.ui import theme
-    from session_player.ui.fake_engine import FakeEnginePort
-    from session_player.ui.ports import SessionRequest
     from tests.ui.conftest import PLAYLIST, _tone
 
     root = Path(folder)
@@ -37,7 +37,7 @@ def main(folder: str) -> int:
 
     app = QApplication(sys.argv[:1])
     theme.apply(app)
-    port = FakeEnginePort(root / "data")
+    port = NullEnginePort(root / "data")
     window = build_window(
         port,
         qsettings=QSettings(str(root / "settings.ini"), QSettings.Format.IniFormat),

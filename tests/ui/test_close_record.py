@@ -58,12 +58,12 @@ def test_closing_with_events_the_full_disk_refused_warns_even_after_the_end(
 ):
     """Events held in memory while the disk is full are lost when the app closes: the box
     says how many, even once the session has ended (its end may be among them)."""
-    from session_player.ui.fake_engine import FakeEnginePort
+    from session_player.engine.null_engine import NullEnginePort
     from tests.full_disk import fill, small_tmpfs
     from tests.ui.conftest import clinic_window
 
     with small_tmpfs(tmp_path / "full") as folder:
-        port = FakeEnginePort(folder / "data", clock=clock)
+        port = NullEnginePort(folder / "data", clock=clock)
         window = clinic_window(qtbot, qsettings, clinic, port)
         window.show()
         qtbot.waitExposed(window)

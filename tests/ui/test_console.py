@@ -5,10 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
+from session_player.engine.null_engine import NullEnginePort
 from session_player.session.journal import read_journal
 from session_player.ui import theme
 from session_player.ui.checklist_item import ItemState
-from session_player.ui.fake_engine import FakeEnginePort
 
 MINUTE = 60.0
 
@@ -166,7 +166,7 @@ def test_two_screens_put_the_patient_view_on_the_second(make_window, port, clini
 
 
 def test_preflight_override_is_journaled(make_window, tmp_path, clock, clinic, flow, qtbot):
-    port = FakeEnginePort(tmp_path / "data", clock=clock, devices=["Headphones (USB audio)"])
+    port = NullEnginePort(tmp_path / "data", clock=clock, devices=["Headphones (USB audio)"])
     window = make_window(port)
     flow.through_start(window, clinic / "test-infusion.yaml")
     port.absent.add("Headphones (USB audio)")
@@ -186,7 +186,7 @@ def test_preflight_override_is_journaled(make_window, tmp_path, clock, clinic, f
 
 
 def test_loudness_runs_in_a_worker_with_progress(make_window, tmp_path, clock, clinic, flow, qtbot):
-    port = FakeEnginePort(tmp_path / "data", clock=clock, loudness_delay_s=0.15)
+    port = NullEnginePort(tmp_path / "data", clock=clock, loudness_delay_s=0.15)
     window = make_window(port)
     flow.through_start(window, clinic / "test-infusion.yaml")
     bar = window.preflight.loudness.progress
@@ -197,7 +197,7 @@ def test_loudness_runs_in_a_worker_with_progress(make_window, tmp_path, clock, c
 
 
 def test_loudness_failure_blocks_the_start(make_window, tmp_path, clock, clinic, flow, qtbot):
-    port = FakeEnginePort(tmp_path / "data", clock=clock, loudness_error="music.wav: no audio")
+    port = NullEnginePort(tmp_path / "data", clock=clock, loudness_error="music.wav: no audio")
     window = make_window(port)
     flow.through_start(window, clinic / "test-infusion.yaml")
     preflight = window.preflight
@@ -290,7 +290,7 @@ def test_an_implausible_reading_is_refused_in_the_prompt(make_window, port, clin
 def test_the_headphone_test_says_when_it_has_played(
     make_window, tmp_path, clock, clinic, flow, qtbot
 ):
-    port = FakeEnginePort(tmp_path / "data", clock=clock, headphone_test_s=0.3)
+    port = NullEnginePort(tmp_path / "data", clock=clock, headphone_test_s=0.3)
     window = make_window(port)
     flow.through_start(window, clinic / "test-infusion.yaml")
     preflight = window.preflight

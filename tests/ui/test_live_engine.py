@@ -1,6 +1,6 @@
 """The window on the real engine: ``LiveEnginePort`` with the mixer, the timeline and SDL.
 
-Every other UI test runs on ``FakeEnginePort``; this one goes through start, pre-flight,
+Every other UI test runs on ``NullEnginePort``; this one goes through start, pre-flight,
 console and summary with the real parts behind the port: validation and the loudness
 analysis decode the generated files, the headphone test and the session open real SDL
 devices, the mixer renders the playlist. SDL's ``dummy`` driver takes the place of the sound

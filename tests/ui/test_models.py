@@ -91,7 +91,7 @@ def test_the_port_and_its_fake_import_without_qt():
 
     code = (
         "import sys; sys.modules['PySide6'] = None; sys.modules['shiboken6'] = None\n"
-        "import session_player.ui.ports, session_player.ui.fake_engine\n"
+        "import session_player.engine.ports, session_player.engine.null_engine\n"
         "import session_player.ui.patient_scene, session_player.ui.arc_model\n"
         "import session_player.ui.event_text, session_player.ui.summary_model\n"
     )
@@ -129,7 +129,7 @@ def test_the_window_modules_load_nothing_the_start_screen_does_not_need():
         "heavy = ('numpy', 'pydantic', 'yaml', 'pygame',\n"
         "         'session_player.playlist.model', 'session_player.ui.console',\n"
         "         'session_player.ui.resume_offer', 'session_player.ui.fades',\n"
-        "         'session_player.ui.ports')\n"
+        "         'session_player.engine.ports')\n"
         "light = ('session_player.session', 'session_player.session.rehearsal_speed')\n"
         "session = [m for m in sys.modules if m.startswith('session_player.session')]\n"
         "print([name for name in heavy if name in sys.modules]\n"

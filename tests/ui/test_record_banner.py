@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from session_player.ui.fake_engine import FakeEnginePort
+from session_player.engine.null_engine import NullEnginePort
 from session_player.ui.record_banner import QUIET_TEXT
 from session_player.ui.summary import SummaryScreen
 from tests.full_disk import fill, small_tmpfs
@@ -26,7 +26,7 @@ def test_a_full_disk_shows_a_steady_banner_until_the_record_is_written(
     qtbot, qsettings, clinic, clock, tmp_path, flow, caplog
 ):
     with small_tmpfs(tmp_path / "full") as folder:
-        port = FakeEnginePort(folder / "data", clock=clock)
+        port = NullEnginePort(folder / "data", clock=clock)
         window = clinic_window(qtbot, qsettings, clinic, port)
         window.show()
         qtbot.waitExposed(window)

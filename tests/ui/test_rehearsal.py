@@ -11,10 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
+from session_player.engine.null_engine import NullEnginePort
 from session_player.session.commands import ResumeError
 from session_player.session.rehearsal import REHEARSALS_FOLDER
 from session_player.ui import theme
-from session_player.ui.fake_engine import FakeEnginePort
 from tests.ui.conftest import TIMEOUT_MS, clinic_window
 
 
@@ -126,7 +126,7 @@ def test_an_unfinished_rehearsal_is_never_offered_for_resume(
     assert not any(e["type"] == "session_ended" for e in _events(journal))
 
     # Started again on the same data folder: nothing to resume, the start screen shows.
-    again = FakeEnginePort(tmp_path / "data", clock=clock)
+    again = NullEnginePort(tmp_path / "data", clock=clock)
     assert again.unfinished_sessions() == []
     second = clinic_window(qtbot, qsettings, clinic, again)
     second.show()

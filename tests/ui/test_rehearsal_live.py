@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from session_player.app.live_port import LiveEnginePort
 from session_player.audio.analysis import AnalysisCache
+from session_player.engine.ports import SessionRequest
+from session_player.engine.rehearsal_port import NO_SOUND_DEVICE, RehearsalSessionPort
 from session_player.playlist.loader import load_playlist
 from session_player.session.journal import read_journal
 from session_player.session.rehearsal import REHEARSALS_FOLDER
-from session_player.ui.ports import SessionRequest
-from session_player.ui.rehearsal_port import NO_SOUND_DEVICE, RehearsalSessionPort
 
 
 def test_the_live_port_rehearses_without_sound_and_apart_from_sessions(tmp_path, clinic):

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from session_player.engine.null_engine import NullEnginePort
+from session_player.engine.ports import SessionRequest
 from session_player.playlist.loader import load_playlist
 from session_player.session.clock import FakeClock
 from session_player.session.journal import read_journal
-from session_player.ui.fake_engine import FakeEnginePort
-from session_player.ui.ports import SessionRequest
 
 MINUTE = 60.0
 
@@ -17,7 +17,7 @@ MINUTE = 60.0
 def crashed_session(store, clinic, clock: FakeClock) -> str:
     """A session run up to 12 minutes after the dose, then abandoned mid-flight."""
     path = clinic / "test-infusion.yaml"
-    port = FakeEnginePort(store, clock=clock)
+    port = NullEnginePort(store, clock=clock)
     engine = port.start_session(
         SessionRequest(str(path), load_playlist(path), alias="Grey Owl", device="Headphones")
     )
@@ -42,7 +42,7 @@ def test_resume_offer_and_the_arc_where_it_should_be(tmp_path, make_window, clin
     # The app starts again 3 minutes later, with a new monotonic clock.
     away_s = 3 * MINUTE
     second = FakeClock(start_s=50.0, wall_start_s=first.wall() + away_s)
-    window = make_window(FakeEnginePort(store, clock=second))
+    window = make_window(NullEnginePort(store, clock=second))
     offer = window.resume_offer
     # Looked for on a worker at launch: the offer comes over the start screen at once.
     qtbot.waitUntil(lambda: window.stack.currentWidget() is offer)
@@ -62,14 +62,14 @@ def test_resume_offer_and_the_arc_where_it_should_be(tmp_path, make_window, clin
     assert not window.console.actions.dose.isEnabled()
     # It goes on normally and is no longer offered once it has ended.
     bridge.run("end_session", "test over")
-    assert not FakeEnginePort(store, clock=second).unfinished_sessions()
+    assert not NullEnginePort(store, clock=second).unfinished_sessions()
 
 
 def test_not_now_goes_to_the_start_screen(tmp_path, make_window, clinic, qtbot):
     store = tmp_path / "data"
     clock = FakeClock()
     crashed_session(store, clinic, clock)
-    window = make_window(FakeEnginePort(store, clock=clock))
+    window = make_window(NullEnginePort(store, clock=clock))
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.resume_offer)
     qtbot.mouseClick(window.resume_offer.later, Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.start_screen

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from session_player.engine.null_engine import NullEnginePort
 from session_player.session.clock import FakeClock
 from session_player.session.journal import read_journal
-from session_player.ui.fake_engine import FakeEnginePort
 from session_player.ui.resume_offer import crash_resumed_text, resume_point_text
 from tests.ui.test_resume import MINUTE, crashed_session
 
 
-class WatchedPort(FakeEnginePort):
+class WatchedPort(NullEnginePort):
     """The fake engine, noting how the offer's button looked while the resume worked."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -30,7 +30,7 @@ class WatchedPort(FakeEnginePort):
         return super().resume_session(unfinished, device, **kwargs)
 
 
-def offer_window(tmp_path, make_window, clinic, qtbot, port_class=FakeEnginePort):
+def offer_window(tmp_path, make_window, clinic, qtbot, port_class=NullEnginePort):
     store = tmp_path / "data"
     first = FakeClock(start_s=1000.0)
     crashed_session(store, clinic, first)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import time
 
+from session_player.engine.null_engine import NullEnginePort
 from session_player.launch import supervisor_state
 from session_player.session.clock import FakeClock
 from session_player.session.journal import read_journal
-from session_player.ui.fake_engine import FakeEnginePort
 from tests.ui.test_resume import MINUTE, crashed_session
 
 
@@ -24,7 +24,7 @@ def restarted_window(tmp_path, make_window, clinic, monkeypatch, screen: str):
     state_file = tmp_path / "state.json"
     monkeypatch.setenv(supervisor_state.STATE_ENV, str(state_file))
     second = FakeClock(start_s=50.0, wall_start_s=first.wall() + 3 * MINUTE)
-    window = make_window(FakeEnginePort(store, clock=second))
+    window = make_window(NullEnginePort(store, clock=second))
     request = {"journal_path": journal, "screen": screen, "crashed_wall": first.wall()}
     assert window.resume_after_crash(request)
     return window, journal, state_file, first.wall()

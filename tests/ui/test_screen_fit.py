@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from session_player.engine.null_engine import NullEnginePort
 from session_player.session.clock import FakeClock
-from session_player.ui.fake_engine import FakeEnginePort
 from tests.ui.test_resume import crashed_session
 
 SCREENS = {
@@ -119,7 +119,7 @@ def test_resume_offer_fits(tmp_path, make_window, clinic, qtbot, size):
     first = FakeClock(start_s=1000.0)
     crashed_session(store, clinic, first)
     second = FakeClock(start_s=50.0, wall_start_s=first.wall() + 180)
-    window = make_window(FakeEnginePort(store, clock=second))
+    window = make_window(NullEnginePort(store, clock=second))
     offer = window.resume_offer
     qtbot.waitUntil(lambda: window.stack.currentWidget() is offer)
     assert_fits(qtbot, window, size, offer)

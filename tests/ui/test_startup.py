@@ -13,10 +13,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from session_player.app.qt_app import DEMO_PLAYLIST
+from session_player.engine.null_engine import NullEnginePort
 from session_player.launch.start_check import ValidationCache, validate_structure
 from session_player.ui import qt_values
 from session_player.ui import start_screen as start_module
-from session_player.ui.fake_engine import FakeEnginePort
 
 from .conftest import TIMEOUT_MS, clinic_window
 
@@ -65,7 +65,7 @@ def test_the_cache_shows_what_validating_shows(qtbot, qsettings, clinic, tmp_pat
     for playlist in (clinic / "test-infusion.yaml", clinic / "broken.yaml"):
         seen = []
         for _launch in range(2):
-            port = FakeEnginePort(tmp_path / "data")
+            port = NullEnginePort(tmp_path / "data")
             window, steps = open_window(qtbot, qsettings, clinic, port, cache, playlist)
             wait_done(qtbot, window)
             seen.append(steps[0] if steps else None)
@@ -94,7 +94,7 @@ def test_what_is_not_shown_waits_for_the_start_screen(
     monkeypatch.setattr(start_module, "_check", check)
     release = threading.Event()
 
-    class SlowPort(FakeEnginePort):
+    class SlowPort(NullEnginePort):
         def unfinished_sessions(self):
             release.wait(10)
             return super().unfinished_sessions()
@@ -122,7 +122,7 @@ def test_a_wrong_cache_entry_is_corrected(qtbot, qsettings, clinic, tmp_path):
     data["check"]["problems"].append([str(playlist), 3, 1, "error", "not really a problem"])
     entry.write_text(json.dumps(data), encoding="utf-8")
 
-    window, steps = open_window(qtbot, qsettings, clinic, FakeEnginePort(tmp_path / "data"), cache)
+    window, steps = open_window(qtbot, qsettings, clinic, NullEnginePort(tmp_path / "data"), cache)
     start = window.start_screen
     wait_done(qtbot, window)
     checks = [check for check, _screen in steps]

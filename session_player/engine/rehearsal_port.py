@@ -12,17 +12,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from session_player.engine.null_engine import NullSessionPort
+from session_player.engine.ports import LayerNowPlaying, OutputStatus, SessionRequest
 from session_player.session.clock import Clock, ScaledClock, WallClock
 from session_player.session.rehearsal import RehearsalStore
 from session_player.session.rehearsal_speed import check_speed, marker_text
 from session_player.session.timeline import SessionTimeline
-from session_player.ui.fake_engine import FakeSessionPort
-from session_player.ui.ports import LayerNowPlaying, OutputStatus, SessionRequest
 
 NO_SOUND_DEVICE = "No sound"
 
 
-class RehearsalSessionPort(FakeSessionPort):
+class RehearsalSessionPort(NullSessionPort):
     """A session that keeps time without sound; ``speed`` says how fast its clock runs."""
 
     def __init__(self, timeline: SessionTimeline, speed: float, durations) -> None:

@@ -1,10 +1,17 @@
-"""A stand-in for the engine glue: the real timeline, with no mixer and no sound device.
+"""The null engine: the real session with no mixer and no sound device. It keeps time.
 
-Used by the UI tests and the screenshot tool, and by anyone working on the UI without audio
-hardware. It implements ``ports.EnginePort`` and ``ports.SessionPort`` with the real
-``SessionTimeline`` (so the journal, the arc and every refusal are real) and imitates only
-what the mixer and the sink would report: what each layer plays, the device, loudness.
-Qt-free, like the port it implements.
+Like Quod Libet's ``nullbe``, it is a real engine that makes no sound, not a mock: it
+implements ``ports.EnginePort`` and ``ports.SessionPort`` with the real ``SessionTimeline``
+(so the journal, the arc, every refusal and every rule of the command table are real) on
+the clock it is given, and answers what the mixer and the sink would from the playlist:
+what each layer plays (in ``LAYERS`` order, every layer every time), the devices (imitated,
+presence switchable), loudness (deterministic figures). The pre-flight's file check is the
+live engine's own (``file_check``).
+
+Use it for UI work and screenshots without audio hardware (``session-player --null-engine``,
+``tools/screenshots.py``) and in the UI tests, on a ``FakeClock``. A contract test
+(``tests/engine/test_engine_port_contract.py``) runs one set of behaviour tests against it
+and the live port on SDL's dummy driver, so the two cannot drift apart. Qt-free.
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from session_player.engine.ports import LAYERS, LayerNowPlaying, OutputStatus, SessionRequest
+from session_player.playlist.item_titles import pretty_title
 from session_player.playlist.loader import load_playlist
 from session_player.playlist.model import Playlist
 from session_player.record.course_playlist import reapply_course
@@ -22,8 +31,6 @@ from session_player.session.rehearsal import refuse_to_resume_a_rehearsal
 from session_player.session.schedule import SETTLING
 from session_player.session.store import SessionStore, find_unfinished_sessions
 from session_player.session.timeline import SessionTimeline
-from session_player.ui.event_text import pretty_title
-from session_player.ui.ports import LayerNowPlaying, OutputStatus, SessionRequest
 
 DEFAULT_DEVICES = ("Headphones (USB audio)", "Built-in speakers")
 DEFAULT_ITEM_S = 240.0  # a music item's length when the validator did not measure it
@@ -31,8 +38,8 @@ VOICE_CUE_S = 12.0
 BELL_S = 8.0
 
 
-class FakeSessionPort:
-    def __init__(self, timeline: SessionTimeline, port: FakeEnginePort, device: str, durations):
+class NullSessionPort:
+    def __init__(self, timeline: SessionTimeline, port: NullEnginePort, device: str, durations):
         self._timeline = timeline
         self._port = port
         self.device = device
@@ -65,7 +72,7 @@ class FakeSessionPort:
         state = self._timeline.state()
         playlist: Playlist = self._timeline.playlist
         if state.status in ("ready", "ended") or state.phase_index is None:
-            return tuple(LayerNowPlaying(layer, "") for layer in ("music", "soundscape", "voice"))
+            return tuple(LayerNowPlaying(layer, "") for layer in LAYERS)
         index = state.phase_index
         content = playlist.settling if index == SETTLING else playlist.phases[index]
         into_s = state.time_into_phase_s or 0.0
@@ -95,11 +102,12 @@ class FakeSessionPort:
             if start <= into_s < start + VOICE_CUE_S:
                 text = playlist.voices[cue.cue].text if cue.cue in playlist.voices else ""
                 voice = LayerNowPlaying("voice", text or cue.cue or "voice", into_s - start)
-        layers = [music, soundscape, voice]
+        bells = LayerNowPlaying("bells", "")
         for bell in content.bells:
             start = bell.at.resolve_s(length)
             if start <= into_s < start + BELL_S:
-                layers.append(LayerNowPlaying("bells", pretty_title(bell.bell)))
+                bells = LayerNowPlaying("bells", pretty_title(bell.bell))
+        layers = [music, soundscape, voice, bells]
         if state.silenced or state.paused:
             layers = [
                 LayerNowPlaying(item.layer, item.title, item.position_s, item.duration_s, None)
@@ -108,7 +116,7 @@ class FakeSessionPort:
         return tuple(layers)
 
 
-class FakeEnginePort:
+class NullEnginePort:
     """``EnginePort`` over the real timeline; the devices and loudness are imitations."""
 
     def __init__(
@@ -136,7 +144,7 @@ class FakeEnginePort:
         self.headphone_tests: list[str] = []
         self.headphone_test_s = headphone_test_s  # how long the imitation test "plays"
         self._headphone_test_started = 0.0
-        self.engines: list[FakeSessionPort] = []
+        self.engines: list[NullSessionPort] = []
 
     def output_devices(self) -> list[str]:
         return [device for device in self.devices if device not in self.absent]
@@ -167,12 +175,23 @@ class FakeEnginePort:
             progress(number / max(1, len(files)), f"Measured {Path(file).name}")
         return measured
 
-    def _engine(self, timeline: SessionTimeline, device: str, durations) -> FakeSessionPort:
-        engine = FakeSessionPort(timeline, self, device, durations)
+    def shutdown(self) -> None:
+        """Close the sessions still open (the window was closed mid-session)."""
+        for engine in self.engines:
+            if not engine.closed:
+                engine.close()
+
+    def check_files(self, files, progress, cancelled) -> list[str]:
+        from session_player.engine.file_check import check_files
+
+        return check_files(files, progress, cancelled)
+
+    def _engine(self, timeline: SessionTimeline, device: str, durations) -> NullSessionPort:
+        engine = NullSessionPort(timeline, self, device, durations)
         self.engines.append(engine)
         return engine
 
-    def start_session(self, request: SessionRequest) -> FakeSessionPort:
+    def start_session(self, request: SessionRequest) -> NullSessionPort:
         result = request.load_result
         timeline = SessionTimeline(
             result.playlist,
@@ -189,7 +208,7 @@ class FakeEnginePort:
 
     def start_rehearsal(self, request: SessionRequest, speed: float):
         """A rehearsal on this port's clock made ``speed`` times faster (``rehearsal_port``)."""
-        from session_player.ui.rehearsal_port import start_rehearsal
+        from session_player.engine.rehearsal_port import start_rehearsal
 
         engine = start_rehearsal(
             self.store.base_dir,

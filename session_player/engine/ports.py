@@ -1,14 +1,15 @@
-"""What the UI needs from the engine beyond the session timeline: the port the lead implements.
+"""What the UI needs from the engine beyond the session timeline: the two ports.
 
 The console drives the session through ``SessionTimeline`` directly (commands, ``state()``,
 ``subscribe``). Everything else it shows or asks for - what the mixer is playing, the output
 device, the headphone test, loudness analysis, creating and resuming sessions - goes through
-the two protocols below, so the UI never imports the mixer or pygame, and tests run the UI
-against ``FakeEngine`` (``session_player.ui.fake_engine``) with the real timeline and a
-``FakeClock``.
+the two protocols below, so the UI never imports the mixer or pygame. Two engines implement
+them: the live one (``app/live_port.py``) and the null engine (``engine/null_engine.py``:
+the real timeline, no sound), which the UI tests run on a ``FakeClock``. One contract test
+(``tests/engine/test_engine_port_contract.py``) holds both to the behaviour written here.
 
-This module is Qt-free on purpose: ``session_player/engine/live_engine.py`` implements these protocols
-without importing Qt.
+This module is Qt-free on purpose: the ports implement these protocols without importing
+Qt, and the UI imports them from here, below it.
 
 Threading contract:
 - Every method is called on the GUI thread, except ``EnginePort.measure_loudness`` (it may
@@ -133,6 +134,12 @@ class EnginePort(Protocol):
         Calls ``progress`` now and then, stops early (raising or returning) when
         ``cancelled()`` is true, raises with a readable message if a file cannot be measured.
         """
+
+    def check_files(
+        self, files: Sequence[str], progress: ProgressCallback, cancelled: CancelledCallback
+    ) -> list[str]:
+        """The pre-flight's check that every audio file still decodes; one line per file that
+        does not (``name: why``). Called on a worker thread."""
 
     def start_session(self, request: SessionRequest) -> SessionPort:
         """Create the journal and the timeline and start settling (audio fades in).
