@@ -346,3 +346,59 @@ def test_jump_keys_land_5_s_before_the_next_and_previous_change(open_studio, pla
     assert canvas.cursor_s == pytest.approx(120.0)
     assert start < 115.0
     assert window.cursor_label.text() == "cursor +2:00"
+
+
+def test_a_5000_item_playlist_opens_off_the_gui_thread_and_paints_what_is_in_view(
+    qtbot, tmp_path, clinic
+):
+    from PySide6.QtCore import QTimer
+
+    from bench.validate import make_playlist
+
+    audio = tmp_path / "audio"
+    make_studio_folder(tmp_path, clinic)
+    path = make_playlist(tmp_path, [audio / "music.wav", audio / "voice.wav", audio / "bed.wav"])
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    window = StudioWindow(
+        path,
+        sessions_base_dir=tmp_path / "records",
+        cache=AnalysisCache(tmp_path / "cache"),
+        list_devices=lambda: [],
+    )
+    qtbot.addWidget(window, before_close_func=lambda w: w.shutdown())
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.session_map is None  # opening is under way on the worker pool...
+    qtbot.waitUntil(lambda: window.session_map is not None, timeout=60_000)
+    assert len(ticks) > 5  # ...while the window's event loop kept running
+    timer.stop()
+    assert len(window.document.playlist.phases) == 50
+    canvas = window.canvas
+    total = len(window.session_map.spans)
+    assert total > 5000  # 50 phases of 20 minutes of 3-second items
+    # Zoomed in (Ctrl + wheel would do the same) and scrolled with the scroll bar's page step.
+    window.activateWindow()
+    for _ in range(30):  # x 1.25 each: about a minute in view
+        qtbot.keyClick(canvas, Qt.Key.Key_Plus)
+    before = canvas.offset_s
+    qtbot.keyClick(window.timeline.scrollbar, Qt.Key.Key_PageDown)
+    assert canvas.offset_s > before
+    canvas.repaint()
+    assert 0 < canvas.painted_spans < total / 100
+
+
+def test_when_the_dose_is_marked_is_chosen_like_render_dose_at(open_studio, playlist_path, qtbot):
+    window = open_studio(playlist_path)
+    assert window.session_map.start_s == -120.0  # settling: 2 minutes by default
+    field = window.dose_at
+    qtbot.mouseClick(field, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(field, "5")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.session_map.start_s == -300.0, timeout=TIMEOUT_MS)
+    settling = next(s for s in window.session_map.spans if s.kind == "settling")
+    assert (settling.start_s, settling.end_s) == (-300.0, 0.0)
+    assert window.session_map.session.dose_s == 300.0  # what listening plays from
