@@ -335,13 +335,20 @@ def item_path(file: Path, playlist: Path) -> str:
 
 @dataclass
 class AddMusic(Edit):
-    """Add audio files to a phase's (or settling's) music, at ``index`` (default: the end)."""
+    """Add audio files to a phase's (or settling's) music, at ``index`` (default: the end).
+
+    ``files`` may name folders: their audio files are added in name order (as
+    :func:`check_music_drop` finds them) and their other files are listed in ``skipped``
+    after the edit, for the studio to show. A file named directly that is not audio refuses
+    the whole edit, with the reason for each.
+    """
 
     target: str
     files: list[str | os.PathLike[str]]
     index: int | None = None
     # Titles shown on the console (from a track list's #EXTINF, say); None: the file's name.
     titles: list[str | None] | None = None
+    skipped: list[tuple[Path, str]] = field(default_factory=list, compare=False)
 
     @classmethod
     def from_tracks(cls, target: str, tracks, index: int | None = None) -> AddMusic:
@@ -360,22 +367,32 @@ class AddMusic(Edit):
     def operations(self, data: dict, document) -> list:
         if not self.files:
             raise EditRefused("no files to add")
+        if self.titles is not None and len(self.titles) != len(self.files):
+            raise EditRefused("one title per file, or none")
         refused = []
-        for file in map(Path, self.files):
+        files: list[Path] = []
+        titles: list[str | None] = []
+        self.skipped = []
+        for index, file in enumerate(map(Path, self.files)):
+            title = self.titles[index] if self.titles is not None else None
             if file.is_dir():
-                refused.append(f"{file.name}: a folder (drop its files: check_music_drop)")
+                check = check_music_drop([file])
+                files += check.files
+                titles += [None] * len(check.files)
+                self.skipped += check.refused
+                if not check.files:
+                    refused.append(f"{file.name}: a folder with no audio file the session can play")
                 continue
             reason = audio_problem(file)
             if reason is not None:
                 refused.append(f"{file.name}: {reason}")
+            files.append(file)
+            titles.append(title)
         if refused:
             raise EditRefused("not an audio file the session can play: " + "; ".join(refused))
-        titles = list(self.titles) if self.titles is not None else [None] * len(self.files)
-        if len(titles) != len(self.files):
-            raise EditRefused("one title per file, or none")
         names: list[object] = []
-        for file, title in zip(self.files, titles, strict=True):
-            name = item_path(Path(file), document.path)
+        for file, title in zip(files, titles, strict=True):
+            name = item_path(file, document.path)
             names.append({"file": name, "title": title} if title else name)
         where = content_path(data, self.target)
         content = _mapping_at(data, where)

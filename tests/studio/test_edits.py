@@ -225,3 +225,20 @@ def test_every_bundled_playlist_opens_editable(clinic):
             assert doc.read_only and "library" in doc.read_only_reasons[0].message
         else:
             assert not doc.read_only, (path.name, doc.read_only_reasons)
+
+
+def test_add_a_folder_brings_its_audio_in_name_order_and_lists_the_rest(doc, clinic):
+    folder = clinic / "Album"
+    folder.mkdir()
+    for name in ("2 second.ogg", "1 first.ogg"):
+        (folder / name).write_bytes((clinic / "assets/audio/music/still-water.ogg").read_bytes())
+    (folder / "cover.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 32)
+    edit = edits.AddMusic("observation", [folder])
+    removed, added = apply(doc, edit)
+    assert removed == []
+    assert added == ["        - ../Album/1 first.ogg", "        - ../Album/2 second.ogg"]
+    assert [(path.name, bool(why)) for path, why in edit.skipped] == [("cover.jpg", True)]
+    (folder / "1 first.ogg").unlink()
+    (folder / "2 second.ogg").unlink()
+    with pytest.raises(EditRefused, match="Album: a folder with no audio file"):
+        doc.apply(edits.AddMusic("observation", [folder]))
