@@ -61,6 +61,7 @@ TITLE = "Session Player Studio"
 class StudioWindow(QMainWindow):
     loaded = Signal()  # a document and its timeline are shown (after each open or refresh)
     analysed = Signal()  # the loudness analysis for listening is in
+    _changed = Signal()  # the document changed (posted from the thread that changed it)
 
     def __init__(
         self,
@@ -107,6 +108,8 @@ class StudioWindow(QMainWindow):
         self._prepare_timer.setSingleShot(True)
         self._prepare_timer.setInterval(PREPARE_AFTER_MS)
         self._prepare_timer.timeout.connect(self._prepare)
+        self._editing = False
+        self._changed.connect(self._on_document_changed)
         self._connect()
         self._start_device_listing()
         if path is not None:
@@ -385,6 +388,10 @@ class StudioWindow(QMainWindow):
         self.runner.start(work, on_done=done, on_failed=self._failed)
 
     def _document_changed(self, _document) -> None:
+        # Called on the thread that changed the document (an edit runs on the worker pool).
+        self._changed.emit()
+
+    def _on_document_changed(self) -> None:
         self._update_undo()
         self._rebuild_map()
 
@@ -436,55 +443,58 @@ class StudioWindow(QMainWindow):
         return False
 
     # --- editing ---------------------------------------------------------------------------
-    def apply_edit(self, edit) -> bool:
-        """Make an edit and save it; False (with the reason shown) when it was not made."""
-        from session_player.studio.document import EditRefused, SaveFailed
+    # An edit is validated like ``session-player validate`` (1-2 s on the 5,000-item
+    # playlist, docs/studio.md) and saved with an fsync: both run on the worker pool, one
+    # edit at a time; the document's listener only posts a signal to this thread.
+    def apply_edit(self, edit, *, also: str = "") -> None:
+        """Make an edit and save it; what happened (or why not) is shown in the status."""
+        self._run_edit(lambda document: _apply_and_save(document, edit), also)
 
-        if self.document is None:
-            return False
-        if self.in_use is not None:
-            self.status.setText(self.in_use)
-            return False
-        try:
-            self.document.apply(edit)
-        except EditRefused as refused:
-            self.status.setText(f"{edit.label}: {refused}")
-            return False
-        try:
-            self.document.save()
-        except SaveFailed as failed:
-            # Keep the window in step with the file on disk, which is whole and unchanged.
-            self.document.undo()
-            self.status.setText(f"Not saved: {failed}. The file on disk is unchanged.")
-            return False
-        self.status.setText(f"{edit.label}: saved.")
-        return True
+    def apply_dropped(self, target: str, index: int | None, paths: list[str]) -> None:
+        """Files or folders dropped on a phase: each checked (it must decode as audio),
+        the good ones added in one edit, the others named as refused."""
+        self._run_edit(lambda document: _drop_and_save(document, target, index, paths))
 
     def undo(self) -> None:
-        self._undo_or_redo(redo=False)
+        self._run_edit(lambda document: _undo_and_save(document, redo=False))
 
     def redo(self) -> None:
-        self._undo_or_redo(redo=True)
+        self._run_edit(lambda document: _undo_and_save(document, redo=True))
 
-    def _undo_or_redo(self, *, redo: bool) -> None:
-        from session_player.studio.document import EditRefused, SaveFailed
+    @property
+    def editing(self) -> bool:
+        """An edit is being validated and saved."""
+        return self._editing
 
+    def _run_edit(self, operation, also: str = "") -> None:
         document = self.document
-        if document is None or self.read_only:
+        if document is None:
             return
-        label = document.redo_label if redo else document.undo_label
-        try:
-            (document.redo if redo else document.undo)()
-        except EditRefused as refused:
-            self.status.setText(str(refused))
+        if self.in_use is not None:
+            self.status.setText(self.in_use)
             return
-        try:
-            document.save(overwrite=False)
-        except SaveFailed as failed:
-            (document.undo if redo else document.redo)()
-            self.status.setText(f"Not saved: {failed}. The file on disk is unchanged.")
+        if document.read_only:
+            self.status.setText(
+                f"{self.path.name} is open read-only: {document.read_only_reasons[0].message}"
+            )
             return
-        self.status.setText(f"{'Redone' if redo else 'Undone'}: {label}.")
+        if self._editing:
+            self.status.setText("Still saving the last edit; try again in a moment.")
+            return
+        self._editing = True
+
+        def work(_progress, _cancelled):
+            return operation(document)
+
+        def done(message: str) -> None:
+            self._editing = False
+            self.status.setText(f"{message} {also}".strip())
+
+        def failed(message: str) -> None:
+            self._editing = False
+            self.status.setText(f"Not done: {message}")
+
+        self.runner.start(work, on_done=done, on_failed=failed)
 
     def _update_undo(self) -> None:
         document = self.document
@@ -637,3 +647,48 @@ class StudioWindow(QMainWindow):
 
 def _map(document, dose_at_s: float, analysis=None) -> SessionMap:
     return build_session_map(document.result, dose_at_s=dose_at_s, analysis=analysis)
+
+
+def _apply_and_save(document, edit) -> str:
+    """On a worker: apply, then save; a failed save is undone so the window shows what is
+    on disk, which is whole and unchanged."""
+    from session_player.studio.document import EditRefused, SaveFailed
+
+    try:
+        document.apply(edit)
+    except EditRefused as refused:
+        return f"{edit.label}: {refused}"
+    try:
+        document.save()
+    except SaveFailed as failed:
+        document.undo()
+        return f"Not saved: {failed}. The file on disk is unchanged."
+    return f"{edit.label}: saved."
+
+
+def _drop_and_save(document, target: str, index: int | None, paths: list[str]) -> str:
+    from session_player.studio.edits import AddMusic, check_music_drop
+
+    check = check_music_drop(paths)  # probes every file: on the worker too
+    refused = check.messages()
+    shown = "; ".join(refused[:3]) + (f"; and {len(refused) - 3} more" if len(refused) > 3 else "")
+    if not check.files:
+        return shown or "Nothing to add."
+    message = _apply_and_save(document, AddMusic(target, [str(f) for f in check.files], index))
+    return f"{message} {shown}".strip()
+
+
+def _undo_and_save(document, *, redo: bool) -> str:
+    from session_player.studio.document import EditRefused, SaveFailed
+
+    label = document.redo_label if redo else document.undo_label
+    try:
+        (document.redo if redo else document.undo)()
+    except EditRefused as refused:
+        return str(refused).capitalize() + "."
+    try:
+        document.save()
+    except SaveFailed as failed:
+        (document.undo if redo else document.redo)()
+        return f"Not saved: {failed}. The file on disk is unchanged."
+    return f"{'Redone' if redo else 'Undone'}: {label}."

@@ -62,8 +62,6 @@ class _DropFilter(QObject):
         return target, None
 
     def _drop(self, event) -> None:
-        from session_player.studio.edits import AddMusic, check_music_drop
-
         place = self._target_at(event.position().x())
         paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
         if place is None or not paths:
@@ -72,17 +70,8 @@ class _DropFilter(QObject):
                 self.window.status.setText("This playlist is open read-only: nothing was added.")
             return
         event.acceptProposedAction()
-        check = check_music_drop(paths)
-        refused = check.messages()
-        if check.files:
-            target, index = place
-            self.window.apply_edit(AddMusic(target, [str(f) for f in check.files], index))
-        if refused:
-            shown = "; ".join(refused[:3]) + (
-                f"; and {len(refused) - 3} more" if len(refused) > 3 else ""
-            )
-            prefix = self.window.status.text() + " " if check.files else ""
-            self.window.status.setText(prefix + shown)
+        target, index = place
+        self.window.apply_dropped(target, index, paths)
 
 
 def install_drop_target(canvas: TimelineCanvas, window: StudioWindow) -> None:
