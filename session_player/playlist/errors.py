@@ -139,6 +139,8 @@ def _message(err: dict, key_name: str, known: list[str]) -> str:
         return f"{prefix}expected text, got {_describe(value)}"
     if kind in ("bool_type", "bool_parsing"):
         return f"{prefix}expected true or false, got {_describe(value)}"
+    if kind in ("int_type", "int_parsing", "int_from_float") and isinstance(value, float):
+        return f"{prefix}expected a whole number, got {_describe(value)}"
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
         return f"{prefix}expected a number, got {_describe(value)}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):

@@ -22,6 +22,7 @@ from pydantic import (
     PlainSerializer,
     ValidationInfo,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
@@ -431,6 +432,18 @@ class Thresholds(Strict):
         4, ge=0, le=91, description="A CADSS total (0-92) above this is flagged."
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _whole_numbers(cls, data: object) -> object:
+        # 140.0 is 140: JSON, and so the editor's schema, has one kind of number, and a
+        # therapist who writes 140.0 means 140. 140.5 stays a mistake.
+        if not isinstance(data, dict):
+            return data
+        return {
+            key: int(value) if isinstance(value, float) and value.is_integer() else value
+            for key, value in data.items()
+        }
+
 
 class Clinical(Strict):
     vitals: list[VitalCheck] = []
@@ -449,6 +462,15 @@ class Clinical(Strict):
 class _Document(Strict):
     format: Literal[1] = Field(FORMAT_VERSION, description="Version of this format.")
     title: str = Field(min_length=1)
+
+    @field_validator("format", mode="before")
+    @classmethod
+    def _format_is_a_number(cls, value: object) -> object:
+        # Python takes true for 1, and YAML reads format: yes as true; it is not a version.
+        if isinstance(value, bool):
+            raise ValueError("expected the number 1 (you can leave it out)")
+        return value
+
     description: str = ""
     include: list[str] = Field(
         [], description="Library files whose soundscapes, bells and voices this file uses."

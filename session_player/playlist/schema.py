@@ -207,6 +207,8 @@ def _polish_property(where: str, node: dict) -> dict:
             node["description"] = _sentence(node.get("description", "")) + (
                 f" Default: {_as_written(default)}."
             )
+    if node.get("type") == "integer":
+        node["errorMessage"] = "Write a whole number, such as 140."
     examples = schema_docs.EXAMPLES.get(where) or _kind_examples(kind, where)
     if examples and "enum" not in node and "const" not in node:
         node["examples"] = copy.deepcopy(examples)

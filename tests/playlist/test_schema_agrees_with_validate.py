@@ -18,9 +18,10 @@ Left out, because a JSON Schema cannot express them (``validate`` alone checks t
   the documents keep these in order;
 * the sum of a duration's parts: a pattern bounds each part by a week, not the total, so
   ``100h 5000m`` passes the editor; the documents combine small parts only (single parts go
-  up to and past the bound);
-* whole numbers written with a decimal point where an integer is expected (140.0): JSON has
-  one kind of number, so the schema cannot tell 140.0 from 140.
+  up to and past the bound).
+
+(140.0 where a whole number is expected is not left out: JSON has one kind of number, so the
+schema takes it for 140, and so does the validator.)
 """
 
 from __future__ import annotations
@@ -121,7 +122,18 @@ def mostly(good, bad):
 
 
 def valid_duration_text():
-    return duration_text().filter(_reads)
+    """Durations validate reads: small parts joined as people join them, or bare seconds."""
+    joined = st.tuples(
+        st.lists(part(small=True), min_size=1, max_size=3),
+        st.lists(st.sampled_from(["", " ", ", ", " and ", " AND "]), min_size=2, max_size=2),
+    ).map(lambda pj: pj[0][0] + "".join(j + p for j, p in zip(pj[1], pj[0][1:], strict=False)))
+    bare = st.integers(0, 604800).map(str)
+    return st.one_of(joined, bare).map(lambda text: _must_read(text))
+
+
+def _must_read(text: str) -> str:
+    assert _reads(text), text  # the strategy itself is wrong otherwise
+    return text
 
 
 def _reads(text) -> bool:
@@ -461,7 +473,10 @@ PLACES = {
     ("phases", 0, "music", "join"): st.sampled_from(["crossfade", "gapless", "gap", "Gap", "fade"]),
     ("route",): st.sampled_from(["IV", "IM", "intranasal", "sublingual", "other", "iv", "oral"]),
     ("kind",): st.sampled_from(["session", "library", "Library", "", None, "playlist"]),
-    ("format",): st.sampled_from([1, 2, "1", 1.5, None]),
+    ("format",): st.sampled_from([1, 2, "1", 1.5, None, True, 1.0]),
+    ("clinical", "thresholds", "systolic_max"): st.one_of(
+        st.integers(50, 270), st.sampled_from([140.0, 140.5, 59.0, 261.0, "140", True])
+    ),
     ("title",): st.sampled_from(["A title", "", "   ", 12, None, " x "]),
     ("phases", 0, "music", "items", 0): st.one_of(AUDIO, st.sampled_from([{}, {"silence": "0s"}])),
     ("phases", 0, "soundscape_gain_db"): st.one_of(GAIN, st.floats(-100, 100, allow_nan=False)),
