@@ -2,8 +2,9 @@
 ``1 hour 30 minutes``, ``1.5h``, ``250ms``.
 
 A bare number means seconds. Exactly which spellings are read is in docs/playlist-format.md
-(section 4) and in ``UNITS`` below; the JSON Schema's pattern is built from the same table
-(``DURATION_PATTERN``), so editors and the validator agree. Cue times inside a phase
+(section 4) and in ``UNITS`` below; the JSON Schema's patterns are built from the same table
+and ``MAX_DURATION_S`` (``playlist/schema_patterns.py``), so editors and the validator agree
+(tests/playlist/test_schema_agrees_with_validate.py). Cue times inside a phase
 (``start``, ``2m``, ``end``, ``end-1m``) are read by ``parse_phase_time`` at the end.
 
 The start screen imports this module at launch for its formatting, so it defines no
@@ -63,7 +64,8 @@ def _schema_part() -> str:
 
 
 _SCHEMA_JOIN = r"(\s*,\s*|\s+[aA][nN][dD]\s+|\s*)"
-# The same spellings as parse_duration_s reads, for the JSON Schema editors use.
+# The spellings without the week's bound: the model marks its duration fields with it, and
+# playlist/schema.py puts the editor's pattern (schema_patterns.DURATION) in its place.
 DURATION_PATTERN = rf"^\s*{_schema_part()}({_SCHEMA_JOIN}{_schema_part()})*\s*$"
 
 MAX_DURATION_S = 7 * 24 * 3600  # a week: anything longer is a typo, not a session
