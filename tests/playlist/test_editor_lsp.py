@@ -308,3 +308,22 @@ def test_hovers_describe_without_x_or_x(server, workspace):
     assert "Planned length" in duration and " || " not in duration
     assert "One press of Extend" in extend and "Default: 5m." in extend
     assert " || " not in extend
+
+
+def test_completing_phases_writes_a_phase_as_a_therapist_would(server, workspace):
+    items = _completions(
+        server,
+        workspace,
+        "phases-key.yaml",
+        """
+        title: New
+        route: IV
+        ph|
+        """,
+    )
+    (phases,) = [item for item in items if item["label"] == "phases"]
+    text = phases["insertText"]
+    assert text.startswith("phases:\n  - id: "), text
+    keys = [line.strip().lstrip("- ").split(":")[0] for line in text.splitlines()[1:]]
+    assert keys[:2] == ["id", "duration"], keys
+    assert "5m" in text and "300" not in text and "null" not in text, text
