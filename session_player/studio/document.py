@@ -15,8 +15,12 @@ API (stable; the studio window and the loudness report build on it)::
     doc.dirty                              # edited since opened or saved
     doc.save()                             # SaveFailed / SaveConflict; the old file stays whole
     doc.changed_on_disk()                  # the file differs from what was opened or saved
-    doc.reload()                           # take the file from disk (file watching)
+    doc.reload()                           # take the file from disk (file watching);
+                                           # OpenFailed if it is gone or unreadable
     doc.add_listener(callback)             # callback(doc) after each change of text or state
+
+One document is used from one thread at a time (an edit of a 5,000-item playlist takes a
+second or two: a window may run ``apply`` on a worker, then show the result).
 
 Read-only: a file the studio cannot round-trip opens read-only with its problems listed
 (``read_only_reasons``): a YAML syntax error, hostile content refused by the loader's limits
