@@ -47,6 +47,7 @@ class CourseCard(QFrame):
     """Emits ``use_last(str notes)``, ``history_requested`` and ``preferences_requested``."""
 
     use_last = Signal(str)  # the notes to put in the Notes field
+    undone = Signal()  # Undo: take last time's notes out of the Notes field again
     history_requested = Signal()
     preferences_requested = Signal()
 
@@ -195,6 +196,7 @@ class CourseCard(QFrame):
     def _undo(self) -> None:
         self._confirmed = False
         self._refresh()
+        self.undone.emit()
         self.use_button.setFocus()
 
     @property

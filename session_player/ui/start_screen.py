@@ -188,6 +188,9 @@ class StartScreen(QWidget):
         # typed, in the data folder the engine port keeps the journals in (``_records_dir``).
         self.course_card = None  # built when an alias is first typed
         self.alias_completion = None  # likewise: earlier patients' aliases, as a popup
+        # Last time's notes put in the Notes field, and for which alias: taken out again if
+        # the alias changes or Undo is pressed (never another patient's notes by mistake).
+        self._filled_notes: tuple[str, str] | None = None
         self._course_timer = QTimer(self)
         self._course_timer.setSingleShot(True)
         self._course_timer.setInterval(COURSE_LOOKUP_DELAY_MS)
@@ -812,6 +815,11 @@ class StartScreen(QWidget):
         return getattr(self._port, "records_dir", None)
 
     def _alias_changed(self, text: str) -> None:
+        if self._filled_notes is not None:
+            from session_player.record.preferences import alias_key
+
+            if alias_key(text) != alias_key(self._filled_notes[0]):
+                self._take_back_notes()
         if self._records_dir is None:
             return
         if not text.strip():
@@ -858,6 +866,7 @@ class StartScreen(QWidget):
 
             self.course_card = CourseCard(self._right_column.parentWidget())
             self.course_card.use_last.connect(self._use_last_notes)
+            self.course_card.undone.connect(self._take_back_notes)
             self.course_card.history_requested.connect(self.open_course_history)
             self.course_card.preferences_requested.connect(self.open_preferences)
             self._right_column.insertWidget(1, self.course_card)
@@ -879,6 +888,13 @@ class StartScreen(QWidget):
     def _use_last_notes(self, notes: str) -> None:
         if notes and not self.notes.text().strip():
             self.notes.setText(notes)
+            self._filled_notes = (self.alias.text(), notes)
+
+    def _take_back_notes(self) -> None:
+        """Last time's notes out of the field again, unless the clinician has edited them."""
+        filled, self._filled_notes = self._filled_notes, None
+        if filled is not None and self.notes.text() == filled[1]:
+            self.notes.clear()
 
     def _course_choice(self):
         """The course for this session: the card's, once it shows this alias; else looked up

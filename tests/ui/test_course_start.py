@@ -94,10 +94,12 @@ def test_last_time_is_offered_and_applied_only_when_confirmed(
     qtbot.mouseClick(card.use_button, LEFT)
     assert start.notes.text() == "IV 0.5 mg/kg; first of six"
     assert card.applied.isVisible() and "Ocean waves" in card.applied.text()
-    # Undo takes it back, and a second click confirms again.
+    # Undo takes it back, notes too, and a second click confirms again.
     qtbot.mouseClick(card.undo_button, LEFT)
     assert not card.applied.isVisible() and card.use_button.isVisible()
+    assert start.notes.text() == ""
     qtbot.mouseClick(card.use_button, LEFT)
+    assert start.notes.text() == "IV 0.5 mg/kg; first of six"
 
     qtbot.keyClick(start.alias, Qt.Key.Key_Return)
     notice = window.preflight.course_notice
@@ -305,3 +307,24 @@ def test_the_card_is_reached_by_keyboard_between_the_fields_and_continue(
     qtbot.keyClick(card.history_button, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None)
     assert QApplication.activeModalWidget().objectName() == "course_history"
+
+
+def test_last_times_notes_leave_with_the_alias_they_came_with(make_window, port, clinic, qtbot):
+    earlier_session(port, clinic)
+    window = make_window(port)
+    start = type_alias(qtbot, window, clinic)
+    card = wait_for_card(qtbot, start)
+    qtbot.mouseClick(card.use_button, LEFT)
+    assert start.notes.text() == "IV 0.5 mg/kg; first of six"
+    # The clinician typed the wrong alias: correcting it takes the other patient's notes out.
+    qtbot.mouseClick(start.alias, LEFT)
+    qtbot.keyClick(start.alias, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(start.alias, "Grey Owl")
+    assert start.notes.text() == ""
+    card = wait_for_card(qtbot, start, alias="Grey Owl")
+    assert not card.confirmed
+    # Notes the clinician typed stay whatever the alias.
+    qtbot.keyClicks(start.notes, "own words")
+    qtbot.mouseClick(start.alias, LEFT)
+    qtbot.keyClicks(start.alias, "x")
+    assert start.notes.text() == "own words"
