@@ -219,3 +219,15 @@ def test_data_is_a_copy(tmp_path):
     doc = PlaylistDocument.open(_write(tmp_path, SMALL))
     doc.data["phases"].clear()
     assert doc.data["phases"][0]["id"] == "only"
+
+
+def test_reload_of_a_file_that_went_away_fails_and_keeps_the_document(tmp_path):
+    path = _write(tmp_path, SMALL)
+    doc = PlaylistDocument.open(path)
+    doc.apply(edits.SetPhaseDuration("only", "7m"))
+    path.unlink()
+    with pytest.raises(OpenFailed, match="does not exist"):
+        doc.reload()
+    assert doc.dirty and "duration: 7m" in doc.text  # nothing lost: it can be saved again
+    doc.save()
+    assert path.read_text() == doc.text
