@@ -94,3 +94,23 @@ class AuditionSource:
             if not self._closed:
                 self._closed = True
                 self._mixer.close()
+
+
+def solo_playlist(playlist: Playlist, file: str, gain_db: float, length_s: float) -> Playlist:
+    """A session that plays one file alone, levelled as ``playlist`` levels it.
+
+    For "listen to this file alone": the same levels (loudness target, ceiling, volume),
+    the same fade-in from silence, the file's own gain, and nothing else: no soundscape, no
+    bell, no voice. Settling plays the file once; the dose is never marked in its length.
+    """
+    transitions = playlist.transitions.model_dump()
+    transitions["bell"] = None
+    data = {
+        "title": f"{playlist.title}: one file",
+        "route": playlist.route,
+        "levels": playlist.levels.model_dump(),
+        "transitions": transitions,
+        "settling": {"music": {"items": [{"file": str(file), "gain_db": gain_db}]}},
+        "phases": [{"id": "after", "duration": max(1.0, float(length_s))}],
+    }
+    return Playlist.model_validate(data)

@@ -65,6 +65,10 @@ class Span:
     yaml_path: PathKey | None = None
     problems: list[Problem] = field(default_factory=list)
     phase_index: int | None = None  # the phase (SETTLING for settling) it belongs to
+    # The audio file it plays, and the gain the playlist gives it before the normalisation
+    # to the loudness target (for "listen to this file alone").
+    file: str | None = None
+    own_gain_db: float = 0.0
 
     @property
     def flagged(self) -> bool:
@@ -88,6 +92,7 @@ class SessionMap:
     placed: dict[Problem, Span] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     session: ScriptedSession | None = None
+    exact: bool = False  # lengths from the loudness analysis (not the validator's probes)
 
     def __post_init__(self) -> None:
         self.spans.sort(key=lambda span: (span.start_s, span.end_s))
@@ -171,6 +176,7 @@ def build_session_map(
         transitions_s=builder.transitions,
         notes=list(session.notes),
         session=session,
+        exact=analysis is not None,
     )
     main = result.origins.get(("document", ""))
     if main is not None:
@@ -201,6 +207,12 @@ class _Builder:
         if found is None or found.integrated_lufs is None:
             return ""
         return f" · {found.integrated_lufs:.1f} LUFS"
+
+    def normalisation_db(self, path: str) -> float:
+        found = self.lengths.get(path)
+        if found is None:
+            return 0.0
+        return found.normalisation_gain_db(self.playlist.levels.loudness_target_lufs)
 
     def build(self) -> None:
         self._phases()
@@ -350,6 +362,8 @@ class _Builder:
                         fade_out_s=fade_out,
                         yaml_path=base + (("items", number) if number is not None else ()),
                         phase_index=index,
+                        file=first or None,
+                        own_gain_db=gain - self.normalisation_db(first),
                     )
                 )
                 if fade_in > 0.05 and start > phase_start + 1.0:
@@ -523,6 +537,12 @@ class _Builder:
                 detail,
                 yaml_path=path,
                 phase_index=index,
+                file=clip.segments[0].path if clip is not None and clip.segments else None,
+                own_gain_db=(
+                    clip.gain_db - self.normalisation_db(clip.segments[0].path)
+                    if clip is not None and clip.segments
+                    else 0.0
+                ),
             )
         )
         self.transitions.append(at_s)

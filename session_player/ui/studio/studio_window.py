@@ -109,6 +109,7 @@ class StudioWindow(QMainWindow):
         self._prepare_timer.setInterval(PREPARE_AFTER_MS)
         self._prepare_timer.timeout.connect(self._prepare)
         self._editing = False
+        self._alone: str | None = None  # the file listened to alone, if that is what plays
         self._changed.connect(self._on_document_changed)
         self._connect()
         self._start_device_listing()
@@ -222,9 +223,11 @@ class StudioWindow(QMainWindow):
         self.redo_action.setShortcuts(
             [QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")]
         )
+        self.alone_action = QAction("Listen to the selected file alone", self)
+        self.alone_action.setShortcut(QKeySequence("L"))
         self.open_action = QAction("Open", self)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
-        for action in (self.undo_action, self.redo_action, self.open_action):
+        for action in (self.undo_action, self.redo_action, self.open_action, self.alone_action):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(action)
 
@@ -242,12 +245,13 @@ class StudioWindow(QMainWindow):
         self.open_button.clicked.connect(self._choose_file)
         self.open_action.triggered.connect(self._choose_file)
         self.undo_action.triggered.connect(self.undo)
+        self.alone_action.triggered.connect(self.listen_alone)
         self.redo_action.triggered.connect(self.redo)
         self.dose_at.valueChanged.connect(lambda _v: self._rebuild_map())
         self.device.currentTextChanged.connect(self._device_chosen)
         self.audition.started.connect(self._audition_started)
         self.audition.stopped.connect(self._audition_stopped)
-        self.audition.position.connect(canvas.set_playhead)
+        self.audition.position.connect(self._heard)
         self.audition.alert.connect(lambda message: self.status.setText(message))
 
     # --- opening and refreshing ------------------------------------------------------------
@@ -363,6 +367,8 @@ class StudioWindow(QMainWindow):
     def _show_map(self, session_map: SessionMap | None) -> None:
         self.session_map = session_map
         self.canvas.set_map(session_map)
+        # A new session (an edit, a new dose time): a mixer prepared on the old one is stale.
+        self.prepare_listening_at(self.canvas.cursor_s)
 
     def _set_banner(self, text: str | None) -> None:
         self.banner.setVisible(bool(text))
@@ -547,6 +553,7 @@ class StudioWindow(QMainWindow):
             self._pending_listen = self.canvas.cursor_s
             self.status.setText("Listening starts as soon as the loudness is measured…")
             return
+        self._alone = None
         self.audition.play(
             document.playlist,
             session_map.session,
@@ -554,6 +561,25 @@ class StudioWindow(QMainWindow):
             session_map.dose_at_s,
             self.canvas.cursor_s,
         )
+
+    def listen_alone(self) -> None:
+        """The selected item's file alone, levelled as the session levels it (L)."""
+        from session_player.engine.audition_source import solo_playlist
+        from session_player.engine.scripted_session import run_script
+
+        span, document = self.canvas.selected, self.document
+        if span is None or span.file is None or document is None or document.playlist is None:
+            self.status.setText("Select a music item, a voice cue or a bell to hear it alone.")
+            return
+        if self.analysis is None or span.file not in self.analysis:
+            self.status.setText("Listening starts once the loudness is measured; try again.")
+            return
+        length_s = self.analysis[span.file].duration_s
+        solo = solo_playlist(document.playlist, span.file, span.own_gain_db, length_s)
+        settling_s = length_s + 5.0  # the file plays once in settling, then silence
+        session = run_script(solo, (), settling_s)
+        self._alone = Path(span.file).name
+        self.audition.play(solo, session, self.analysis, settling_s, -settling_s)
 
     def toggle_listen(self) -> None:
         if self.audition.playing or self._pending_listen is not None:
@@ -596,7 +622,14 @@ class StudioWindow(QMainWindow):
 
     def _audition_started(self, from_s: float) -> None:
         self.listen_button.setText("■ Stop  Space")
-        self.status.setText(f"Listening from {_signed_clock(from_s)} on the dose clock.")
+        if self._alone is not None:
+            self.status.setText(f"Listening to {self._alone} alone (Space stops).")
+        else:
+            self.status.setText(f"Listening from {_signed_clock(from_s)} on the dose clock.")
+
+    def _heard(self, time_s: float) -> None:
+        if self._alone is None:  # a file alone has no place on the session's timeline
+            self.canvas.set_playhead(time_s)
 
     def _audition_stopped(self) -> None:
         self.listen_button.setText("▶ Listen from cursor  Space")

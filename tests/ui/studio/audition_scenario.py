@@ -2,7 +2,10 @@
 driver's environment when its audio starts, once per process): open the studio, click the
 time ruler, listen for a few seconds, press Space; print what happened as one JSON line.
 
-Arguments: PLAYLIST CACHE_DIR CLICK_DOSE_S LISTEN_S
+Arguments: PLAYLIST CACHE_DIR CLICK_DOSE_S LISTEN_S [alone]
+
+With ``alone``: the click selects the music item at CLICK_DOSE_S (in the music lane) and L
+plays its file alone.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ def wait_for(app: QApplication, condition, timeout_s: float = 30.0) -> None:
 
 def main() -> int:
     playlist, cache_dir, click_s, listen_s = sys.argv[1], sys.argv[2], *map(float, sys.argv[3:5])
+    alone = sys.argv[5:] == ["alone"]
     app = QApplication([])
     theme.apply(app)
     window = StudioWindow(
@@ -44,18 +48,27 @@ def main() -> int:
         list_devices=lambda: [],
     )
     window.show()
-    wait_for(app, lambda: window.analysis is not None and window.session_map is not None)
+    # Until the timeline is the one built with the analysis (exact lengths): listening
+    # plays that session.
+    wait_for(app, lambda: window.session_map is not None and window.session_map.exact)
     canvas = window.canvas
     # Zoomed in so that a pixel is a tenth of a second, with the click point in view.
     canvas.px_per_s = 10.0
     canvas.scroll_to(click_s - 10.0)
     app.processEvents()
     x = round(canvas.x_of(click_s))
-    # The mouse comes to rest on the ruler first: the mixer is positioned there meanwhile.
-    QTest.mouseMove(canvas, QPoint(x, RULER_PX // 2))
-    settle_until = time.monotonic() + 3.0
-    wait_for(app, lambda: time.monotonic() > settle_until)
-    QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=QPoint(x, RULER_PX // 2))
+    selected = None
+    if alone:
+        y = round(canvas.lane_rect("music").center().y())
+        QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=QPoint(x, y))
+        selected = canvas.selected
+        QTest.keyClick(canvas, Qt.Key.Key_L)
+    else:
+        # The mouse comes to rest on the ruler first: the mixer is positioned there meanwhile.
+        QTest.mouseMove(canvas, QPoint(x, RULER_PX // 2))
+        settle_until = time.monotonic() + 3.0
+        wait_for(app, lambda: time.monotonic() > settle_until)
+        QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=QPoint(x, RULER_PX // 2))
     wait_for(app, lambda: window.audition.sink is not None)
     sink = window.audition.sink
     wanted = int(listen_s * SAMPLE_RATE_HZ)
@@ -78,6 +91,9 @@ def main() -> int:
                 "heard_dose_s": heard,
                 "stopped_at_once": stopped_at_once,
                 "prepared_starts": window.audition.prepared_starts,
+                "alone_file": selected.file if selected is not None else None,
+                "alone_gain_db": selected.own_gain_db if selected is not None else None,
+                "status": window.status.text(),
                 "alerts": alerts,
             }
         )

@@ -43,7 +43,7 @@ def read_float_wav(path: Path) -> np.ndarray:
 
 
 def listen(
-    tmp_path: Path, playlist: Path, click_s: float, listen_s: float
+    tmp_path: Path, playlist: Path, click_s: float, listen_s: float, *extra: str
 ) -> tuple[dict, np.ndarray]:
     device = tmp_path / "device.raw"
     environment = {k: v for k, v in os.environ.items() if not k.startswith("SDL_")}
@@ -61,6 +61,7 @@ def listen(
             str(tmp_path / "cache"),
             str(click_s),
             str(listen_s),
+            *extra,
         ],
         env=environment,
         capture_output=True,
@@ -103,6 +104,11 @@ def test_a_click_plays_the_session_from_there_as_the_offline_render_does(tmp_pat
     )
     reference = read_float_wav(reference_path)
     assert len(reference) == delivered
+    assert_heard_as_rendered(device, outcome, reference)
+
+
+def assert_heard_as_rendered(device: np.ndarray, outcome: dict, reference: np.ndarray) -> None:
+    delivered = outcome["frames_delivered"]
     fade = int(ENTRY_FADE_S * RATE)
     # The live engine's entry fade, as the audition applies it (float32 gains).
     u = np.minimum(np.arange(len(reference), dtype=np.float64) / fade, 1.0)
@@ -120,3 +126,33 @@ def test_a_click_plays_the_session_from_there_as_the_offline_render_does(tmp_pat
     assert np.abs(stream[fade:]).max() > 0.01  # music, not silence
     np.testing.assert_array_equal(stream[fade:], reference[fade:])
     np.testing.assert_array_equal(stream[:fade], expected[:fade])
+
+
+def test_l_plays_the_selected_file_alone_levelled_as_the_session_levels_it(tmp_path, clinic):
+    from session_player.engine.audition_source import solo_playlist
+
+    playlist = make_studio_folder(tmp_path, clinic)
+    # The first music item of onset (music.wav, 3 s), selected by a click, then L.
+    outcome, device = listen(tmp_path, playlist, 1.0, 3.0, "alone")
+    assert outcome["alerts"] == []
+    assert Path(outcome["alone_file"]).name == "music.wav"
+    assert outcome["status"] == "Listening to music.wav alone (Space stops)."
+    result = load_playlist(playlist)
+    analysis = analyse_playlist(result.playlist, AnalysisCache(tmp_path / "cache")).files
+    length_s = analysis[outcome["alone_file"]].duration_s
+    solo = solo_playlist(result.playlist, outcome["alone_file"], outcome["alone_gain_db"], length_s)
+    assert [item.file for item in solo.settling.music.items] == [outcome["alone_file"]]
+    assert not solo.soundscapes and not solo.bells and solo.patient.default is None
+    delivered = outcome["frames_delivered"]
+    reference_path = tmp_path / "alone.wav"
+    render_to_wav(
+        solo,
+        reference_path,
+        from_s=0.0,
+        to_s=delivered / RATE,
+        dose_at_s=length_s + 5.0,
+        analysis=analysis,
+        sample_format="float32",
+    )
+    reference = read_float_wav(reference_path)
+    assert_heard_as_rendered(device, outcome, reference)
