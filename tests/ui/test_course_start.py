@@ -11,7 +11,7 @@ import stat
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QCheckBox, QPushButton
+from PySide6.QtWidgets import QAbstractButton, QApplication, QCheckBox, QMenu, QPushButton
 
 from session_player.playlist.loader import load_playlist
 from session_player.record.preferences import Preferences, PreferenceStore
@@ -208,6 +208,9 @@ def test_preferences_recorded_on_the_start_screen_are_honoured(
     assert bridge.timeline.playlist.phases[0].bells == []
     notes = read_journal(bridge.timeline.journal_path).of_type("note")
     assert any("Onset: bell “bowl” at start (no bells)" in n["text"] for n in notes)
+    # Nor does the console's soundscape menu (S) offer what the patient disliked.
+    menu = window.console.findChild(QMenu, "soundscape_menu")
+    assert [a.objectName() for a in menu.actions()] == ["soundscape_rain", "soundscape_drone"]
 
     # The patient view offers what is left, and a tap on it is taken.
     patient = open_patient_view(window, qtbot)
