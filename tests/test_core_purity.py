@@ -27,6 +27,12 @@ CORE_MODULES = [
     "session_player.record.listening_dose",
     "session_player.record.listening_settings",
     "session_player.cli.export",
+    # The patient's course: read by play (no display) and the ports below the UI.
+    "session_player.record.course",
+    "session_player.record.course_playlist",
+    "session_player.record.preferences",
+    "session_player.record.private_files",
+    "session_player.cli.play_course",
 ]
 OPTIONAL_CORE = [
     "session_player.session.timeline",
