@@ -402,3 +402,31 @@ def test_when_the_dose_is_marked_is_chosen_like_render_dose_at(open_studio, play
     settling = next(s for s in window.session_map.spans if s.kind == "settling")
     assert (settling.start_s, settling.end_s) == (-300.0, 0.0)
     assert window.session_map.session.dose_s == 300.0  # what listening plays from
+
+
+def test_a_phase_end_chosen_and_a_voice_cue_removed(open_studio, playlist_path, qtbot):
+    window = open_studio(playlist_path)
+    before = playlist_path.read_text("utf-8")
+    click(
+        qtbot, window.canvas, span_point(window, lambda s: s.kind == "phase" and s.label == "Onset")
+    )
+    combo = window.edit_panel.end
+    assert combo.isVisible() and combo.currentData() == "advance"
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # "hold for the clinician"
+    after = wait_edited(qtbot, window, playlist_path, before)
+    assert changed_lines(before, after) == ["+    end: hold"]
+    assert_still_valid(playlist_path)
+    # The welcome cue at 2m into onset: selected by a click, removed with Delete.
+    zoom_to(window, 100.0, 140.0)
+    click(qtbot, window.canvas, span_point(window, lambda s: s.kind == "voice"))
+    assert window.canvas.selected.label == "welcome"
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Delete)
+    removed = wait_edited(qtbot, window, playlist_path, after)
+    assert changed_lines(after, removed) == [
+        "-    voice:",
+        "-      - at: 2m",
+        "-        cue: welcome",
+    ]
+    assert not [s for s in window.session_map.spans if s.kind == "voice"]
+    assert_still_valid(playlist_path)
