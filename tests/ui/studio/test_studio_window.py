@@ -430,3 +430,24 @@ def test_a_phase_end_chosen_and_a_voice_cue_removed(open_studio, playlist_path, 
     ]
     assert not [s for s in window.session_map.spans if s.kind == "voice"]
     assert_still_valid(playlist_path)
+
+
+def test_a_save_of_an_included_library_refreshes_too(open_studio, tmp_path, clinic, qtbot):
+    library = tmp_path / "library.yaml"
+    library.write_text(
+        "kind: library\ntitle: Sounds\nbells:\n  chime: {file: audio/bell.wav}\n", "utf-8"
+    )
+    text = STUDIO_PLAYLIST.replace("route: IV\n", "route: IV\ninclude: [library.yaml]\n")
+    text = text.replace("        bell: bowl\n", "        bell: chime\n")
+    path = make_studio_folder(tmp_path, clinic, text)
+    window = open_studio(path)
+    assert window.problems.list.count() == 3
+    # The library loses the bell the playlist uses: an error appears in the playlist.
+    library.write_text("kind: library\ntitle: Sounds\nbells: {}\n", "utf-8")
+    qtbot.waitUntil(
+        lambda: any(
+            "chime" in window.problems.list.item(r).text()
+            for r in range(window.problems.list.count())
+        ),
+        timeout=TIMEOUT_MS,
+    )
