@@ -27,8 +27,9 @@ from session_player.engine.scripted_session import ScriptedSession, run_script
 from session_player.playlist.durations import format_duration
 from session_player.playlist.loader import LoadResult
 from session_player.playlist.model import Content, Phase, Playlist
-from session_player.playlist.problems import Position, Problem
+from session_player.playlist.problems import Problem
 from session_player.session.schedule import SETTLING
+from session_player.ui.studio.problem_places import place_problems
 
 SAMPLE_RATE_HZ = 48000
 DEFAULT_DOSE_AT_S = 120.0
@@ -180,7 +181,7 @@ def build_session_map(
     )
     main = result.origins.get(("document", ""))
     if main is not None:
-        _place_problems(session_map, problems, main.doc)
+        place_problems(session_map, problems, main.doc)
     return session_map
 
 
@@ -615,45 +616,3 @@ def _fade_in_s(clip) -> float:
 
 def _fade_out_s(clip) -> float:
     return max((f.length_frames for f in clip.fades if not f.rising), default=0) / SAMPLE_RATE_HZ
-
-
-# --- problems on the timeline -----------------------------------------------------------------
-
-_TIMELINE_SECTIONS = ("settling", "phases", "clinical", "transitions")
-
-
-def _place_problems(session_map: SessionMap, problems: list[Problem], doc) -> None:
-    """Mark each problem on the span written at its line (the nearest one above it)."""
-    main_source = str(Path(doc.source).resolve())
-    anchors: list[tuple[Position, int, Span]] = []
-    for order, span in enumerate(session_map.spans):
-        if span.yaml_path is None or span.yaml_path[0] not in _TIMELINE_SECTIONS:
-            continue
-        if span.yaml_path not in doc.value_positions and span.yaml_path not in doc.key_positions:
-            continue
-        anchors.append((doc.key_position_of(span.yaml_path), order, span))
-    anchors.sort(key=lambda entry: (entry[0], entry[1]))
-    sections = sorted(
-        (doc.key_position_of((key,)), key)
-        for key in (doc.data if isinstance(doc.data, dict) else {})
-    )
-    positions = [entry[0] for entry in anchors]
-    for problem in problems:
-        if str(Path(problem.path).resolve()) != main_source:
-            continue
-        section = None
-        for position, key in sections:
-            if position <= problem.position:
-                section = key
-        if section not in _TIMELINE_SECTIONS:
-            continue
-        index = bisect.bisect_right(positions, problem.position) - 1
-        while index >= 0:
-            position, _, span = anchors[index]
-            if span.yaml_path[0] == section:
-                # Among spans written at the same place, mark the first (a music item that
-                # plays in several rounds is marked on its first).
-                span.problems.append(problem)
-                session_map.placed[problem] = span
-                break
-            index -= 1
