@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO := playlists/iv-infusion-40min.yaml
 
-.PHONY: run test setup lint bench screenshots demo-audio clean
+.PHONY: run test test-core setup lint bench screenshots demo-audio clean
 
 setup: $(STAMP)
 
@@ -28,7 +28,13 @@ test: setup
 	@bash tools/install-yaml-ls.sh || echo "yaml-language-server could not be installed (see above)"
 	$(VENV)/bin/ruff check session_player tests tools bench main.py
 	$(VENV)/bin/ruff format --check session_player tests tools bench main.py
-	QT_QPA_PLATFORM=offscreen SDL_AUDIODRIVER=dummy $(PY) -m pytest -q -p no:cacheprovider
+	@# The core's tests with Qt and pygame unimportable, then the rest (tools/run-suite.sh).
+	PY=$(PY) bash tools/run-suite.sh
+
+# The core's tests (playlist, session, audio, engine, record, studio, media) with PySide6 and
+# pygame made unimportable, as napari's headless environment does (tests/headless_core.py).
+test-core: setup
+	PY=$(PY) bash tools/run-suite.sh core
 
 bench: setup
 	$(PY) bench/validate.py

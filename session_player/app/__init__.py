@@ -4,11 +4,11 @@
   then Qt and the windows of ``qt_app``).
 - ``services``: the live session's parts (timeline, journal, mixer, engine, player) built for
   a playlist, shared by the GUI and ``session-player play``.
-- ``live_port``: the engine port the UI talks to (``ui.ports``), over the real parts.
-- ``start_helper`` / ``start_check``: the start screen's background work in a second process,
-  and the playlist check it shows (cached).
-- ``platform_check``: what this machine lacks, said before anything fails obscurely.
-- ``supervisor`` / ``supervisor_state``: restart the app and resume the session if it dies.
+- ``live_port``: the engine port the UI talks to (``engine.ports``), over the real parts.
+- ``start_helper``: the start screen's background work in a second process (what it checks
+  and says is in ``launch/``).
+- ``qt_app``: the QApplication and the main window, on the port built here.
+- ``supervisor``: restart the app and resume the session if it dies.
 
 Everything may be imported from here; nothing below imports this package.
 """

@@ -20,100 +20,17 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from session_player.engine.ports import LAYERS, LayerNowPlaying, OutputStatus, SessionRequest
-from session_player.playlist.item_titles import pretty_title
+from session_player.engine.null_session import NullSessionPort
+from session_player.engine.ports import OutputStatus, SessionRequest
 from session_player.playlist.loader import load_playlist
-from session_player.playlist.model import Playlist
 from session_player.record.course_playlist import reapply_course
 from session_player.session.clock import SYSTEM_CLOCK, SYSTEM_WALL_CLOCK
 from session_player.session.commands import ResumeError
 from session_player.session.rehearsal import refuse_to_resume_a_rehearsal
-from session_player.session.schedule import SETTLING
 from session_player.session.store import SessionStore, find_unfinished_sessions
 from session_player.session.timeline import SessionTimeline
 
 DEFAULT_DEVICES = ("Headphones (USB audio)", "Built-in speakers")
-DEFAULT_ITEM_S = 240.0  # a music item's length when the validator did not measure it
-VOICE_CUE_S = 12.0
-BELL_S = 8.0
-
-
-class NullSessionPort:
-    def __init__(self, timeline: SessionTimeline, port: NullEnginePort, device: str, durations):
-        self._timeline = timeline
-        self._port = port
-        self.device = device
-        self._durations = durations
-        self.patient_calls = 0
-        self.closed = False
-
-    @property
-    def timeline(self) -> SessionTimeline:
-        return self._timeline
-
-    @property
-    def journal_path(self) -> str:
-        return str(self._timeline.journal_path)
-
-    def tick(self) -> None:
-        self._timeline.tick()
-
-    def output_status(self) -> OutputStatus:
-        return self._port.output_status(self.device)
-
-    def notify_patient_call(self) -> None:
-        self.patient_calls += 1
-
-    def close(self) -> None:
-        self.closed = True
-        self._timeline.close()
-
-    def now_playing(self) -> Sequence[LayerNowPlaying]:
-        state = self._timeline.state()
-        playlist: Playlist = self._timeline.playlist
-        if state.status in ("ready", "ended") or state.phase_index is None:
-            return tuple(LayerNowPlaying(layer, "") for layer in LAYERS)
-        index = state.phase_index
-        content = playlist.settling if index == SETTLING else playlist.phases[index]
-        into_s = state.time_into_phase_s or 0.0
-        music = LayerNowPlaying("music", "")
-        if content.music is not None:
-            items = [item for item in content.music.items if item.file is not None]
-            lengths = [self._durations.get(item.file, DEFAULT_ITEM_S) for item in items]
-            total = sum(lengths)
-            if items and total > 0:
-                position = into_s % total if content.music.loop else min(into_s, total)
-                for item, length in zip(items, lengths, strict=True):
-                    if position < length or item is items[-1]:
-                        title = item.title or pretty_title(item.file)
-                        music = LayerNowPlaying("music", title, min(position, length), length)
-                        break
-                    position -= length
-        soundscape = LayerNowPlaying(
-            "soundscape",
-            playlist.soundscapes[state.soundscape_id].name
-            if state.soundscape_id in playlist.soundscapes
-            else "",
-        )
-        voice = LayerNowPlaying("voice", "")
-        length = state.phase_length_s or into_s + 1
-        for cue in content.voice:
-            start = cue.at.resolve_s(length)
-            if start <= into_s < start + VOICE_CUE_S:
-                text = playlist.voices[cue.cue].text if cue.cue in playlist.voices else ""
-                voice = LayerNowPlaying("voice", text or cue.cue or "voice", into_s - start)
-        bells = LayerNowPlaying("bells", "")
-        for bell in content.bells:
-            start = bell.at.resolve_s(length)
-            if start <= into_s < start + BELL_S:
-                bells = LayerNowPlaying("bells", pretty_title(bell.bell))
-        layers = [music, soundscape, voice, bells]
-        if state.silenced or state.paused:
-            layers = [
-                LayerNowPlaying(item.layer, item.title, item.position_s, item.duration_s, None)
-                for item in layers
-            ]
-        return tuple(layers)
 
 
 class NullEnginePort:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from session_player.engine.null_engine import NullSessionPort
+from session_player.engine.null_session import NullSessionPort
 from session_player.engine.ports import LayerNowPlaying, OutputStatus, SessionRequest
 from session_player.session.clock import Clock, ScaledClock, WallClock
 from session_player.session.rehearsal import RehearsalStore

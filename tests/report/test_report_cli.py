@@ -11,7 +11,7 @@ from pathlib import Path
 
 from session_player.cli.main import main
 from tests.record.scripted_journal import ScriptedSession
-from tests.record.test_report_pdf import pdf_info, pdf_text
+from tests.report.test_report_pdf import pdf_info, pdf_text
 
 
 def _run_cli(args: list[str], config_home: Path) -> subprocess.CompletedProcess:
