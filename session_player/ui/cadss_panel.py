@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from session_player.session import command_table as commands
 from session_player.session.scales import CADSS_ITEM_MAX, cadss_form
 
 
@@ -109,7 +110,9 @@ class CadssPanel(QDialog):
         scores = self.scores()
         if any(score is None for score in scores):
             return
-        result = self._bridge.run("record_scale", "cadss", items=scores, check_label=self.check_key)
+        result = self._bridge.run(
+            commands.RECORD_SCALE, "cadss", items=scores, check_label=self.check_key
+        )
         if result is None:
             self.message.setText("Not saved; see the console's status line.")
             return

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from session_player.record.rems_form import FieldSpec, FormTemplate, form_applies, load_template
+from session_player.session import command_table as commands
 from session_player.ui import theme
 from session_player.ui.elided_label import ElidedLabel
 
@@ -158,7 +159,7 @@ class RemsFormWindow(QDialog):
             and type(value) is type(answers[field_id])
         ):
             return  # the same answer again (a double tap on Yes): nothing new to journal
-        self._bridge.run("record_form_field", self._template.form_id, field_id, value)
+        self._bridge.run(commands.RECORD_FORM_FIELD, self._template.form_id, field_id, value)
         self.answered.emit()
 
     def refresh(self, _state=None) -> None:

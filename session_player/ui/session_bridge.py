@@ -16,7 +16,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from session_player.engine.ports import SessionPort
-from session_player.session.command_table import BY_NAME, SessionCommand
+from session_player.session.command_table import SessionCommand
 from session_player.session.commands import CommandRefused
 from session_player.ui import theme
 
@@ -70,10 +70,9 @@ class SessionBridge(QObject):
         self._state = self.timeline.state()
         self.ticked.emit(self._state)
 
-    def run(self, command: SessionCommand | str, *args, **kwargs):
-        """Run a row of the command table (or the row of that name) on the timeline; a
-        refusal becomes ``refused`` (never an exception in a slot)."""
-        row = BY_NAME[command] if isinstance(command, str) else command
+    def run(self, row: SessionCommand, *args, **kwargs):
+        """Run a row of the command table on the timeline; a refusal becomes ``refused``
+        (never an exception in a slot)."""
         name = row.command_name(self._state)
         try:
             result = row(self.timeline, *args, **kwargs)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from session_player.session import command_table as commands
 from session_player.session.clock import SYSTEM_CLOCK, Clock
 from session_player.session.scales import MOAAS_LEVELS
 from session_player.session.vitals import flags_for
@@ -267,7 +268,7 @@ class VitalsPrompt(QFrame):
     def _record_score(self, scale: str, score: int) -> None:
         if self._due_key is None:
             return
-        result = self._bridge.run("record_scale", scale, score, check_label=self._due_key)
+        result = self._bridge.run(commands.RECORD_SCALE, scale, score, check_label=self._due_key)
         if result is not None:
             self.saved.emit(result)
             self.update_from(self._bridge.state)
@@ -352,7 +353,7 @@ class VitalsPrompt(QFrame):
             self._say("Enter at least one reading.")
             return
         result = self._bridge.run(
-            "record_vitals",
+            commands.VITALS,
             **readings,
             check_label=self._due_key if not self._manual or self._due_key else None,
         )
@@ -375,7 +376,7 @@ class VitalsPrompt(QFrame):
             self._say("Give a reason for skipping this check.")
             self.skip_reason.setFocus()
             return
-        if self._bridge.run("skip_vitals", self._due_key, reason) is not None:
+        if self._bridge.run(commands.SKIP_VITALS, self._due_key, reason) is not None:
             self._clear()
             self.update_from(self._bridge.state)
 

@@ -100,13 +100,20 @@ def _string_literals_calling_timeline_commands(path: Path) -> list[str]:
     found = []
     tree = ast.parse(path.read_text())
     for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        by_getattr = (
+            isinstance(node.func, ast.Name)
             and node.func.id == "getattr"
-            and node.args
             and "timeline" in ast.unparse(node.args[0])
-        ):
+        )
+        by_name = (
+            isinstance(node.func, ast.Attribute)
+            and node.func.attr == "run"
+            and "bridge" in ast.unparse(node.func.value)
+            and isinstance(node.args[0], ast.Constant)
+        )
+        if by_getattr or by_name:
             found.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
     return found
 

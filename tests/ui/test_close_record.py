@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from session_player.session import command_table as commands
 from session_player.session.journal import read_journal
 
 
@@ -71,9 +72,9 @@ def test_closing_with_events_the_full_disk_refused_warns_even_after_the_end(
         filler = fill(folder)
         presses = 0
         while bridge.timeline.journal_saving.saving and presses < 100:
-            bridge.run("add_note", f"note {presses}")
+            bridge.run(commands.ADD_NOTE, f"note {presses}")
             presses += 1
-        bridge.run("end_session", "patient well")
+        bridge.run(commands.END, "patient well")
         qtbot.waitUntil(lambda: window.summary is not None)
         waiting = bridge.timeline.journal_saving.waiting
         assert waiting >= 2

@@ -6,6 +6,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from session_player.engine.null_engine import NullEnginePort
+from session_player.session import command_table as commands
 from session_player.session.journal import read_journal
 from session_player.ui import theme
 from session_player.ui.checklist_item import ItemState
@@ -29,7 +30,7 @@ def test_volume_never_goes_above_the_cap(make_window, port, clinic, flow, qtbot)
         e["volume_db"] <= -4.0 and e["requested_db"] <= -4.0
         for e in events_of(bridge, "volume_set")
     )
-    bridge.run("set_volume_cap", -8.0)
+    bridge.run(commands.SET_VOLUME_CAP, -8.0)
     assert bridge.state.volume_db == -8.0
     window.patient_view.findChild(QAbstractButton, "louder").click()  # disabled: nothing
     assert bridge.state.volume_db == -8.0
@@ -71,7 +72,7 @@ def test_commands_and_their_toggles(make_window, port, clock, clinic, flow):
 def test_refused_commands_say_why(make_window, port, clinic, flow):
     window = make_window(port)
     console, bridge = flow.start_session(window, clinic / "test-infusion.yaml")
-    bridge.run("advance_phase")
+    bridge.run(commands.ADVANCE)
     assert "dose" in console.status.text().lower()
     assert console.status.property("role") == "warning"
 

@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
+from session_player.session import command_table as commands
 from session_player.ui import theme
 from tests.ui.conftest import clinic_window
 
@@ -114,7 +115,7 @@ def in_view(console, widget) -> bool:
 def test_every_command_is_in_view_without_scrolling(console_at, qtbot, size):
     window, console, bridge = console_at(size)
     press(qtbot, window, Qt.Key.Key_D)
-    bridge.run("patient_called")  # "Answered" shows too, and the call banner floats
+    bridge.run(commands.PATIENT_CALLED)  # "Answered" shows too, and the call banner floats
     settle(qtbot)
     assert console.scroll.verticalScrollBar().value() == 0
     outside = [name for name, button in console.buttons.items() if not in_view(console, button)]

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from session_player.session import command_table as commands
 from session_player.ui.click_guard import ARRIVAL_GUARD_S
 from session_player.ui.side_effects import UNDO_WINDOW_S
 from session_player.ui.summary_model import build_summary
@@ -72,7 +73,7 @@ def test_every_command_by_its_key(session, qtbot):
     qtbot.waitUntil(lambda: not menu.isVisible())
     assert journal_of(bridge, "soundscape_chosen")[-1]["by"] == "clinician"
     # A: the patient's call (from the patient view) is answered from the console.
-    bridge.run("patient_called")
+    bridge.run(commands.PATIENT_CALLED)
     press(window, KEY.Key_A)
     assert _count(bridge, "patient_call_answered") == 1
     # Ctrl+E asks first; Escape keeps the session going.
@@ -101,7 +102,7 @@ def test_every_command_by_a_click_on_its_button(session, qtbot, clock):
     ocean = next(a for a in menu.actions() if a.data() == "ocean")
     qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(ocean).center())
     assert journal_of(bridge, "soundscape_chosen")[-1]["soundscape_id"] == "ocean"
-    bridge.run("patient_called")
+    bridge.run(commands.PATIENT_CALLED)
     clock.advance(1.0)  # the Answer call button has just appeared: a second to aim
     bridge.poll()
     click_at(qtbot, window, console.buttons["answer_patient_call"], clock, bridge)
@@ -143,7 +144,7 @@ def test_vitals_by_keyboard_alone(session, qtbot):
 
 def test_vitals_escape_cancels_an_unscheduled_reading(session, qtbot):
     window, console, bridge = session
-    bridge.run("record_vitals", 120, 80, 70, 99)  # the baseline is done: nothing is due now
+    bridge.run(commands.VITALS, 120, 80, 70, 99)  # the baseline is done: nothing is due now
     press(window, KEY.Key_V)
     prompt = console.vitals
     qtbot.waitUntil(lambda: prompt.fields["systolic"].hasFocus())
@@ -216,7 +217,7 @@ def test_a_button_that_just_appeared_ignores_a_click(session, qtbot, clock):
     window, console, bridge = session
     answer = console.buttons["answer_patient_call"]
     assert not answer.isVisible()
-    bridge.run("patient_called")
+    bridge.run(commands.PATIENT_CALLED)
     qtbot.waitUntil(answer.isVisible)
     click_at(qtbot, window, answer)
     assert "patient_call_answered" not in journal_types(bridge)

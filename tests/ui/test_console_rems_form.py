@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from session_player.record.rems_form import fill_rems_form
+from session_player.session import command_table as commands
 from session_player.session.journal import read_journal
 from tests.ui.conftest import PLAYLIST
 
@@ -70,7 +71,7 @@ def test_the_form_is_answered_beside_the_session_and_never_delays_the_dose(
     )
     # The dose is marked with nothing of the form answered about it: no step, no box.
     window.activateWindow()
-    bridge.run("skip_vitals", "Baseline", "taken on paper")
+    bridge.run(commands.SKIP_VITALS, "Baseline", "taken on paper")
     click(qtbot, console.buttons["dose_given"])
     assert bridge.state.dose_given
     assert "dose" in line.summary.text() and line.summary.property("role") == "warning"

@@ -9,6 +9,7 @@ import textwrap
 import pytest
 from PySide6.QtCore import Qt
 
+from session_player.session import command_table as commands
 from session_player.session.journal import read_journal
 from session_player.ui.score_buttons import REPEAT_GUARD_S
 from tests.ui.conftest import PLAYLIST
@@ -118,10 +119,10 @@ def test_the_dissociation_rating_and_the_cadss(
     window = make_window(port)
     console, bridge = flow.start_session(window, scales_playlist)
     prompt = console.vitals
-    bridge.run("skip_vitals", "Baseline", "taken on paper")
+    bridge.run(commands.SKIP_VITALS, "Baseline", "taken on paper")
     qtbot.mouseClick(console.buttons["dose_given"], Qt.MouseButton.LeftButton)
-    bridge.run("skip_vitals", "Obs 10m", "asleep")
-    bridge.run("skip_vitals", "Obs 20m", "asleep")
+    bridge.run(commands.SKIP_VITALS, "Obs 10m", "asleep")
+    bridge.run(commands.SKIP_VITALS, "Obs 20m", "asleep")
     clock.advance(25 * MINUTE)
     qtbot.waitUntil(lambda: "Mid" in prompt.heading.text(), timeout=3000)
     click(qtbot, prompt.score_rows["dissociation"].buttons[7])

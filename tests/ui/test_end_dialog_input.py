@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from session_player.session import command_table as commands
 from session_player.session.journal import read_journal
 
 MINUTE = 60.0
@@ -45,9 +46,9 @@ def open_end_dialog_by_key(qtbot, window, console):
 def running_session(make_window, port, clinic, flow, clock):
     window = make_window(port)
     console, bridge = flow.start_session(window, clinic / "test-infusion.yaml")
-    bridge.run("record_vitals", 118, 76, 72, 98)  # the baseline: not a missed check here
+    bridge.run(commands.VITALS, 118, 76, 72, 98)  # the baseline: not a missed check here
     clock.advance(2 * MINUTE)
-    bridge.run("mark_dose_given")
+    bridge.run(commands.DOSE)
     clock.advance(5 * MINUTE)
     bridge.poll()
     return window, console, bridge
@@ -117,7 +118,7 @@ def test_checks_due_and_not_done_are_listed_with_their_due_time(
     window = make_window(port)
     console, bridge = flow.start_session(window, clinic / "test-infusion.yaml")
     clock.advance(2 * MINUTE)
-    bridge.run("mark_dose_given")  # the baseline was never taken
+    bridge.run(commands.DOSE)  # the baseline was never taken
     clock.advance(21 * MINUTE)  # the 20-minute "Mid" check fell due a minute ago
     bridge.poll()
     dialog = open_end_dialog_by_key(qtbot, window, console)

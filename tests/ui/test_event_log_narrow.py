@@ -7,6 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 
+from session_player.session import command_table as commands
+
 WORDS = (
     "patient asked for quieter music and a blanket, then settled and slept for a while",
     "short",
@@ -40,7 +42,7 @@ def test_rows_are_laid_out_again_when_the_column_narrows(make_window, port, clin
     console, bridge = flow.start_session(window, clinic / "test-infusion.yaml")
     window.resize(1600, 1000)
     for words in WORDS * 4:  # enough lines for the scroll bar to appear
-        bridge.run("add_note", words)
+        bridge.run(commands.ADD_NOTE, words)
     qtbot.wait(50)
     log = console.log
     assert not rows_fit(log), rows_fit(log)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from session_player.session import command_table as commands
 from session_player.session.journal import read_journal
 from session_player.ui.checklist_item import ItemState
 
@@ -125,7 +126,7 @@ def test_whole_session_from_launch_to_summary(qtbot, make_window, port, clock, c
     bridge.poll()
     assert bridge.state.phase_id == "observation"
     assert not bridge.state.can_end
-    assert bridge.run("end_session") is None  # the timeline itself refuses
+    assert bridge.run(commands.END) is None  # the timeline itself refuses
     key(qtbot, console, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     dialog = console.end_dialog
     assert dialog is not None and dialog.isVisible() and dialog.needs_reason

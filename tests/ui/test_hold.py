@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from session_player.session import command_table as commands
 from session_player.session.journal import read_journal
 
 MINUTE = 60.0
@@ -90,5 +91,5 @@ def test_hold_is_off_where_the_playlist_does_not_allow_it(make_window, port, cli
     console.actions.advance.trigger()  # observation: the last phase
     assert bridge.state.is_last_phase and not console.actions.hold.isEnabled()
     # Even if asked directly, the refusal is said, not raised.
-    bridge.run("hold_phase")
+    bridge.run(commands.HOLD)
     assert "last phase" in console.status.text()

@@ -13,6 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 
+from session_player.session import command_table as commands
+
 LAPTOP = (1366, 700)  # a 1366×768 screen less the title bar and the panel
 DESKTOP = (1600, 1000)
 
@@ -79,8 +81,8 @@ def test_event_log_lines_are_never_cut(make_window, port, clinic, flow, qtbot):
         "short",
         "the escort has arrived and is waiting outside in the car park with a wheelchair",
     ):
-        bridge.run("add_note", words)
-    bridge.run("log_side_effect", "nausea/vomiting", note="mild, passed after a few minutes")
+        bridge.run(commands.ADD_NOTE, words)
+    bridge.run(commands.LOG_SIDE_EFFECT, "nausea/vomiting", note="mild, passed after a few minutes")
     qtbot.wait(50)
     log = console.log
     delegate = log.itemDelegate()

@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication
 
+from session_player.session import command_table as commands
 from session_player.ui import theme
 from tests.ui.conftest import PLAYLIST, clinic_window
 
@@ -79,7 +80,7 @@ def test_buttons_never_move_under_the_cursor(
     compact = size == SMALL_HIDPI
     assert console.density is (theme.COMPACT_DENSITY if compact else theme.NORMAL_DENSITY)
     # The baseline reading is in (set-up): no check is due until 20 minutes after the dose.
-    bridge.run("record_vitals", systolic=120, diastolic=80, heart_rate=70, spo2=98)
+    bridge.run(commands.VITALS, systolic=120, diastolic=80, heart_rate=70, spo2=98)
     assert not bridge.state.due_vitals and not console.vitals.isVisible()
     press(qtbot, window, Qt.Key.Key_D)  # the dose, through the window's shortcut
     assert bridge.state.time_since_dose_s is not None
@@ -108,7 +109,7 @@ def test_buttons_never_move_under_the_cursor(
     bridge.refused.emit("advance_phase", LONG_WORDS)
     check("multi-line status message")
     # The patient's call banner, then an alert from the audio thread, then both.
-    bridge.run("patient_called")
+    bridge.run(commands.PATIENT_CALLED)
     assert "call" in console.alerts.cards()
     check("call banner")
     thread = threading.Thread(

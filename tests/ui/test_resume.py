@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from session_player.engine.null_engine import NullEnginePort
 from session_player.engine.ports import SessionRequest
 from session_player.playlist.loader import load_playlist
+from session_player.session import command_table as commands
 from session_player.session.clock import FakeClock
 from session_player.session.journal import read_journal
 
@@ -61,7 +62,7 @@ def test_resume_offer_and_the_arc_where_it_should_be(tmp_path, make_window, clin
     assert "Note: last thing before the crash" in texts
     assert not window.console.actions.dose.isEnabled()
     # It goes on normally and is no longer offered once it has ended.
-    bridge.run("end_session", "test over")
+    bridge.run(commands.END, "test over")
     assert not NullEnginePort(store, clock=second).unfinished_sessions()
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from session_player.engine.null_engine import NullEnginePort
+from session_player.session import command_table as commands
 from session_player.session.clock import FakeClock
 from tests.ui.test_resume import crashed_session
 
@@ -99,7 +100,7 @@ def test_console_fits_with_the_vitals_card_open(make_window, port, clinic, flow,
     window = make_window(port)
     console, bridge = flow.start_session(window, clinic / "test-infusion.yaml")
     console.actions.dose.trigger()
-    bridge.run("patient_called")  # the call banner too
+    bridge.run(commands.PATIENT_CALLED)  # the call banner too
     console.vitals.open_for_entry()
     assert_fits(qtbot, window, size, console)
     body = console.scroll.widget()

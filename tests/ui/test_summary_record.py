@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
 )
 
+from session_player.session import command_table as commands
 from session_player.session.journal import read_journal
 
 MINUTE = 60.0
@@ -55,17 +56,17 @@ def ended_session(window, flow, clinic, clock, qtbot, *, mid: bool = True, basel
     """A session that ran 27 minutes past the dose and ended early; its summary showing."""
     console, bridge = flow.start_session(window, clinic / "test-infusion.yaml")
     if baseline:
-        bridge.run("record_vitals", 118, 76, 72, 98)
+        bridge.run(commands.VITALS, 118, 76, 72, 98)
     clock.advance(4 * MINUTE)
-    bridge.run("mark_dose_given")
+    bridge.run(commands.DOSE)
     clock.advance(21 * MINUTE)
     bridge.poll()
     if mid:
-        bridge.run("record_vitals", 152, 88, 110, 97)  # flagged: systolic above 140
-    bridge.run("log_side_effect", "nausea/vomiting", "brief, settled with a sip of water")
+        bridge.run(commands.VITALS, 152, 88, 110, 97)  # flagged: systolic above 140
+    bridge.run(commands.LOG_SIDE_EFFECT, "nausea/vomiting", "brief, settled with a sip of water")
     clock.advance(6 * MINUTE)
     bridge.poll()
-    bridge.run("end_session", "patient well, transferred to the recovery room")
+    bridge.run(commands.END, "patient well, transferred to the recovery room")
     qtbot.waitUntil(lambda: window.summary is not None)
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
