@@ -42,7 +42,10 @@ class ClinicRows:
         for label, value in PAPER_CHOICES:
             self.paper.addItem(label, value)
         self.paper.setCurrentIndex(max(0, self.paper.findData(self._settings.paper)))
-        self.archival = QCheckBox("Archival (PDF/A-1b; the journal is then not attached)")
+        # Short words: a long label made the dialog wider than a 1280×800 screen at 150 %.
+        self.archival = QCheckBox("Archival PDF/A")
+        self.archival.setToolTip("PDF/A-1b: the session's journal is then not attached")
+        self.archival.setAccessibleName("Archival PDF/A-1b (the journal is then not attached)")
         self.archival.setObjectName("settings_archival")
         self.archival.setChecked(self._settings.archival)
         self.problem = QLabel(self._settings.problem or "")
