@@ -55,13 +55,15 @@ class LoudnessTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and row.flagged:
             return theme.qcolor(theme.WARNING)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return details_text(row)
+            return details_text(row, self._cells[index.row()][0])
         return None
 
 
-def details_text(row: ReportRow) -> str:
-    """What a therapist needs to know about one file, in sentences."""
-    lines = [f"{flag.code}: {flag.message}" for flag in row.flags]
+def details_text(row: ReportRow, shown_path: str) -> str:
+    """What a therapist needs to know about one file, in sentences, its name first (the
+    table cuts a long path at its start, so the name always shows)."""
+    lines = [shown_path]
+    lines += [f"{flag.code}: {flag.message}" for flag in row.flags]
     if row.facts is None and not row.flags:
         lines.append("Not measured yet.")
     uses = ", ".join(use.where for use in row.uses)

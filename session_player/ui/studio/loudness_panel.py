@@ -99,6 +99,9 @@ class LoudnessPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        # A long path is cut at its start: the file's name is what a therapist looks for.
+        self.table.setWordWrap(False)  # (with wrapping on, Qt cuts the end whatever the mode)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideLeft)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -227,7 +230,8 @@ class LoudnessPanel(QWidget):
         if not current.isValid():
             self.details.setText("")
             return
-        self.details.setText(details_text(self.model.row_at(current.row())))
+        shown_path = self.model.index(current.row(), 0).data()
+        self.details.setText(details_text(self.model.row_at(current.row()), shown_path))
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self.stop()
