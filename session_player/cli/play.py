@@ -14,8 +14,8 @@ import threading
 import time
 
 from session_player.cli.exit_codes import EXIT_OK, EXIT_PROBLEMS, duration_arg
+from session_player.cli.phase_lines import PhaseAnnouncer
 from session_player.cli.rehearsal_args import speed_arg
-from session_player.playlist.durations import format_clock
 from session_player.session.command_table import DOSE, END, PLAY_KEYS, play_keys_help
 
 KEYS_HELP = play_keys_help()
@@ -113,21 +113,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
 
     timeline = live.timeline
-    last = {"phase": None, "status": None, "dose_given": False}
-
-    def on_state(state) -> None:
-        last["dose_given"] = state.dose_given
-        key = (state.status, state.phase_id)
-        if key != (last["status"], last["phase"]):
-            last["status"], last["phase"] = key
-            when = (
-                f"+{format_clock(state.time_since_dose_s)} since dose"
-                if state.time_since_dose_s is not None
-                else "before the dose"
-            )
-            _say(f"{state.status}: {state.phase_name or '-'} ({when})")
-
-    timeline.subscribe(on_state)
+    last = PhaseAnnouncer(_say)
+    timeline.subscribe(last)
     verb = "resumed" if args.resume else "started"
     _say(f"session {verb}: {loaded.playlist.title} · journal {timeline.journal_path}")
     if not args.quiet_keys:
@@ -148,12 +135,12 @@ def run(args: argparse.Namespace) -> int:
         while not stop.is_set():
             elapsed = time.monotonic() - started
             dose_due = args.dose_at_s is not None and elapsed >= args.dose_at_s
-            if dose_due and not last["dose_given"]:
+            if dose_due and not last.dose_given:
                 _command(live, DOSE)
             if args.stop_after_s is not None and elapsed >= args.stop_after_s:
                 _command(live, END, "stopped from the command line")
             record.observe(timeline.journal_saving)
-            if last["status"] == "ended":
+            if last.status == "ended":
                 time.sleep(live.end_fade_s)
                 break
             stop.wait(_wait_s(args, elapsed))

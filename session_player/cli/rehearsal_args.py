@@ -78,7 +78,7 @@ def run_play_rehearsal(args: argparse.Namespace, loaded, say, command, read_keys
     ``say``, ``command`` and ``read_keys`` are ``cli_play``'s, so both speak alike.
     """
     from session_player import __version__
-    from session_player.playlist.durations import format_clock
+    from session_player.cli.phase_lines import PhaseAnnouncer
     from session_player.session.clock import SYSTEM_CLOCK, SYSTEM_WALL_CLOCK, ScaledClock
     from session_player.session.command_table import DOSE, END
     from session_player.session.rehearsal import RehearsalStore
@@ -101,21 +101,9 @@ def run_play_rehearsal(args: argparse.Namespace, loaded, say, command, read_keys
     except Exception as exc:
         print(f"session-player: cannot start the rehearsal: {exc}", file=sys.stderr)
         return 1
-    last = {"phase": None, "status": None, "dose_given": False, "stop": False}
-
-    def on_state(state) -> None:
-        last["dose_given"] = state.dose_given
-        key = (state.status, state.phase_id)
-        if key != (last["status"], last["phase"]):
-            last["status"], last["phase"] = key
-            when = (
-                f"+{format_clock(state.time_since_dose_s)} since dose"
-                if state.time_since_dose_s is not None
-                else "before the dose"
-            )
-            say(f"{marker_text(speed)}: {state.status}: {state.phase_name or '-'} ({when})")
-
-    timeline.subscribe(on_state)
+    last = PhaseAnnouncer(say, prefix=f"{marker_text(speed)}: ")
+    stop_asked = False
+    timeline.subscribe(last)
     say(
         f"{marker_text(speed)} (no sound) started: {loaded.playlist.title} · "
         f"journal {timeline.journal_path}"
@@ -128,13 +116,13 @@ def run_play_rehearsal(args: argparse.Namespace, loaded, say, command, read_keys
         while not stop.is_set():
             timeline.tick()
             now_s = timeline.now_s()
-            if args.dose_at_s is not None and now_s >= args.dose_at_s and not last["dose_given"]:
+            if args.dose_at_s is not None and now_s >= args.dose_at_s and not last.dose_given:
                 # At the moment asked for, even though this loop noticed it a tick later.
                 command(rehearsal, DOSE, now_s - args.dose_at_s)
-            if args.stop_after_s is not None and now_s >= args.stop_after_s and not last["stop"]:
-                last["stop"] = True  # once: a refusal is printed, not repeated every tick
+            if args.stop_after_s is not None and now_s >= args.stop_after_s and not stop_asked:
+                stop_asked = True  # once: a refusal is printed, not repeated every tick
                 command(rehearsal, END, "rehearsal stopped from the command line")
-            if last["status"] == "ended":
+            if last.status == "ended":
                 break
             stop.wait(_wait_s(args, now_s, speed))
     except KeyboardInterrupt:

@@ -14,14 +14,13 @@ previous file whole.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from session_player.record.model import Clinic
+from session_player.record.private_files import write_private
 
 SETTINGS_NAME = "clinic.json"
 PAPER_SIZES = ("a4", "letter")
@@ -86,30 +85,6 @@ def load_clinic_settings(path: str | os.PathLike | None = None) -> ClinicSetting
     return settings
 
 
-def write_private_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``: all or nothing, owner-only (0600, folder 0700)."""
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            os.fchmod(stream.fileno(), 0o600)
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    with contextlib.suppress(OSError):  # the new name is durable once its folder is
-        folder_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(folder_fd)
-        finally:
-            os.close(folder_fd)
-
-
 def save_clinic_settings(settings: ClinicSettings, path: str | os.PathLike | None = None) -> None:
     check_settings(settings)
     path = Path(path) if path is not None else default_settings_path()
@@ -119,4 +94,4 @@ def save_clinic_settings(settings: ClinicSettings, path: str | os.PathLike | Non
         "paper": settings.paper,
         "archival": settings.archival,
     }
-    write_private_atomically(path, (json.dumps(data, indent=2) + "\n").encode("utf-8"))
+    write_private(path, (json.dumps(data, indent=2) + "\n").encode("utf-8"))

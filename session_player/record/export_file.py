@@ -9,12 +9,10 @@ it, so a failed write (a full disk) leaves the previous file whole and no fragme
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from pathlib import Path
 
-FILE_MODE = 0o600
+from session_player.record.private_files import replace_private
 
 
 def write_export(path: str | os.PathLike, data: bytes) -> Path:
@@ -25,24 +23,5 @@ def write_export(path: str | os.PathLike, data: bytes) -> Path:
         raise FileNotFoundError(2, "no such folder", str(folder))
     if target.is_dir():
         raise IsADirectoryError(21, "is a folder", str(target))
-    # mkstemp creates the file 0600 whatever the umask: never readable by others, not even
-    # for the moment before a chmod.
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp_name, FILE_MODE)
-        os.replace(temp_name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
-    with contextlib.suppress(OSError):  # the rename is durable once the folder entry is
-        folder_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(folder_fd)
-        finally:
-            os.close(folder_fd)
+    replace_private(target, data)
     return target

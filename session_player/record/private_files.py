@@ -15,7 +15,14 @@ from pathlib import Path
 
 from session_player.session.journal import FILE_MODE, FOLDER_MODE, make_private_folder
 
-__all__ = ["FILE_MODE", "FOLDER_MODE", "make_private_folder", "not_owner_only", "write_private"]
+__all__ = [
+    "FILE_MODE",
+    "FOLDER_MODE",
+    "make_private_folder",
+    "not_owner_only",
+    "replace_private",
+    "write_private",
+]
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -31,6 +38,14 @@ def write_private(path: str | os.PathLike, data: bytes) -> None:
     """Write ``data`` to ``path`` (0600, its folder 0700), atomically; raises ``OSError``."""
     path = Path(path)
     make_private_folder(path.parent)
+    replace_private(path, data)
+
+
+def replace_private(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data``, all or nothing, the file 0600; its folder must exist
+    and is left as it is (the app's own folders are made private by ``write_private``; a
+    clinician's folder is theirs, ``export_file``). A failed write (a full disk) leaves the
+    previous file whole and no fragment behind."""
     # mkstemp creates the file 0600 whatever the umask: the data is never readable by others.
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -44,7 +59,7 @@ def write_private(path: str | os.PathLike, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise
-    _fsync_folder(path.parent)
+    _fsync_folder(path.parent)  # the new name is durable once its folder entry is
 
 
 def not_owner_only(base_dir: str | os.PathLike) -> list[str]:

@@ -42,7 +42,8 @@ from PySide6.QtGui import (
     QTextFormat,
 )
 
-from session_player.record.clinic_settings import PAPER_SIZES, write_private_atomically
+from session_player.record.clinic_settings import PAPER_SIZES
+from session_player.record.export_file import write_export
 from session_player.record.model import ClinicalRecord
 from session_player.report import wording
 from session_player.report.report_html import CHART_IMAGE, build_html
@@ -286,7 +287,9 @@ def write_report_pdf(
     data, layout = render_report_pdf(record, options)
     target = Path(path)
     try:
-        write_private_atomically(target, data)
+        # A folder named that is not there yet is made, owner-only; one that is, is left.
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_export(target, data)
     except OSError as exc:
         raise ReportError(f"cannot write {target}: {exc.strerror or exc}") from exc
     return layout

@@ -10,11 +10,8 @@ here, not in a clinic. Without pygame (``make test-core``) only the null engine 
 
 from __future__ import annotations
 
-import math
-import struct
 import textwrap
 import time
-import wave
 from pathlib import Path
 
 import pytest
@@ -23,6 +20,7 @@ from session_player.engine.ports import LAYERS, SessionRequest
 from session_player.playlist.loader import load_playlist
 from session_player.session import command_table as commands
 from session_player.session.clock import FakeClock
+from tests.wav_tones import write_tone
 
 PLAYLIST = """
 title: Contract
@@ -45,25 +43,12 @@ clinical: {minimum_observation: 30m}
 WAIT_S = 10.0
 
 
-def _tone(path: Path, seconds: float, frequency_hz: float) -> None:
-    rate = 8000
-    frames = b"".join(
-        struct.pack("<h", int(3000 * math.sin(2 * math.pi * frequency_hz * i / rate)))
-        for i in range(int(rate * seconds))
-    )
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(frames)
-
-
 @pytest.fixture(scope="module")
 def clinic(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("contract")
     (folder / "audio").mkdir()
-    _tone(folder / "audio" / "music.wav", 3, 220)
-    _tone(folder / "audio" / "bed.wav", 2, 110)
+    write_tone(folder / "audio" / "music.wav", 3, 220)
+    write_tone(folder / "audio" / "bed.wav", 2, 110)
     (folder / "audio" / "broken.wav").write_bytes(b"RIFF not really a wave file")
     (folder / "contract.yaml").write_text(textwrap.dedent(PLAYLIST).lstrip(), "utf-8")
     return folder

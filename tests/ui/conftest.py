@@ -9,11 +9,8 @@ it), and a session subscriber that fails is logged by the timeline, which fails 
 from __future__ import annotations
 
 import logging
-import math
 import os
-import struct
 import textwrap
-import wave
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -27,6 +24,7 @@ from session_player.session.clock import FakeClock  # noqa: E402
 from session_player.ui import theme  # noqa: E402
 from session_player.ui.checklist_item import ItemState  # noqa: E402
 from session_player.ui.settings import AppSettings  # noqa: E402
+from tests.wav_tones import write_tone  # noqa: E402
 
 TIMEOUT_MS = 15_000
 
@@ -81,19 +79,6 @@ INVALID = PLAYLIST.replace(
 )
 
 
-def _tone(path: Path, seconds: float, frequency: float) -> None:
-    rate = 8000
-    frames = b"".join(
-        struct.pack("<h", int(3000 * math.sin(2 * math.pi * frequency * i / rate)))
-        for i in range(int(rate * seconds))
-    )
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(frames)
-
-
 @pytest.fixture(scope="session")
 def clinic(tmp_path_factory) -> Path:
     """A folder with a valid and an invalid playlist and the small audio files they use."""
@@ -106,7 +91,7 @@ def clinic(tmp_path_factory) -> Path:
         ("voice", 1, 330),
         ("bell", 1, 660),
     ):
-        _tone(audio / f"{name}.wav", seconds, frequency)
+        write_tone(audio / f"{name}.wav", seconds, frequency)
     (folder / "test-infusion.yaml").write_text(textwrap.dedent(PLAYLIST).lstrip(), "utf-8")
     (folder / "broken.yaml").write_text(textwrap.dedent(INVALID).lstrip(), "utf-8")
     return folder

@@ -25,13 +25,14 @@ def main(folder: str) -> int:
     from session_player.engine.ports import SessionRequest
     from session_player.playlist.loader import load_playlist
     from session_player.ui import theme
-    from tests.ui.conftest import PLAYLIST, _tone
+    from tests.ui.conftest import PLAYLIST
+    from tests.wav_tones import write_tone
 
     root = Path(folder)
     (root / "audio").mkdir(parents=True, exist_ok=True)
     for name, seconds, frequency in (("music", 3, 220), ("bed", 2, 110), ("voice", 1, 330)):
-        _tone(root / "audio" / f"{name}.wav", seconds, frequency)
-    _tone(root / "audio" / "bell.wav", 1, 660)
+        write_tone(root / "audio" / f"{name}.wav", seconds, frequency)
+    write_tone(root / "audio" / "bell.wav", 1, 660)
     playlist = root / "test-infusion.yaml"
     playlist.write_text(textwrap.dedent(PLAYLIST).lstrip(), "utf-8")
 
