@@ -40,15 +40,7 @@ import threading
 import time
 from pathlib import Path
 
-WORK = Path(tempfile.mkdtemp(prefix="bench-studio-"))
-DEVICE_FILE = WORK / "device.raw"
-os.environ["SDL_AUDIODRIVER"] = "disk"
-os.environ["SDL_DISKAUDIOFILE"] = str(DEVICE_FILE)
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["XDG_CACHE_HOME"] = str(WORK / "cache-home")  # never the user's own cache
-os.environ["XDG_DATA_HOME"] = str(WORK / "data-home")
-
-import numpy as np  # noqa: E402
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -469,7 +461,25 @@ def _clock(dose_clock_s: float) -> str:
     return f"{sign}{minutes // 60}:{minutes % 60:02d}:{seconds:02d}"
 
 
+WORK = Path(tempfile.gettempdir())  # set by main(): a folder of its own
+DEVICE_FILE = WORK / "device.raw"
+
+
+def _own_folder() -> None:
+    """A temporary folder for everything, and SDL's disk driver writing into it. Set before
+    anything imports pygame (only the audition part does, inside its function)."""
+    global WORK, DEVICE_FILE
+    WORK = Path(tempfile.mkdtemp(prefix="bench-studio-"))
+    DEVICE_FILE = WORK / "device.raw"
+    os.environ["SDL_AUDIODRIVER"] = "disk"
+    os.environ["SDL_DISKAUDIOFILE"] = str(DEVICE_FILE)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["XDG_CACHE_HOME"] = str(WORK / "cache-home")  # never the user's own cache
+    os.environ["XDG_DATA_HOME"] = str(WORK / "data-home")
+
+
 def main() -> int:
+    _own_folder()
     started = time.perf_counter()
     try:
         before = load_text()
