@@ -94,7 +94,7 @@ class AudioCommands(TimelineCore):
                 raise self._refuse(
                     "set_volume", f"The volume must be a number of dB, not {volume_db!r}."
                 )
-            limit_db = min(self.playlist.levels.max_volume_db, record.volume_cap_db)
+            limit_db = record.volume_limit_db
             applied_db = min(max(float(volume_db), MIN_VOLUME_DB), limit_db)
             clamped = applied_db != float(volume_db)
             payload = {

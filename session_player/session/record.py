@@ -218,6 +218,12 @@ class SessionRecord:
         self.audio.resume(t)
         self._update_master(self._tau(t), PAUSE_FADE_S)
 
+    @property
+    def volume_limit_db(self) -> float:
+        """The most anyone may set now: the clinician's cap, never above the playlist's
+        ceiling (the one place this rule is written; the state publishes it)."""
+        return min(self.playlist.levels.max_volume_db, self.volume_cap_db)
+
     def _on_volume_set(self, event: dict, t: float) -> None:
         self.volume_db = float(event["volume_db"])
         self._update_master(self._tau(t), VOLUME_RAMP_S)

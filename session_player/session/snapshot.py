@@ -61,7 +61,7 @@ def holding_now(record: SessionRecord, tau_s: float) -> bool:
 def build_state(record: SessionRecord, now_s: float) -> SessionState:
     playlist = record.playlist
     levels = playlist.levels
-    limit_db = min(record.volume_cap_db, levels.max_volume_db)
+    limit_db = record.volume_limit_db
     common = dict(
         phase_count=len(playlist.phases),
         volume_db=record.volume_db,
