@@ -3,7 +3,7 @@
 The app runs under Xvfb with openbox (a real window manager, so focus and full screen
 behave as on a desktop), is driven by ``xdotool`` keys, plays on SDL's ``disk`` driver and
 keeps its data, settings and runtime files in folders of the test's own. The session is
-started by ``session-player play`` (then killed, as in ``test_live_session.py``) and
+started by ``session-player play`` (then killed, as in ``tests/cli/test_play_live_session.py``) and
 resumed in the app through its offer, the way a clinician would; then the app itself is
 killed with SIGKILL, and the supervisor must bring it back: the session resumed within
 5 s of the death (by the wall clock of the journal's events), on the patient view when
@@ -28,7 +28,7 @@ import pytest
 
 from session_player.session.journal import read_journal
 from tests.desktop import require_tools, start_openbox, start_x_server, stop, wait_for, xvfb_command
-from tests.test_live_session import burst, playlist, read_disk, write_wav
+from tests.cli.test_play_live_session import burst, playlist, read_disk, write_wav
 
 ROOT = Path(__file__).resolve().parent.parent
 RATE = 48000

@@ -5,7 +5,7 @@ same as in the app: tests/record/test_course_render.py renders it)."""
 from __future__ import annotations
 
 from session_player.record.preferences import Preferences, PreferenceStore
-from tests.test_live_session import journal_events, material, play, playlist
+from tests.cli.test_play_live_session import journal_events, material, play, playlist
 
 __all__ = ["material"]  # the audio files, made once for the module (a fixture)
 
