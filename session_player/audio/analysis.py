@@ -30,9 +30,7 @@ normalisation then leaves it alone rather than giving it infinite gain.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
 import math
 import os
 import re
@@ -40,11 +38,12 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from session_player.audio.content_cache import read_entry, write_entry
 from session_player.audio.decoder import (
     BYTES_PER_FRAME,
     OUTPUT_RATE_HZ,
@@ -282,26 +281,10 @@ class AnalysisCache:
         return self.cache_dir / f"{sha}.json"
 
     def lookup(self, sha: str) -> FileAnalysis | None:
-        try:
-            data = json.loads(self._entry_path(sha).read_text(encoding="utf-8"))
-            found = FileAnalysis(**data)
-        except (OSError, ValueError, TypeError):
-            return None  # absent, unreadable or from another version: measure again
-        if found.version != ANALYSIS_VERSION or found.sha256 != sha:
-            return None
-        return found
+        return read_entry(self._entry_path(sha), FileAnalysis, ANALYSIS_VERSION, sha)
 
     def store(self, analysis: FileAnalysis) -> None:
-        try:
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            handle, temp_name = tempfile.mkstemp(dir=self.cache_dir, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(asdict(analysis), out)
-            os.replace(temp_name, self._entry_path(analysis.sha256))
-        except OSError:
-            # A read-only cache only costs time: the next run measures again.
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(temp_name)
+        write_entry(self._entry_path(analysis.sha256), analysis)  # failing costs only time
 
     def analyse(
         self, path: str | Path, progress: Callable[[float], None] | None = None

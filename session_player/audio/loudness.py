@@ -29,7 +29,6 @@ analysis cache folder, written whole or not at all (temporary file, fsync, renam
 from __future__ import annotations
 
 import contextlib
-import json
 import math
 import os
 import re
@@ -37,7 +36,7 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +51,7 @@ from session_player.audio.analysis import (
     file_sha256,
     measure_file,
 )
+from session_player.audio.content_cache import read_entry, write_entry
 from session_player.audio.decoder import BYTES_PER_FRAME, OUTPUT_RATE_HZ, conversion_filter
 from session_player.media.ffmpeg import child_environment, ffmpeg_exe
 from session_player.media.probe import ProbeError, header_info
@@ -281,30 +281,10 @@ class LoudnessCache:
         return self.cache_dir / f"{sha}.loudness.json"
 
     def lookup(self, sha: str) -> LoudnessFacts | None:
-        try:
-            data = json.loads(self._entry_path(sha).read_text(encoding="utf-8"))
-            found = LoudnessFacts(**data)
-        except (OSError, ValueError, TypeError):
-            return None  # absent, unreadable or from another version: measure again
-        if found.version != LOUDNESS_VERSION or found.sha256 != sha:
-            return None
-        return found
+        return read_entry(self._entry_path(sha), LoudnessFacts, LOUDNESS_VERSION, sha)
 
     def store(self, facts: LoudnessFacts) -> None:
-        temp_name = None
-        try:
-            self.cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            handle, temp_name = tempfile.mkstemp(dir=self.cache_dir, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(asdict(facts), out)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp_name, self._entry_path(facts.sha256))
-        except OSError:
-            # A read-only or full cache only costs time: the next scan measures again.
-            if temp_name is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp_name)
-            return
+        if not write_entry(self._entry_path(facts.sha256), facts):
+            return  # a read-only or full cache only costs time: the next scan measures again
         if self.analysis.lookup(facts.sha256) is None:
             self.analysis.store(facts.as_analysis())
