@@ -27,8 +27,8 @@ import numpy as np
 import pytest
 
 from session_player.session.journal import read_journal
-from tests.desktop import require_tools, start_openbox, start_x_server, stop, wait_for, xvfb_command
 from tests.cli.test_play_live_session import burst, playlist, read_disk, write_wav
+from tests.desktop import require_tools, start_openbox, start_x_server, stop, wait_for, xvfb_command
 
 ROOT = Path(__file__).resolve().parent.parent
 RATE = 48000
