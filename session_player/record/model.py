@@ -20,13 +20,14 @@ The parts, in the order a report shows them:
   ``minimum_observation_s``), then the tuples below;
 - ``PhaseRecord``: each phase as it really ran (settling first, index -1), with
   ``how_started`` and its ``changes`` (extensions, holds, releases) in order;
-- ``VitalReading`` (with its ``VitalFlag``s) and ``VitalThresholds``; ``CheckOutcome`` for
+- ``VitalReading`` (with its ``VitalFlag``s) and ``VitalThresholds``; ``ScaleScore``; ``CheckOutcome`` for
   each vital-sign check of the playlist (recorded, skipped with a reason, missed, open);
 - ``SideEffectRecord`` (a withdrawn one stays, with ``withdrawn``), ``NoteRecord``;
 - ``AlertRecord`` (raised, acknowledged or not), ``PatientCall``, ``Resumption`` (the app
   stopped and the session resumed);
 - ``PlayedPhase`` (music and soundscape of each phase) and ``PlayedChange`` (soundscape
   chosen, calm down, fades, pauses, volume);
+- ``ListeningDoseRecord``: the estimated headphone listening dose and its calibration;
 - ``DischargeRecord``: the discharge checklist as recorded (items, when, by whom if known);
 - ``UnreadLine``: journal lines that could not be read (a corrupted line in the middle, a
   torn last line after a crash), with their 1-based line numbers: a damaged journal still
@@ -41,11 +42,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from session_player.record.listening_dose import ListeningDose
 from session_player.record.rems_form import FilledForm
 
 MEASURES = ("systolic", "diastolic", "heart_rate", "spo2")
 MEASURE_UNITS = {"systolic": "mmHg", "diastolic": "mmHg", "heart_rate": "/min", "spo2": "%"}
-MEASURE_UNITS["respiratory_rate"] = "/min"  # VitalReading.respiratory_rate (not charted)
+MEASURE_UNITS["respiratory_rate"] = "/min"  # VitalReading.respiratory_rate (scales chart)
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,28 @@ class VitalThresholds:
     heart_rate_min: float | None = None
     spo2_min: float | None = None
     source: str = "playlist"  # "playlist", or "flags" when read back from flag messages
+    # The respiratory rate's and the scales' limits (the scales chart draws them).
+    respiratory_rate_min: float | None = None
+    respiratory_rate_max: float | None = None
+    sedation_min: float | None = None  # MOAA/S below this is flagged
+    dissociation_max: float | None = None  # a 0-10 rating above this is flagged
+    cadss_max: float | None = None  # a CADSS total above this is flagged
+
+
+@dataclass(frozen=True)
+class ListeningDoseRecord:
+    """The session's estimated headphone listening dose (``listening_dose.py``) and what it
+    assumed. The journal does not name the device that played, so the calibration is the
+    loudest headphone the clinic entered (never an underestimate), else the default."""
+
+    dose: ListeningDose
+    calibration_source: str  # in words: which headphone's level, or that it is the default
+    warn_percent: float  # the clinic's warning share of the weekly allowance
+    settings_problem: str | None = None  # listening.json could not be read: defaults used
+
+    @property
+    def over_warning(self) -> bool:
+        return self.dose.percent > self.warn_percent
 
 
 @dataclass(frozen=True)
@@ -274,6 +298,9 @@ class ClinicalRecord:
     # The Spravato REMS monitoring form as the journal fills it (record/rems_form.py), for
     # sessions that fill it (route: intranasal, or monitoring_form: spravato-rems); else None.
     rems_form: FilledForm | None = None
+    # The estimated headphone listening dose (H.870 share) and its calibration; None only
+    # for a record built without it.
+    listening: ListeningDoseRecord | None = None
 
     @property
     def complete(self) -> bool:

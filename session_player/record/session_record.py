@@ -24,12 +24,15 @@ from pathlib import Path
 
 from session_player.playlist.model import Playlist
 from session_player.record.clinic_settings import ClinicSettings
+from session_player.record.listening_dose import DEFAULT_CALIBRATION_DB_SPL, listening_dose
+from session_player.record.listening_settings import ListeningSettings, load_listening_settings
 from session_player.record.model import (
     MEASURES,
     AlertRecord,
     CheckOutcome,
     ClinicalRecord,
     DischargeRecord,
+    ListeningDoseRecord,
     Moment,
     NoteRecord,
     PatientCall,
@@ -55,6 +58,9 @@ from session_player.session.vitals import MEASURE_NAMES, check_specs
 
 DISCHARGE_NOTE_PREFIX = "Discharge checklist complete"  # ui/discharge_checklist.py writes it
 RECORDED_BY = re.compile(r" \(recorded by ([^()]{1,40})\)$")
+SCALE_LIMIT = re.compile(r" is (?:above|below) (\d+)\b")  # session/scales.scale_flag's words
+SCALE_LIMIT_KEYS = {"sedation": "sedation_min", "dissociation": "dissociation_max"}
+SCALE_LIMIT_KEYS["cadss"] = "cadss_max"
 
 
 class RecordUnreadable(Exception):
@@ -93,8 +99,12 @@ def read_session_record(
     *,
     playlist: Playlist | None = None,
     clinic: ClinicSettings | None = None,
+    listening: ListeningSettings | None = None,
 ) -> ClinicalRecord:
-    """The record of the session whose journal is at ``journal_path``."""
+    """The record of the session whose journal is at ``journal_path``.
+
+    ``listening``: the clinic's headphone calibrations for the listening dose (None: read
+    from ``listening.json`` in the user's config folder)."""
     path = Path(journal_path)
     try:
         data = path.read_bytes()
@@ -126,6 +136,7 @@ def read_session_record(
         tuple(unread),
         playlist,
         clinic if clinic is not None else ClinicSettings(),
+        listening if listening is not None else load_listening_settings(),
     )
 
 
@@ -156,6 +167,7 @@ def _build(
     unread: tuple[UnreadLine, ...],
     playlist: Playlist | None,
     clinic: ClinicSettings,
+    listening: ListeningSettings,
 ) -> ClinicalRecord:
     started = _first(events, "session_started") or {}
     changed = False
@@ -217,6 +229,33 @@ def _build(
         events=tuple(events),
         scores=_scores(events, playlist),
         rems_form=_rems_form(events, playlist, started),
+        listening=_listening(events, playlist, listening),
+    )
+
+
+def _listening(
+    events: list[dict], playlist: Playlist | None, settings: ListeningSettings
+) -> ListeningDoseRecord:
+    calibration = settings.report_calibration_db_spl
+    if settings.headphones_db_spl:
+        # The journal does not name the device that played: the loudest entered, so the
+        # stated dose is never lower than the real one for any of the clinic's headphones.
+        device = max(settings.headphones_db_spl, key=lambda name: settings.headphones_db_spl[name])
+        count = len(settings.headphones_db_spl)
+        source = (
+            f"“{device}”, the loudest of the {count} headphones entered in the settings"
+            if count > 1
+            else f"“{device}”, the headphone entered in the settings"
+        ) + "; the journal does not say which device played"
+    elif calibration == DEFAULT_CALIBRATION_DB_SPL:
+        source = "the default: no headphone's level is entered in the settings"
+    else:
+        source = "the clinic's default: no headphone's level is entered in the settings"
+    return ListeningDoseRecord(
+        dose=listening_dose(events, calibration_db_spl=calibration, playlist=playlist),
+        calibration_source=source,
+        warn_percent=float(settings.warn_percent),
+        settings_problem=settings.problem,
     )
 
 
@@ -402,6 +441,11 @@ def _thresholds(events: list[dict], playlist: Playlist | None) -> VitalThreshold
             float(t.heart_rate_max),
             float(t.heart_rate_min),
             float(t.spo2_min),
+            respiratory_rate_min=float(t.respiratory_rate_min),
+            respiratory_rate_max=float(t.respiratory_rate_max),
+            sedation_min=float(t.sedation_min),
+            dissociation_max=float(t.dissociation_max),
+            cadss_max=float(t.cadss_max),
         )
     # Without the playlist, the flags as journaled still tell the limits they crossed.
     found: dict[str, float] = {}
@@ -411,6 +455,8 @@ def _thresholds(events: list[dict], playlist: Playlist | None) -> VitalThreshold
         ("heart_rate", "above"): "heart_rate_max",
         ("heart_rate", "below"): "heart_rate_min",
         ("spo2", "below"): "spo2_min",
+        ("respiratory_rate", "below"): "respiratory_rate_min",
+        ("respiratory_rate", "above"): "respiratory_rate_max",
     }
     for event in events:
         if event["type"] != "vitals_recorded":
@@ -424,6 +470,14 @@ def _thresholds(events: list[dict], playlist: Playlist | None) -> VitalThreshold
             limit = number_or_none(_float(words[-1]))
             if key is not None and limit is not None:
                 found[key] = limit
+    for event in events:  # "MOAA/S 3 is below 4 (sedation)", "CADSS total 12 is above 4"
+        if event["type"] != "scale_recorded":
+            continue
+        key = SCALE_LIMIT_KEYS.get(str(event.get("scale", "")))
+        for message in event.get("flags") or []:
+            match = SCALE_LIMIT.search(str(message))
+            if key is not None and match is not None:
+                found[key] = float(match.group(1))
     return VitalThresholds(**found, source="flags")
 
 

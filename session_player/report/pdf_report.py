@@ -3,7 +3,8 @@
 ``render_report_pdf(record, options)`` lays the record out (``report_html``) in a
 ``QTextDocument`` paginated to the clinic's paper (A4 or Letter), draws each page with a
 ``QPainter`` on a ``QPdfWriter`` and the vitals chart as vectors into the space the
-document keeps for it (``vitals_chart``), and a footer on every page (alias, date, page n
+document keeps for it (``vitals_chart``; under it the respiratory rate and clinical scales,
+``scales_chart``, when the session has any), and a footer on every page (alias, date, page n
 of N). A typical session fits on two or three pages; a longer record takes the pages it
 needs rather than leave anything out.
 
@@ -24,7 +25,7 @@ clinical notes.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
@@ -46,7 +47,8 @@ from session_player.record.clinic_settings import PAPER_SIZES
 from session_player.record.export_file import write_export
 from session_player.record.model import ClinicalRecord
 from session_player.report import wording
-from session_player.report.report_html import CHART_IMAGE, build_html
+from session_player.report.report_html import CHART_IMAGE, SCALES_CHART_IMAGE, build_html
+from session_player.report.scales_chart import ScalesChart, scales_chart_height_mm
 from session_player.report.vitals_chart import VitalsChart
 
 RESOLUTION_DPI = 300
@@ -77,17 +79,22 @@ class ReportLayout:
     chart_rect_pt: tuple[float, float, float, float]  # x, y, width, height from the top left
     journal_attached: bool
     pdf_version: str  # "PDF 1.6" or "PDF/A-1b"
+    # The respiratory rate and scales chart under the vitals (-1: the session has none).
+    scales_chart_page: int = -1
+    scales_chart_rect_pt: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
 
-def _chart_rect(document: QTextDocument, image_scale: float) -> QRectF | None:
-    """The box the layout gave the chart's placeholder image, in document coordinates."""
+def _chart_rect(
+    document: QTextDocument, image_scale: float, name: str = CHART_IMAGE
+) -> QRectF | None:
+    """The box the layout gave a chart's placeholder image, in document coordinates."""
     block = document.begin()
     while block.isValid():
         it = block.begin()
         while not it.atEnd():
             fragment = it.fragment()
             fmt = fragment.charFormat()
-            if fmt.isImageFormat() and fmt.toImageFormat().name() == CHART_IMAGE:
+            if fmt.isImageFormat() and fmt.toImageFormat().name() == name:
                 image = fmt.toImageFormat()
                 width, height = image.width() / image_scale, image.height() / image_scale
                 box = document.documentLayout().blockBoundingRect(block)
@@ -120,6 +127,8 @@ class PaintedReport:
     page_h: float
     chart_page: int  # 0-based; -1: no chart (it could not be placed)
     chart_rect: QRectF  # device pixels from the page's top left
+    scales_chart_page: int = -1  # the same for the scales chart (-1: none)
+    scales_chart_rect: QRectF = field(default_factory=QRectF)
 
 
 def _keep_headings_with_their_sections(document: QTextDocument, page_h: float) -> None:
@@ -168,18 +177,25 @@ def paint_report(record: ClinicalRecord, device, dpi: float) -> PaintedReport:
     blank = QImage(1, 1, QImage.Format.Format_RGB32)
     blank.fill(QColor("#ffffff"))
     document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(CHART_IMAGE), blank)
+    document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(SCALES_CHART_IMAGE), blank)
     document.setHtml(
-        build_html(record, round(body_w * image_scale), round(mm_px(CHART_HEIGHT_MM) * image_scale))
+        build_html(
+            record,
+            round(body_w * image_scale),
+            round(mm_px(CHART_HEIGHT_MM) * image_scale),
+            round(mm_px(scales_chart_height_mm(record)) * image_scale),
+        )
     )
     _keep_headings_with_their_sections(document, body_h)
     pages = max(1, document.pageCount())
     chart_doc = _chart_rect(document, image_scale)
+    scales_doc = _chart_rect(document, image_scale, SCALES_CHART_IMAGE)
 
     painter = QPainter()
     if not painter.begin(device):
         raise ReportError("Qt could not start drawing the report")
-    chart_page = -1
-    chart_rect = QRectF()
+    chart_page = scales_page = -1
+    chart_rect = scales_rect = QRectF()
     try:
         for page in range(pages):
             if page:
@@ -192,12 +208,16 @@ def paint_report(record: ClinicalRecord, device, dpi: float) -> PaintedReport:
                 VitalsChart(record, unit).draw(painter, chart_doc)
                 chart_page = page
                 chart_rect = chart_doc.translated(left, top - page * body_h)
+            if scales_doc is not None and clip.contains(scales_doc.center()):
+                ScalesChart(record, unit).draw(painter, scales_doc)
+                scales_page = page
+                scales_rect = scales_doc.translated(left, top - page * body_h)
             painter.restore()
             footer = QRectF(left, page_h - bottom + mm_px(4), body_w, mm_px(5))
             _footer(painter, record, page, pages, footer, unit)
     finally:
         painter.end()
-    return PaintedReport(pages, page_w, page_h, chart_page, chart_rect)
+    return PaintedReport(pages, page_w, page_h, chart_page, chart_rect, scales_page, scales_rect)
 
 
 def render_report_pdf(
@@ -243,6 +263,7 @@ def render_report_pdf(
     buffer.close()
     px_pt = 72.0 / RESOLUTION_DPI
     chart_rect = painted.chart_rect
+    scales_rect = painted.scales_chart_rect
     layout = ReportLayout(
         pages=painted.pages,
         page_size_pt=(painted.page_w * px_pt, painted.page_h * px_pt),
@@ -255,6 +276,13 @@ def render_report_pdf(
         ),
         journal_attached=attached,
         pdf_version="PDF/A-1b" if options.archival else "PDF 1.6",
+        scales_chart_page=painted.scales_chart_page,
+        scales_chart_rect_pt=(
+            scales_rect.x() * px_pt,
+            scales_rect.y() * px_pt,
+            scales_rect.width() * px_pt,
+            scales_rect.height() * px_pt,
+        ),
     )
     return bytes(buffer.data()), layout
 

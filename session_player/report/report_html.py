@@ -2,7 +2,7 @@
 
 Sections, in the order a reviewer reads a session: who and where, the times, the chart
 (a reserved space, drawn as vectors by ``vitals_chart``), vital signs, phases, side effects,
-notes, alerts, what played, discharge, and what the record could not read. Flagged values
+notes, alerts, what played, the listening dose, discharge, and what the record could not read. Flagged values
 are bold and marked ``!`` (not only coloured), so grey-scale print keeps them.
 """
 
@@ -14,8 +14,10 @@ from session_player.playlist.durations import format_duration
 from session_player.record.model import MEASURES, ClinicalRecord, VitalReading
 from session_player.report import wording as w
 from session_player.report.clinical_scales_html import rems_page_html, scales_html
+from session_player.report.listening_dose_html import listening_dose_html
 
 CHART_IMAGE = "report-chart"  # the placeholder image whose box the chart is drawn into
+SCALES_CHART_IMAGE = "report-scales-chart"  # the same for the scales chart (scales_chart.py)
 
 
 STYLE = """
@@ -63,13 +65,23 @@ def _value(reading: VitalReading, measure: str, text: str) -> str:
     return _e(text)
 
 
-def build_html(record: ClinicalRecord, chart_width_px: int, chart_height_px: int) -> str:
+def build_html(
+    record: ClinicalRecord,
+    chart_width_px: int,
+    chart_height_px: int,
+    scales_chart_height_px: int = 0,
+) -> str:
     parts = [f"<html><head><style>{STYLE}</style></head><body>"]
     parts.append(_header(record))
     parts.append("<h2>Vital signs</h2>")
     parts.append(
         f'<p><img src="{CHART_IMAGE}" width="{chart_width_px}" height="{chart_height_px}"></p>'
     )
+    if scales_chart_height_px > 0:  # respiratory rate and the scales, under the vitals
+        parts.append(
+            f'<p><img src="{SCALES_CHART_IMAGE}" width="{chart_width_px}" '
+            f'height="{scales_chart_height_px}"></p>'
+        )
     parts.append(_vitals(record))
     parts.append(scales_html(record))  # MOAA/S, dissociation, CADSS, respiratory rate
     parts.append(_phases(record))
@@ -77,6 +89,7 @@ def build_html(record: ClinicalRecord, chart_width_px: int, chart_height_px: int
     parts.append(_notes(record))
     parts.append(_alerts(record))
     parts.append(_played(record))
+    parts.append(listening_dose_html(record))  # the H.870 share and its calibration
     parts.append(_discharge(record))
     parts.append(_integrity(record))
     parts.append(rems_page_html(record))  # a page of its own, in the REMS form's order
@@ -311,4 +324,4 @@ def _integrity(record: ClinicalRecord) -> str:
     return "".join(out)
 
 
-__all__ = ["CHART_IMAGE", "MEASURES", "build_html"]
+__all__ = ["CHART_IMAGE", "MEASURES", "SCALES_CHART_IMAGE", "build_html"]

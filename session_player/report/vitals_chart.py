@@ -10,7 +10,8 @@ Readable in grey-scale print: each series has its own marker shape and line styl
 colours only help on screen), a threshold is a long-dashed line with its value written at
 the right, and a flagged reading is ringed by a thick circle with ``!`` above it. Phases
 are named along the top; the dose is a solid vertical line. No transparency anywhere:
-PDF/A-1 does not allow it.
+PDF/A-1 does not allow it. Respiratory rate and the clinical scales are charted under this
+chart, on the same time axis, by ``scales_chart``.
 """
 
 from __future__ import annotations
@@ -73,6 +74,11 @@ def _readings_at(record: ClinicalRecord) -> list[tuple[float, VitalReading]]:
 
 def time_axis(record: ClinicalRecord) -> Axis:
     minutes = [m for m, _ in _readings_at(record)]
+    # The scales chart under this one shares this axis: its scores are on it too.
+    for score in record.scores:
+        offset = since_dose_s(record, score.at)
+        if offset is not None:
+            minutes.append(offset / 60.0)
     end = since_dose_s(record, record.ended)
     if end is not None:
         minutes.append(end / 60.0)
