@@ -3,7 +3,8 @@
     python tools/report_screenshot.py [--out docs/screenshots/report.png]
 
 The session is the one the report tests run (``tests/record/scripted_journal.py``: a real
-``SessionTimeline`` on a fake clock, starting 2026-03-02 09:30 in UTC+1), written to a
+``SessionTimeline`` on a fake clock, starting 2026-03-02 09:30 in UTC+1, with respiratory
+rates and scales at three of its readings), written to a
 temporary folder; the report is drawn by ``session_player.report`` exactly as the app and
 ``session-player report`` draw it, then rendered with ``pdftoppm`` (poppler-utils).
 """
@@ -40,7 +41,8 @@ def main() -> int:
 
     _app = QGuiApplication([])
     with tempfile.TemporaryDirectory() as folder:
-        session = run_scripted_session(Path(folder), wall_start_s=WALL_START_S)
+        # With the scales, so that the chart of respiratory rate and scales shows too.
+        session = run_scripted_session(Path(folder), wall_start_s=WALL_START_S, with_scales=True)
         clinic = ClinicSettings(clinic_name="Harbour Clinic", room="Treatment room 2")
         record = read_session_record(session.journal_path, clinic=clinic)
         pdf = Path(folder) / "report.pdf"

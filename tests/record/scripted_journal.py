@@ -58,6 +58,9 @@ READINGS = [  # (check, minutes after the dose or None before it, systolic, dias
 SIDE_EFFECTS = [("nausea/vomiting", "mild, settled with a sip of water"), ("dizziness", "")]
 NOTES = ["Patient asked for the ocean sounds", "Talked about the garden at the return"]
 ALERT = "Headphones disconnected"
+# With ``with_scales``: what each reading above also took (respiratory rate, MOAA/S,
+# dissociation 0-10), by its index in READINGS; the 55-minute one is flagged on all three.
+SCALES = {1: (14, 4, 3), 2: (9, 3, 6), 3: (15, 5, 1)}
 
 
 @dataclass
@@ -75,11 +78,17 @@ def make_playlist_file(folder: Path) -> Path:
 
 
 def run_scripted_session(
-    folder: Path, *, alias: str = "Blue Heron", wall_start_s: float = 1_767_225_600.0
+    folder: Path,
+    *,
+    alias: str = "Blue Heron",
+    wall_start_s: float = 1_767_225_600.0,
+    with_scales: bool = False,
 ) -> ScriptedSession:
     """Run the whole session on a fake clock; the journal ends with the discharge.
 
-    ``wall_start_s``: when it starts on the wall clock (default 2026-01-01T00:00Z)."""
+    ``wall_start_s``: when it starts on the wall clock (default 2026-01-01T00:00Z).
+    ``with_scales``: the readings of ``SCALES`` also take a respiratory rate, a MOAA/S and
+    a dissociation rating (the report screenshot shows its scales chart)."""
     playlist_path = make_playlist_file(folder)
     playlist = Playlist.model_validate(PLAYLIST_DATA, context={"base_dir": str(folder)})
     clock = FakeClock(wall_start_s=wall_start_s)
@@ -92,7 +101,14 @@ def run_scripted_session(
 
     def vitals(index: int) -> None:
         check, _at, systolic, diastolic, heart_rate, spo2 = READINGS[index]
-        timeline.record_vitals(systolic, diastolic, heart_rate, spo2, check_label=check)
+        scales = SCALES.get(index) if with_scales else None
+        rate = scales[0] if scales else None
+        timeline.record_vitals(
+            systolic, diastolic, heart_rate, spo2, check_label=check, respiratory_rate=rate
+        )
+        if scales:
+            timeline.record_scale("sedation", scales[1], check_label=check)
+            timeline.record_scale("dissociation", scales[2], check_label=check)
 
     def at_dose_minute(minutes: float) -> None:
         target = timeline.since_dose_s()
