@@ -29,7 +29,7 @@ ALLOWED: dict[str, set[str]] = {
     "engine": {"", "media", "playlist", "session", "audio", "record", "output"},
     "launch": {"", "playlist", "session"},
     "report": {"", "playlist", "session", "record"},
-    "ui": {"", "media", "playlist", "session", "audio", "output", "record", "studio", "engine"}
+    "ui": {"", "media", "playlist", "session", "audio", "record", "studio", "engine"}
     | {"launch", "report"},
     "app": set(),  # filled below: everything but cli
     "cli": set(),  # everything

@@ -85,6 +85,7 @@ class Feed:
         self.space_available = threading.Event()
         self.fade_out_done = threading.Event()
         self._generation: int | None = None
+        self._stream = 0  # which stream the ring holds (new_stream); older writes are dropped
         self._reset_locked()
 
     # -- state -------------------------------------------------------------------------
@@ -114,6 +115,21 @@ class Feed:
         """Forget all buffered audio and counters (a fresh stream)."""
         with self._lock:
             self._reset_locked()
+
+    @property
+    def stream(self) -> int:
+        """The current stream's number, for ``write(block, stream)``."""
+        return self._stream
+
+    def new_stream(self) -> int:
+        """Forget the buffered audio and counters: the next frame written is a new stream's
+        frame 0, played once the ring is primed again (silence until then). The device stays
+        attached. A block rendered for the old stream and written later is dropped. Call it
+        after a fade-out (``request_fade_out``): what was playing stops where it is."""
+        with self._lock:
+            self._stream += 1
+            self._reset_locked()
+            return self._stream
 
     def attach(self, generation: int) -> None:
         """Let the device callback of ``generation`` consume; any other generation gets silence.
@@ -160,9 +176,12 @@ class Feed:
         with self._lock:
             return self.capacity - (self._write - self._read)
 
-    def write(self, block: np.ndarray) -> int:
-        """Append up to the free space; returns how many frames were taken."""
+    def write(self, block: np.ndarray, stream: int | None = None) -> int:
+        """Append up to the free space; returns how many frames were taken. With ``stream``,
+        a block of an older stream (see ``new_stream``) is dropped (0)."""
         with self._lock:
+            if stream is not None and stream != self._stream:
+                return 0
             count = min(len(block), self.capacity - (self._write - self._read))
             if count <= 0:
                 self.space_available.clear()

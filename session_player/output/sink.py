@@ -350,6 +350,31 @@ class AudioSink:
                 thread.join(timeout=1.0)
         self._deliver_alerts()
 
+    def new_stream(self, render: RenderFn, fade_ms: float = 100.0) -> None:
+        """Play ``render`` from its first frame on the device already open, instead of
+        closing it and opening it again (the studio's auditions, one after another).
+
+        What plays now fades out over ``fade_ms`` first (this waits for the fade; 0 for a
+        stream known to be silent), then the ring is emptied and the device clock counts
+        from 0 again, as after ``start()``. The device is given silence until the new
+        stream's first block is rendered (the ring's prime, as at a start)."""
+        with self._lock:
+            run = self._run
+            if run is None or self._state in (SinkState.IDLE, SinkState.CLOSED):
+                raise RuntimeError("the sink is not started")
+            playing = self._state is SinkState.PLAYING
+            frames = max(0, round(fade_ms / 1000.0 * self.sample_rate))
+            run.feed.request_fade_out(frames if playing else 0)
+        if playing and frames:
+            run.feed.fade_out_done.wait(frames / self.sample_rate + self.stall_timeout_s + 0.2)
+        with self._lock:
+            if run is not self._run:
+                return  # stopped meanwhile
+            self._render = render
+            run.feed.new_stream()
+            self._anchor_s, self._anchor_frames = self._clock(), 0
+            run.feed.space_available.set()
+
     def close(self, fade_ms: float = 100.0) -> None:
         """Stop (with a fade) and make the sink unusable. Safe to call twice."""
         if self._state is SinkState.CLOSED:
@@ -549,8 +574,10 @@ class AudioSink:
                 if feed.free_frames() < block:
                     feed.space_available.wait(block_s)
                 continue
+            with self._lock:  # the two together: new_stream changes both at once
+                render, stream = self._render, feed.stream
             try:
-                data = _conform(self._render(block), block)
+                data = _conform(render(block), block)
             except Exception as exc:  # the mixer failed: let the ring drain, alert, retry
                 self._render_errors += 1
                 if self._render_errors == 1:  # one traceback per alert interval
@@ -559,7 +586,7 @@ class AudioSink:
                 run.quit.wait(block_s)
                 continue
             if not run.quit.is_set():
-                feed.write(data)
+                feed.write(data, stream)
 
     def _supervise(self, run: _Run) -> None:
         set_native_thread_name("sp-watchdog")

@@ -2,25 +2,30 @@
 
 The sound is ``engine.audition_source.AuditionSource`` (the offline render's session and the
 live mixer, with the live engine's entry fade) played by the same ``output.sink.AudioSink``
-as a live session, so what the therapist hears is what the patient will.
+as a live session, so what the therapist hears is what the patient will. The sink belongs to
+``engine.audition.AuditionOutput``, which keeps the device open from one audition to the
+next (the studio reaches sound only through the engine).
 
 Nothing here makes the window wait:
 
 - positioning the mixer at a point opens a decoder per sounding file and lets each ffmpeg
   seek there (0.4-1.3 s at points deep into a 2-hour session, `bench/studio.py`), so a
-  source is built on a thread of its own and the device is started there too;
+  source is built on a thread of its own, and the device is opened beside it (if it is
+  not open already from the last audition);
 - a source for where the cursor stands (or where the mouse rests on the time ruler) is
   *prepared* in the background beforehand (``prepare``), so Space, or a click where the
   mouse came to rest, starts from a mixer that is already positioned;
-- Stop fades out over ``STOP_FADE_MS`` (no click reaches the therapist's ears); the sink's
-  stop waits for that fade, on its own thread. A new audition waits for the previous one to
-  have let the device go (on its thread, not the window's).
+- Stop fades out over ``STOP_FADE_MS`` (no click reaches the therapist's ears), on its own
+  thread, and leaves the device open, given silence. A new audition waits for that fade
+  (on its thread, not the window's) while its mixer is positioned, then plays on the same
+  device from its first frame.
 
 The play-head shown on the timeline is the frame the device clock says is heard now.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -28,18 +33,15 @@ from collections.abc import Callable, Mapping
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from session_player.audio.analysis import FileAnalysis
+from session_player.engine.audition import AuditionOutput
 from session_player.engine.audition_source import AuditionSource
 from session_player.engine.scripted_session import ScriptedSession
-from session_player.output.sink import AudioSink
 from session_player.playlist.model import Playlist
+
+log = logging.getLogger(__name__)
 
 STOP_FADE_MS = 150.0  # short: stopping must feel immediate, and still never click
 PLAYHEAD_MS = 100
-# The sink's ring: far longer than a live session's 250 ms. The device starts once four of
-# its buffers are rendered (the ring's size does not delay the start), Stop fades what plays
-# next (nor the stop), and a mixer that stands still for a second while an ffmpeg starts on
-# a loaded machine (measured: up to 1 s per new file) is not heard as a gap.
-RING_MS = 2000.0
 SAMPLE_RATE_HZ = 48000
 
 
@@ -54,16 +56,18 @@ class Audition(QObject):
         self,
         parent: QObject | None = None,
         *,
-        sink_factory: Callable[..., AudioSink] = AudioSink,
+        sink_factory: Callable[..., object] | None = None,
     ) -> None:
         super().__init__(parent)
-        self._sink_factory = sink_factory
-        self._sink: AudioSink | None = None
+        options = {} if sink_factory is None else {"sink_factory": sink_factory}
+        self._output = AuditionOutput(on_alert=self._alert_from_audio, **options)
+        self._sink = None
         self._source: AuditionSource | None = None
         self._from_dose_s = 0.0
         self._generation = 0  # a start that was stopped before it was ready is dropped
         self._starting = False
         self._stopping: threading.Thread | None = None
+        self._start_thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._prepared: tuple[tuple, AuditionSource] | None = None
         self._preparing: threading.Thread | None = None
@@ -81,8 +85,13 @@ class Audition(QObject):
         return self._sink is not None or self._starting
 
     @property
-    def sink(self) -> AudioSink | None:
+    def sink(self):
+        """The playing ``AudioSink`` (its device clock counts from this audition), or None."""
         return self._sink
+
+    @property
+    def output(self) -> AuditionOutput:
+        return self._output
 
     @property
     def source(self) -> AuditionSource | None:
@@ -160,6 +169,15 @@ class Audition(QObject):
         with self._lock:
             wait_for_prepare = self._wanted == key
 
+        opening = None
+        if self._output.sink is None:
+            # The first audition (or the first after the device was let go): the device
+            # opens while the mixer is positioned, not after it.
+            opening = threading.Thread(
+                target=self._open_device, args=(device,), name="audition-open", daemon=True
+            )
+            opening.start()
+
         def start() -> None:
             if preparing is not None and wait_for_prepare:
                 preparing.join()  # it is building exactly this point
@@ -171,23 +189,25 @@ class Audition(QObject):
                     playlist, session, analysis, session_s, on_alert=self._alert_from_audio
                 )
             if stopping is not None:
-                stopping.join(3.0)  # the previous audition lets the device go first
+                stopping.join(3.0)  # the previous audition's fade-out first
+            if opening is not None:
+                opening.join()
             if generation != self._generation:
                 source.close()
                 return
-            sink = self._sink_factory(
-                source.render,
-                device,
-                sample_rate=SAMPLE_RATE_HZ,
-                buffer_ms=RING_MS,
-                on_alert=self._alert_from_audio,
-            )
-            sink.start()
+            sink = self._output.play(source, device, fade_ms=STOP_FADE_MS)
             self._ready.emit(generation, source, sink)
 
-        threading.Thread(target=start, name="audition-start", daemon=True).start()
+        self._start_thread = threading.Thread(target=start, name="audition-start", daemon=True)
+        self._start_thread.start()
 
-    def _on_ready(self, generation: int, source: AuditionSource, sink: AudioSink) -> None:
+    def _open_device(self, device: str | None) -> None:
+        try:
+            self._output.open(device)
+        except Exception:  # the start thread opens it again and reports what fails
+            log.exception("opening the audition's output device failed")
+
+    def _on_ready(self, generation: int, source: AuditionSource, sink) -> None:
         if generation != self._generation or not self._starting:
             # Stopped while it was starting: let it go at once, quietly.
             self._release(sink, source)
@@ -210,14 +230,15 @@ class Audition(QObject):
         if sink is not None or was_starting:
             self.stopped.emit()
 
-    def _release(self, sink: AudioSink, source: AuditionSource | None) -> None:
+    def _release(self, sink, source: AuditionSource | None) -> None:
         previous = self._stopping
 
         def finish() -> None:
             if previous is not None:
                 previous.join(3.0)
             try:
-                sink.close(fade_ms=STOP_FADE_MS)
+                # Only if it still plays this source: a later audition may have replaced it.
+                self._output.silence(STOP_FADE_MS, source)
             finally:
                 if source is not None:
                     source.close()
@@ -226,7 +247,7 @@ class Audition(QObject):
         self._stopping.start()
 
     def wait_stopped(self, timeout_s: float = 3.0) -> bool:
-        """Block until the last stop has released the device (tests, closing the window)."""
+        """Block until the last stop has faded out (tests, closing the window)."""
         thread = self._stopping
         if thread is None:
             return True
@@ -234,8 +255,10 @@ class Audition(QObject):
         return not thread.is_alive()
 
     def close(self) -> None:
-        """Stop, and close the prepared source (the window closes)."""
+        """Stop, close the prepared source and let the device go (the window closes)."""
         self.stop()
+        if self._start_thread is not None:
+            self._start_thread.join(5.0)  # a start under way: it sees the stop, or plays
         self.wait_stopped()
         if self._preparing is not None:
             self._preparing.join(5.0)
@@ -243,6 +266,7 @@ class Audition(QObject):
             prepared, self._prepared = self._prepared, None
         if prepared is not None:
             prepared[1].close()
+        self._output.close(fade_ms=STOP_FADE_MS)
 
     def heard_dose_s(self) -> float | None:
         """The dose-clock time of the sample heard now (None before the device plays)."""

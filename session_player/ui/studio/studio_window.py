@@ -642,9 +642,9 @@ class StudioWindow(QMainWindow):
     def _start_device_listing(self) -> None:
         lister = self._list_devices
         if lister is None:
-            from session_player.output.devices import list_output_devices
+            from session_player.engine.audition import list_audition_devices
 
-            lister = list_output_devices
+            lister = list_audition_devices
 
         def work(_progress, _cancelled):
             return list(lister())
