@@ -5,8 +5,9 @@ command, into the "Session report" section of ``docs/benchmarks.md``.
 
 The session: a real ``SessionTimeline`` on a ``FakeClock`` (so it takes seconds, not three
 hours) runs 3 hours from the start: settling, the dose at 5 minutes, the arc, then
-observation until the end; vital signs every 5 minutes from the start (every fourth one
-flagged), and more events to 200 or more in all (notes, side effects, volume changes, a
+observation until the end; vital signs with a respiratory rate every 5 minutes from the
+start (every fourth one flagged), MOAA/S and a dissociation rating every 15 minutes (every
+fourth flagged), and more events to 200 or more in all (notes, side effects, volume changes, a
 pause now and then, soundscapes chosen, alerts acknowledged). Its journal is then timed, each run
 from the file on disk, as the clinic's commands would:
 
@@ -72,7 +73,12 @@ def run_long_session(folder: Path) -> Path:
                 80 + minute % 7,
                 104 if flagged else 70 + minute % 11,
                 93 if flagged else 97,
+                respiratory_rate=9 if flagged else 14 + minute % 3,
             )
+        if minute % 15 == 0:  # the scales (the report charts them under the vitals)
+            flagged = minute % 60 == 0
+            timeline.record_scale("sedation", 3 if flagged else 4 + minute % 2)
+            timeline.record_scale("dissociation", 6 if flagged else minute % 4)
         if minute % 6 == 0:
             timeline.add_note(f"Minute {minute}: resting, eyes closed, breathing even")
         if minute % 2 == 0:
@@ -124,6 +130,7 @@ def main() -> int:
         journal = run_long_session(Path(folder))
         record = read_session_record(journal)
         events, readings = len(record.events), len(record.readings)
+        scores = len(record.scores)
         times, _ = timed(lambda: read_session_record(journal), args.repeats)
         rows.append(("read the journal into the record", times, ""))
         times, (data, layout) = timed(
@@ -131,7 +138,7 @@ def main() -> int:
         )
         rows.append(
             (
-                "**report PDF** (read + layout + chart + PDF)",
+                "**report PDF** (read + layout + charts + PDF)",
                 times,
                 f"{layout.pages} pages, {len(data) // 1024} KiB, journal attached",
             )
@@ -161,9 +168,11 @@ def main() -> int:
     body = f"""Command: `.venv/bin/python bench/report.py --repeats {args.repeats}` ({time.strftime("%Y-%m-%d")}, \
 {platform.machine()}, Python {platform.python_version()}, Qt offscreen; the machine shared with other work).
 
-A {SESSION_MIN}-minute session run by the real timeline on a fake clock: vital signs every \
-{VITALS_EVERY_MIN} minutes ({readings} readings, every fourth flagged), {events} journal events \
-in all (notes, side effects, volume changes, soundscapes, alerts, phase changes). Each step \
+A {SESSION_MIN}-minute session run by the real timeline on a fake clock: vital signs with a \
+respiratory rate every {VITALS_EVERY_MIN} minutes ({readings} readings, every fourth flagged), \
+{scores} scale scores (MOAA/S and dissociation, each every 15 minutes), {events} journal events in all \
+(notes, side effects, volume changes, soundscapes, alerts, phase changes). The report has the \
+vitals chart, the chart of respiratory rate and scales under it, and the listening dose. Each step \
 reads the journal from disk again, as `session-player report` and `export` do; median and \
 slowest of {args.repeats} runs after a warm-up.
 
