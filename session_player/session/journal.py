@@ -221,8 +221,12 @@ class Journal:
     # (ENOSPC) here to play a full disk where it cannot mount one.
     write_bytes: Callable[[int, memoryview], int] | None = None
 
-    def __init__(self, path: Path, fd: int, last_seq: int) -> None:
+    def __init__(self, path: Path, fd: int, last_seq: int, durable: bool = True) -> None:
         self.path = path
+        # False only for a journal thrown away at once (a preview's scripted session, see
+        # SessionStore): nobody needs it after a crash, and 50 fsyncs made the studio's
+        # refresh of a 5,000-item playlist wait on the disk (bench/studio.py).
+        self.durable = durable
         self._fd: int | None = fd
         self._last_seq = last_seq
         self._heartbeat_fd: int | None = None
@@ -230,16 +234,18 @@ class Journal:
     # --- opening ---------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: str | os.PathLike) -> Journal:
-        """A new, empty journal (its folder is created ``0700``); refuses to overwrite one."""
+    def create(cls, path: str | os.PathLike, *, durable: bool = True) -> Journal:
+        """A new, empty journal (its folder is created ``0700``); refuses to overwrite one.
+        ``durable=False``: never fsynced (a throw-away preview's journal only)."""
         path = Path(path)
         make_private_folder(path.parent)
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, FILE_MODE)
         _lock_exclusively(fd, path)
         with contextlib.suppress(OSError, AttributeError):
             os.fchmod(fd, FILE_MODE)  # the umask may have removed bits; never added any
-        _fsync_folder(path.parent)
-        return cls(path, fd, last_seq=0)
+        if durable:
+            _fsync_folder(path.parent)
+        return cls(path, fd, last_seq=0, durable=durable)
 
     @classmethod
     def open_append(cls, path: str | os.PathLike) -> tuple[Journal, JournalContents]:
@@ -283,7 +289,8 @@ class Journal:
             while view:  # os.write may write less than asked (rare on files, but allowed)
                 written = write(self._fd, view)
                 view = view[written:]
-            os.fsync(self._fd)
+            if self.durable:
+                os.fsync(self._fd)
         except OSError as exc:
             # Leave no fragment behind, so a later append starts on a clean line.
             with contextlib.suppress(OSError):

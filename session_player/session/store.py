@@ -76,8 +76,10 @@ class UnfinishedSession:
 class SessionStore:
     """The sessions folder: creates per-session journals and lists unfinished sessions."""
 
-    def __init__(self, base_dir: str | os.PathLike | None = None) -> None:
+    def __init__(self, base_dir: str | os.PathLike | None = None, *, durable: bool = True) -> None:
         self.base_dir = Path(base_dir) if base_dir is not None else default_base_dir()
+        # False: journals that are thrown away at once (a preview), never fsynced.
+        self.durable = durable
 
     @property
     def sessions_dir(self) -> Path:
@@ -98,7 +100,7 @@ class SessionStore:
             except FileExistsError:
                 continue
             make_private_folder(folder)
-            return Journal.create(folder / JOURNAL_NAME)
+            return Journal.create(folder / JOURNAL_NAME, durable=self.durable)
         raise FileExistsError(f"too many sessions named {stem} in {self.sessions_dir}")
 
     def unfinished(self) -> list[UnfinishedSession]:
