@@ -1,8 +1,9 @@
 """The report's clinical scales and the Spravato REMS form's page, as QTextDocument HTML.
 
 - ``scales_html(record)``: a table of what was scored at the checks (MOAA/S, dissociation
-  0-10, CADSS total with its items) and of the respiratory rates, flagged values bold and
-  marked ``!`` like the vital signs (grey-scale print keeps them); empty when none.
+  0-10, CADSS total with its items), flagged values bold and marked ``!`` like the vital
+  signs (grey-scale print keeps them); empty when none. The respiratory rate is a column of
+  the vital signs' table (``report_html``).
 - ``rems_page_html(record)``: a page of its own (a page break before it) with the REMS
   Patient Monitoring Form's fields in the form's order, each with what to key into the
   portal, ``—`` and "not recorded" where the session has nothing; empty for a session that
@@ -60,27 +61,10 @@ def scales_html(record: ClinicalRecord) -> str:
                 ],
             )
         )
-    for reading in record.readings:
-        if reading.respiratory_rate is None:
-            continue
-        flags = [f.message for f in reading.flags if f.measure == "respiratory_rate"]
-        rows.append(
-            (
-                reading.at.session_s or 0.0,
-                [
-                    _e(w.time_of_day(reading.at)),
-                    _e(w.dose_clock(record, reading.at)),
-                    _e(reading.check_label),
-                    "Respiratory rate",
-                    _flagged(f"{w.number(reading.respiratory_rate)} /min", bool(flags)),
-                    _e("; ".join(flags)),
-                ],
-            )
-        )
     if not rows:
         return ""
     rows.sort(key=lambda row: row[0])
-    return "<h2>Clinical scales and respiratory rate</h2>" + _grid(
+    return "<h2>Clinical scales</h2>" + _grid(
         ["Time", "Since dose", "Check", "Scale", "Score", "Flags"],
         [cells for _, cells in rows],
         [8, 9, 19, 14, 22, 28],

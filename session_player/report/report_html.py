@@ -83,7 +83,7 @@ def build_html(
             f'height="{scales_chart_height_px}"></p>'
         )
     parts.append(_vitals(record))
-    parts.append(scales_html(record))  # MOAA/S, dissociation, CADSS, respiratory rate
+    parts.append(scales_html(record))  # MOAA/S, dissociation, CADSS
     parts.append(_phases(record))
     parts.append(_side_effects(record))
     parts.append(_notes(record))
@@ -164,6 +164,9 @@ def _vitals(record: ClinicalRecord) -> str:
     if not record.readings:
         out.append("<p>No readings were recorded.</p>")
     else:
+        # The respiratory rate is a column of its own when a check took it (one row per
+        # reading, not a second row in the scales table: a 3-hour infusion stays shorter).
+        with_rr = any(r.respiratory_rate is not None for r in record.readings)
         rows = []
         for r in record.readings:
             bp = w.blood_pressure(r)
@@ -180,16 +183,17 @@ def _vitals(record: ClinicalRecord) -> str:
                     bp_cell,
                     _value(r, "heart_rate", w.number(r.heart_rate)),
                     _value(r, "spo2", w.number(r.spo2)),
+                    *([_value(r, "respiratory_rate", w.number(r.respiratory_rate))] * with_rr),
                     _e(flags),
                 ]
             )
-        out.append(
-            _table(
-                ["Time", "Since dose", "Check", "BP mmHg", "HR /min", "SpO2 %", "Flags"],
-                rows,
-                [8, 9, 19, 11, 8, 8, 37],
-            )
-        )
+        if with_rr:
+            headers = ["Time", "Since dose", "Check", "BP mmHg", "HR /min", "SpO2 %", "RR /min"]
+            widths = [8, 9, 17, 11, 8, 8, 8, 31]
+        else:
+            headers = ["Time", "Since dose", "Check", "BP mmHg", "HR /min", "SpO2 %"]
+            widths = [8, 9, 19, 11, 8, 8, 37]
+        out.append(_table([*headers, "Flags"], rows, widths))
     not_done = [c for c in record.checks if c.outcome in ("skipped", "missed")]
     if not_done:
         lines = []
