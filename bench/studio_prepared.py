@@ -44,11 +44,12 @@ PLAYLIST = ROOT / "playlists" / "intranasal-esketamine.yaml"
 POINTS_S = [60.0 * minute for minute in range(2, 118, 14)]
 
 
-def first_sound_s(app, started: float) -> float:
-    """Seconds from ``started`` to the first non-zero sample in the device's file."""
+def first_sound_s(app, started: float, skip_bytes: int) -> float:
+    """Seconds from ``started`` to the first non-zero sample in the device's file after its
+    first ``skip_bytes`` (what the device, kept open between auditions, wrote before)."""
     while True:
-        if DEVICE.exists() and DEVICE.stat().st_size:
-            data = np.fromfile(DEVICE, dtype="<f4")
+        if DEVICE.exists() and DEVICE.stat().st_size > skip_bytes:
+            data = np.fromfile(DEVICE, dtype="<f4", offset=skip_bytes)
             if np.flatnonzero(np.abs(data) > 0).size:
                 return time.perf_counter() - started
         app.processEvents()
@@ -78,12 +79,17 @@ def main() -> int:
                     result.playlist, session_map.session, analysis, session_map.dose_at_s, at_s
                 )
                 audition.wait_prepared()
-            DEVICE.unlink(missing_ok=True)  # the disk driver writes a new file per device
+            # The device stays open between auditions (engine/audition.py): only what it
+            # writes after the call counts.
+            skip_bytes = DEVICE.stat().st_size // 8 * 8 if DEVICE.exists() else 0
             started = time.perf_counter()
             audition.play(
                 result.playlist, session_map.session, analysis, session_map.dose_at_s, at_s
             )
-            figures[mode].append(first_sound_s(app, started))
+            figures[mode].append(first_sound_s(app, started, skip_bytes))
+            while audition.sink is None:  # the window hears that it plays, then Stop
+                app.processEvents()
+                time.sleep(0.001)
             audition.stop()
             audition.wait_stopped()
     audition.close()
@@ -110,8 +116,9 @@ at the start, {os.getloadavg()[0]:.2f} at the end).
 {chr(10).join(rows)}
 
 A prepared start (the cursor or the mouse resting on the ruler for 200 ms first, as in the
-studio) only opens the device: the mixer is already positioned. A cold start positions it
-after the call (each sounding file's ffmpeg started and seeked there), on the audition's own
+studio) only starts a stream on the device, which stays open between auditions
+(`engine/audition.py`): the mixer is already positioned. A cold start positions it after
+the call (each sounding file's ffmpeg started and seeked there), on the audition's own
 thread: the window never waits for either.
 """
     write_section(
