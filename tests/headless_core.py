@@ -53,6 +53,15 @@ def qtbot():
 def pytest_runtest_logreport(report) -> None:
     """Name the tests that skipped for want of Qt or pygame, for the full run to take them
     (``tools/run-suite.sh``): each test runs once, headless where it can."""
+    _note_skip(report)
+
+
+def pytest_collectreport(report) -> None:
+    """The same for a whole module that skips itself (``importorskip`` at its top)."""
+    _note_skip(report)
+
+
+def _note_skip(report) -> None:
     import os
 
     path = os.environ.get("SESSION_PLAYER_CORE_SKIPS")

@@ -14,6 +14,12 @@ from session_player.engine.audition import AuditionOutput
 from session_player.output.sink import SinkState
 
 
+@pytest.fixture(autouse=True)
+def _a_real_device_library():
+    # A real SDL device: skipped where pygame is refused (make test-core), run with the rest.
+    pytest.importorskip("pygame")
+
+
 class CountingSource:
     """Stands in for an AuditionSource: a quiet tone, and how often it was asked for audio."""
 
