@@ -37,7 +37,7 @@ ALLOWED: dict[str, set[str]] = {
 PACKAGES = tuple(ALLOWED)
 ALLOWED["app"] = {"", *PACKAGES} - {"app", "cli"}
 ALLOWED["cli"] = {"", *PACKAGES} - {"cli"}
-QT_ALLOWED = {"ui", "report", "app", "cli"}  # cli: ``report`` renders the PDF with Qt
+QT_ALLOWED = {"ui", "report", "app"}
 PYGAME_ALLOWED = {"output"}
 
 

@@ -15,7 +15,6 @@ that could not be written (a previous file of that name is left whole).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 EXIT_OK = 0
@@ -78,13 +77,10 @@ def run(args: argparse.Namespace) -> int:
         _say(f"could not read {path}:{line.line_no}: {line.message}")
 
     # No display is needed to draw a PDF: without one, Qt draws offscreen.
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtGui import QGuiApplication
-
+    from session_player.report.gui_app import ensure_gui_app
     from session_player.report.pdf_report import ReportError, ReportOptions, write_report_pdf
 
-    _app = QGuiApplication.instance() or QGuiApplication([PROG])
+    _app = ensure_gui_app(PROG)
     archival = args.archival or settings.archival
     options = ReportOptions(paper=args.paper or settings.paper, archival=archival)
     try:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from session_player.record.model import Clinic
-from session_player.record.private_files import write_private
+from session_player.record.private_files import read_settings_object, write_private
 
 SETTINGS_NAME = "clinic.json"
 PAPER_SIZES = ("a4", "letter")
@@ -64,14 +64,9 @@ def check_settings(settings: ClinicSettings) -> None:
 
 def load_clinic_settings(path: str | os.PathLike | None = None) -> ClinicSettings:
     path = Path(path) if path is not None else default_settings_path()
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        return ClinicSettings()
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        return ClinicSettings(problem=f"{path} could not be read ({exc}); using the defaults")
-    if not isinstance(data, dict):
-        return ClinicSettings(problem=f"{path} is not a JSON object; using the defaults")
+    data, problem = read_settings_object(path)
+    if data is None:
+        return ClinicSettings(problem=problem)
     settings = ClinicSettings(
         clinic_name=str(data.get("clinic_name", "") or "").strip(),
         room=str(data.get("room", "") or "").strip(),

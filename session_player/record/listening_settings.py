@@ -35,7 +35,7 @@ from session_player.record.listening_dose import (
     MAX_CALIBRATION_DB_SPL,
     MIN_CALIBRATION_DB_SPL,
 )
-from session_player.record.private_files import write_private
+from session_player.record.private_files import read_settings_object, write_private
 
 SETTINGS_NAME = "listening.json"
 DEFAULT_WARN_PERCENT = 50.0
@@ -107,14 +107,9 @@ def check_listening(settings: ListeningSettings) -> None:
 
 def load_listening_settings(path: str | os.PathLike | None = None) -> ListeningSettings:
     path = Path(path) if path is not None else default_listening_path()
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        return ListeningSettings()
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        return ListeningSettings(problem=f"{path} could not be read ({exc}); using the defaults")
-    if not isinstance(data, dict):
-        return ListeningSettings(problem=f"{path} is not a JSON object; using the defaults")
+    data, problem = read_settings_object(path)
+    if data is None:
+        return ListeningSettings(problem=problem)
     table = data.get("headphones_db_spl", {})
     settings = ListeningSettings(
         headphones_db_spl=dict(table) if isinstance(table, dict) else {},

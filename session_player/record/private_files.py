@@ -62,6 +62,23 @@ def replace_private(path: Path, data: bytes) -> None:
     _fsync_folder(path.parent)  # the new name is durable once its folder entry is
 
 
+def read_settings_object(path: Path) -> tuple[dict | None, str | None]:
+    """A settings file's JSON object: ``({}, None)`` when there is none yet, ``(data, None)``
+    when it reads, ``(None, problem)`` when it does not (the caller then uses its defaults and
+    says so: an unreadable file is reported, never silently ignored)."""
+    import json
+
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return {}, None
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        return None, f"{path} could not be read ({exc}); using the defaults"
+    if not isinstance(data, dict):
+        return None, f"{path} is not a JSON object; using the defaults"
+    return data, None
+
+
 def not_owner_only(base_dir: str | os.PathLike) -> list[str]:
     """Every folder under ``base_dir`` (itself included) not ``0700`` and every file not
     ``0600``, as ``path (mode 0755)``: what a privacy check reports. Empty when all is well."""
