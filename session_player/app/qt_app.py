@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
+from session_player.app.gui_interpreter import settle_for_the_event_loop
 from session_player.launch import supervisor_state
 from session_player.launch.start_check import ValidationCache
 from session_player.ui import theme
@@ -117,6 +118,7 @@ def run(
     if os.environ.get(STARTUP_PROBE_ENV):
         # The first turn of the event loop after show(): the window is up, painted.
         QTimer.singleShot(0, lambda: _print_probe(f"{STARTUP_PROBE_PREFIX}-shown"))
+    settle_for_the_event_loop()
     return app.exec()
 
 

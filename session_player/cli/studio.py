@@ -54,11 +54,13 @@ def run(args: argparse.Namespace) -> int:
             print(explain_missing_libraries(missing), file=sys.stderr)
             return EXIT_USAGE
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    from session_player.app.gui_interpreter import settle_for_the_event_loop
     from session_player.app.qt_app import make_app
 
     app = make_app()
     window = open_studio(args.file)
     window.show()
+    settle_for_the_event_loop()
     app.exec()
     return EXIT_OK
 

@@ -121,8 +121,9 @@ class YamlDocument:
 
     source: str
     data: object
-    value_positions: dict[PathKey, Position]
-    key_positions: dict[PathKey, Position]
+    # Plain (line, col) tuples, 1-based (see ``_plain``); read them through the methods.
+    value_positions: dict[PathKey, tuple[int, int]]
+    key_positions: dict[PathKey, tuple[int, int]]
 
     def position_of(self, path: PathKey) -> Position:
         """Where the value at ``path`` starts, or its nearest ancestor that has a position.
@@ -134,14 +135,14 @@ class YamlDocument:
         while path:
             position = positions.get(path)
             if position is not None:
-                return position
+                return Position(*position)
             path = path[:-1]
-        return positions.get((), _ROOT_POSITION)
+        return Position(*positions.get((), _ROOT_POSITION))
 
     def key_position_of(self, path: PathKey) -> Position:
         """Where the mapping key ending ``path`` was written, else :meth:`position_of`."""
         position = self.key_positions.get(path)
-        return position if position is not None else self.position_of(path)
+        return Position(*position) if position is not None else self.position_of(path)
 
 
 # In ``inputs`` (see :func:`load_yaml_file`): a file whose outcome no digest describes.
@@ -215,7 +216,19 @@ def load_yaml_bytes(raw: bytes, source: str, *, loader_class: type | None = None
         data = builder.run(text, yaml.SafeLoader)
     if builder.problems:
         raise YamlLoadFailed(sorted_problems(builder.problems))
-    return YamlDocument(source, data, builder.value_positions, builder.key_positions)
+    return YamlDocument(
+        source, data, _plain(builder.value_positions), _plain(builder.key_positions)
+    )
+
+
+def _plain(positions: dict[PathKey, Position]) -> dict[PathKey, tuple[int, int]]:
+    """The positions as plain tuples, which Python's collector stops tracking.
+
+    A ``Position`` is a tuple subclass, and the collector only untracks exact tuples: the
+    30,000 positions of a 5,000-item playlist, kept as long as the playlist is open, made
+    every full collection (which holds the GIL, so the window's event loop too) scan them.
+    As plain tuples of ints they, the path tuples and so the dicts drop out of its scans."""
+    return {path: (position[0], position[1]) for path, position in positions.items()}
 
 
 # --- bytes to text -------------------------------------------------------------------------

@@ -72,18 +72,25 @@ class ProblemsView(QWidget):
         if self._source is not None:
             self._source.hide()
         self.place.hide()
+        # Resolved once per file, not once per problem: a playlist whose 5,000 files are
+        # missing has 5,000 problems, and this runs on the GUI thread.
+        resolved: dict[str, Path] = {}
+
+        def resolve(path: str) -> Path:
+            if path not in resolved:
+                resolved[path] = Path(path).resolve()
+            return resolved[path]
+
+        main = resolve(self._main_file)
         for problem in self._problems:
-            item = QListWidgetItem(self._describe(problem))
+            where = f"{problem.position.line}:{problem.position.col}"
+            if resolve(problem.path) != main:
+                where = f"{Path(problem.path).name} {where}"
+            item = QListWidgetItem(f"{where}  {problem.severity.value}: {problem.message}")
             item.setToolTip(problem.format())
             colour = theme.WARNING if problem.is_error else theme.TEXT_DIM
             item.setForeground(QColor(colour))
             self.list.addItem(item)
-
-    def _describe(self, problem: Problem) -> str:
-        where = f"{problem.position.line}:{problem.position.col}"
-        if Path(problem.path).resolve() != Path(self._main_file).resolve():
-            where = f"{Path(problem.path).name} {where}"
-        return f"{where}  {problem.severity.value}: {problem.message}"
 
     def show_problem(self, row: int) -> None:
         self.list.setCurrentRow(row)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 
 import shiboken6
 from PySide6.QtWidgets import QLabel
@@ -59,3 +61,43 @@ def test_without_cancelling_the_same_result_is_delivered(qtbot):
     runner.start(lambda _progress, _cancelled: "in time", on_done=delivered.append)
     runner.wait(5000)
     qtbot.waitUntil(lambda: delivered == ["in time"], timeout=5000)
+
+
+def test_a_task_is_let_go_once_its_result_is_delivered(qtbot):
+    """A finished task, its signals and what its callbacks reach are freed: before, Qt's
+    pool kept every task, and a connection from its signals back to it made a cycle that
+    nothing could collect (the studio kept every 5,000-item playlist it had opened)."""
+    label = QLabel()
+    qtbot.addWidget(label)
+    runner = TaskRunner(label)
+
+    class Result:
+        pass
+
+    results = []
+    task = runner.start(lambda _progress, _cancelled: Result(), on_done=results.append)
+    task_ref, signals_ref = weakref.ref(task), weakref.ref(task.signals)
+    del task
+    qtbot.waitUntil(lambda: len(results) == 1, timeout=5000)
+    result_ref = weakref.ref(results.pop())
+    runner.start(lambda _progress, _cancelled: None)  # another task, as the next open
+    qtbot.waitUntil(lambda: runner.pending == 0, timeout=5000)
+    gc.collect()
+    assert task_ref() is None and signals_ref() is None and result_ref() is None
+
+
+def test_a_cancelled_task_is_let_go_when_it_ends(qtbot):
+    label = QLabel()
+    qtbot.addWidget(label)
+    runner = TaskRunner(label)
+    release = threading.Event()
+    task = runner.start(lambda _progress, _cancelled: release.wait(5), on_done=print)
+    task_ref = weakref.ref(task)
+    task.cancel()
+    del task
+    release.set()
+    runner.wait(5000)
+    runner.start(lambda _progress, _cancelled: None)  # the next start drops ended tasks
+    qtbot.waitUntil(lambda: runner.pending == 0, timeout=5000)
+    gc.collect()
+    assert task_ref() is None

@@ -125,16 +125,20 @@ class LoudnessPanel(QWidget):
 
     # --- what the studio calls ---------------------------------------------------------
 
-    def set_document(self, document, base_dir: str | Path | None) -> None:
+    def set_document(self, document, base_dir: str | Path | None, rows: list | None = None) -> None:
         """Show the playlist's files. Once measured, a changed playlist (an edit, a save
         outside the studio) is measured again at once: files in the cache cost nothing, so
-        the report follows the edits; before that, the files wait for Measure."""
+        the report follows the edits; before that, the files wait for Measure.
+
+        ``rows``: ``build_report(document, ScanResult()).rows``, when the caller built them
+        off the GUI thread (the studio does: thousands of items take a while)."""
         measure_again = self.report is not None or self._stop is not None
         self.stop()
         self._document = document
         self._base_dir = str(base_dir) if base_dir is not None else None
         self.report = None
-        rows = build_report(document, ScanResult()).rows
+        if rows is None:
+            rows = build_report(document, ScanResult()).rows
         self.model.set_rows(rows, self._base_dir)
         self.progress.setValue(0)
         self.status.setText(f"{len(rows)} audio files. Measure to see their loudness.")

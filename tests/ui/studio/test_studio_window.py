@@ -3,7 +3,9 @@ edit (drop, reorder, remove, duration, cue, undo) checked in the YAML text on di
 
 from __future__ import annotations
 
+import gc
 import os
+import weakref
 from pathlib import Path
 
 import pytest
@@ -346,6 +348,30 @@ def test_jump_keys_land_5_s_before_the_next_and_previous_change(open_studio, pla
     assert canvas.cursor_s == pytest.approx(120.0)
     assert start < 115.0
     assert window.cursor_label.text() == "cursor +2:00"
+
+
+def test_a_playlist_saved_elsewhere_and_taken_in_again_lets_the_old_version_go(
+    open_studio, playlist_path, qtbot
+):
+    """Every refresh replaces the document; the old one and its timeline must be freed, or
+    each save by another editor would keep a whole playlist (5,000 items: 30,000 objects the
+    collector scans, holding the lock the window's thread needs)."""
+    window = open_studio(playlist_path)
+    first_document = weakref.ref(window.document)
+    first_map = weakref.ref(window.session_map)
+    qtbot.waitUntil(lambda: window.analysis is not None, timeout=TIMEOUT_MS)
+    text = playlist_path.read_text("utf-8").replace("duration: 10m", "duration: 11m")
+    temporary = playlist_path.with_suffix(".yaml.new")
+    temporary.write_text(text, "utf-8")
+    os.replace(temporary, playlist_path)
+    qtbot.waitUntil(
+        lambda: next(s for s in window.session_map.spans if s.kind == "phase").end_s == 660.0,
+        timeout=TIMEOUT_MS,
+    )
+    qtbot.waitUntil(lambda: window.runner.pending == 0, timeout=TIMEOUT_MS)
+    qtbot.wait(50)  # the last queued results are handed over
+    gc.collect()
+    assert first_document() is None and first_map() is None
 
 
 def test_a_5000_item_playlist_opens_off_the_gui_thread_and_paints_what_is_in_view(
